@@ -1,0 +1,12 @@
+import { authenticate } from "@/lib/auth/request";
+import { AppError } from "@/lib/errors";
+import { json } from "@/lib/http/respond";
+import { apiRoute } from "@/lib/http/route";
+import { getGate } from "@/lib/server/get-gate";
+
+export const GET = apiRoute<{ project: string; version: string }>(async (request, { project, version }, meta) => {
+  const principal = await authenticate(request);
+  const environment = new URL(request.url).searchParams.get("environment");
+  if (!environment) throw new AppError("bad_request", "add ?environment=<name> to ask about one environment's gate");
+  return json(await getGate({ principal, ...meta }, project, version, environment), 200, { "cache-control": "no-store" });
+});

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ReleaseView } from "@/components/release/release-view";
+import { requireUserForPage } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { getReleaseState } from "@/lib/server/get-release-state";
+
+export const dynamic = "force-dynamic";
+
+type Params = { project: string; version: string };
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  const { project, version } = await params;
+  return { title: `${decodeURIComponent(version)} · ${project}` };
+}
+
+export default async function ReleasePage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ env?: string }> }) {
+  const { project, version: rawVersion } = await params;
+  const version = decodeURIComponent(rawVersion);
+  const principal = await requireUserForPage(`/projects/${project}/releases/${encodeURIComponent(version)}`);
+  let state;
+  try {
+    state = await getReleaseState({ principal }, project, version);
+  } catch (error) {
+    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
+    throw error;
+  }
+  const { env } = await searchParams;
+  const environment = env && state.environments.includes(env) ? env : state.environments[0]!;
+  return <ReleaseView initialState={state} initialEnvironment={environment} />;
+}

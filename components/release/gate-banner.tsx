@@ -1,0 +1,49 @@
+import type { GateDecision } from "@/lib/gate";
+
+const REASON_LABEL: Record<string, string> = {
+  pending: "pending",
+  failed: "failed",
+  metric: "below threshold",
+  approvals: "needs sign-off",
+  stale: "stale",
+  "previous-environment": "earlier gate closed",
+  locked: "locked",
+};
+
+/** Per-environment verdict, with every blocking reason spelled out. */
+export function GateBanner({ gate }: { gate: GateDecision }) {
+  const tone = gate.overridden
+    ? "border-amber-400 bg-amber-50"
+    : gate.open
+      ? "border-emerald-400 bg-emerald-50"
+      : "border-red-400 bg-red-50";
+  const headline = gate.overridden
+    ? `${gate.environment}: gate OVERRIDDEN`
+    : gate.open
+      ? `${gate.environment}: gate open`
+      : `${gate.environment}: gate closed`;
+  return (
+    <section role="status" aria-label={`${gate.environment} gate`} className={`rounded-lg border-l-4 p-4 ${tone}`}>
+      <h2 className="text-base font-semibold">{headline}</h2>
+      {gate.overridden && gate.override ? (
+        <p className="mt-1 text-sm">
+          Overridden by {gate.override.by}: {gate.override.reason}
+        </p>
+      ) : null}
+      {gate.open && !gate.overridden ? <p className="mt-1 text-sm text-emerald-900">Every required item is satisfied for this commit. Safe to deploy.</p> : null}
+      {gate.blocking.length > 0 ? (
+        <ul className="mt-2 space-y-1 text-sm">
+          {gate.blocking.map((blocker) => (
+            <li key={blocker.item} className="flex flex-wrap gap-x-2">
+              <span className="font-medium">{blocker.title}</span>
+              <span className="rounded bg-white/70 px-1.5 text-xs font-semibold uppercase text-slate-700 ring-1 ring-slate-300">
+                {REASON_LABEL[blocker.reason] ?? blocker.reason}
+              </span>
+              <span className="text-slate-700">{blocker.detail}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+"use client";
+// The release page: gate verdict per environment, then every section and item for the chosen environment.
+import { useState } from "react";
+import { roleAtLeast } from "@/lib/gate/roles";
+import type { ReleaseItemView, ReleaseState } from "@/lib/server/get-release-state";
+import { CheckDetails } from "./check-details";
+import { GateBanner } from "./gate-banner";
+import { useReleaseState } from "./release-query";
+import { SignOffPanel } from "./sign-off-panel";
+import { StatusPill } from "./status-pill";
+
+const PHASE_LABEL: Record<string, string> = {
+  "pre-deploy": "Pre-deploy · counts for the gate",
+  deploy: "Deploy",
+  "post-deploy": "Post-deploy",
+  monitoring: "Monitoring",
+  rollback: "Rollback criteria · watched after deploy",
+};
+
+export function ReleaseView({ initialState, initialEnvironment }: { initialState: ReleaseState; initialEnvironment: string }) {
+  const { data: state, error, isFetching } = useReleaseState(initialState);
+  const [environment, setEnvironment] = useState(initialEnvironment);
+  const { project, release } = state;
+
+  function choose(env: string) {
+    setEnvironment(env);
+    window.history.replaceState(null, "", `?env=${encodeURIComponent(env)}`);
+  }
+
+  return (
+    <div className="space-y-6">
+      <header className="flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <p className="text-sm text-slate-500">{project.name}</p>
+          <h1 className="text-2xl font-semibold">
+            Release {release.version}
+          </h1>
+          <p className="text-sm text-slate-600">
+            commit <span className="font-mono">{release.commitSha.slice(0, 12)}</span> · checklist {release.template} v{release.templateVersion} · {release.status.replace("_", " ")}
+          </p>
+        </div>
+        <p className="text-xs text-slate-500" aria-live="polite">
+          {error ? `Live updates paused: ${error.message}` : isFetching ? "Refreshing…" : "Live"}
+        </p>
+      </header>
+
+      <div className="grid gap-3 md:grid-cols-2">
+        {state.environments.map((env) => (
+          <GateBanner key={env} gate={state.gates[env]!} />
+        ))}
+      </div>
+
+      <div role="tablist" aria-label="Environment" className="flex gap-1 border-b border-slate-200">
+        {state.environments.map((env) => (
+          <button
+            key={env}
+            role="tab"
+            type="button"
+            aria-selected={env === environment}
+            onClick={() => choose(env)}
+            className={`-mb-px rounded-t border px-4 py-2 text-sm font-medium ${env === environment ? "border-slate-200 border-b-white bg-white text-slate-900" : "border-transparent text-slate-500 hover:text-slate-800"}`}
+          >
+            {env}
+          </button>
+        ))}
+      </div>
+
+      <div role="tabpanel" aria-label={`${environment} checklist`} className="space-y-6">
+        {state.sections.map((section) => (
+          <section key={section.title} aria-labelledby={`section-${section.title}`} className="rounded-lg border border-slate-200 bg-white shadow-sm">
+            <header className="border-b border-slate-100 px-4 py-3">
+              <h2 id={`section-${section.title}`} className="font-semibold">
+                {section.title}
+              </h2>
+              <p className="text-xs uppercase tracking-wide text-slate-500">{PHASE_LABEL[section.phase] ?? section.phase}</p>
+            </header>
+            <ul className="divide-y divide-slate-100">
+              {section.items.map((item) => (
+                <ItemRow key={item.key} item={item} environment={environment} state={state} />
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+
+      {state.rollbackInstructions ? (
+        <section aria-label="Rollback instructions" className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+          <h2 className="font-semibold">Rollback instructions</h2>
+          <p className="mt-1 whitespace-pre-wrap text-slate-700">{state.rollbackInstructions}</p>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function ItemRow({ item, environment, state }: { item: ReleaseItemView; environment: string; state: ReleaseState }) {
+  const itemState = item.environments[environment]!;
+  const titleId = `item-${item.key}`;
+  const { role, userId } = state.viewer;
+  const canSignOff = role !== null && item.signOffRole !== null && roleAtLeast(role, item.signOffRole);
+  return (
+    <li>
+      <article aria-labelledby={titleId} className="flex gap-4 px-4 py-3">
+        <div className="pt-0.5">
+          <StatusPill status={itemState.status} />
+        </div>
+        <div className="min-w-0 flex-1">
+          <h3 id={titleId} className="font-medium">
+            {item.title}
+            {!item.required ? <span className="ml-2 text-xs font-normal text-slate-500">(advisory)</span> : null}
+          </h3>
+          <p className="text-xs text-slate-500">
+            <span className="uppercase">{item.kind}</span> · {item.requirement}
+          </p>
+          <p className="mt-1 text-sm text-slate-800">{itemState.summary}</p>
+          {item.instructions ? (
+            <details className="mt-1">
+              <summary className="cursor-pointer text-xs text-slate-600">Instructions</summary>
+              <div className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2 text-sm text-slate-700">{item.instructions}</div>
+            </details>
+          ) : null}
+          {item.kind === "check" ? <CheckDetails state={itemState} /> : null}
+          {item.kind === "manual" ? (
+            <SignOffPanel
+              project={state.project.slug}
+              version={state.release.version}
+              itemKey={item.key}
+              itemTitle={item.title}
+              environment={environment}
+              state={itemState}
+              canSignOff={canSignOff}
+              viewerId={userId}
+            />
+          ) : null}
+        </div>
+      </article>
+    </li>
+  );
+}

@@ -1,0 +1,15 @@
+import type { ItemStatus } from "@/lib/gate";
+
+const STYLE: Record<ItemStatus, { label: string; className: string }> = {
+  passed: { label: "Passed", className: "bg-emerald-100 text-emerald-900" },
+  failed: { label: "Failed", className: "bg-red-100 text-red-900" },
+  pending: { label: "Pending", className: "bg-slate-200 text-slate-800" },
+  stale: { label: "Stale", className: "bg-amber-100 text-amber-900" },
+  watching: { label: "Watching", className: "bg-sky-100 text-sky-900" },
+  "not-applicable": { label: "Not used here", className: "bg-slate-100 text-slate-500" },
+};
+
+export function StatusPill({ status }: { status: ItemStatus }) {
+  const { label, className } = STYLE[status];
+  return <span className={`inline-block min-w-20 rounded px-2 py-0.5 text-center text-xs font-semibold uppercase tracking-wide ${className}`}>{label}</span>;
+}

@@ -1,0 +1,26 @@
+// Session helpers for pages, server actions and route handlers.
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { AppError } from "@/lib/errors";
+import { authOptions } from "./options";
+import { loadUserPrincipal, type UserPrincipal } from "./principal";
+
+export async function currentUser(): Promise<UserPrincipal | null> {
+  const session = await getServerSession(authOptions);
+  const id = (session?.user as { id?: string } | undefined)?.id;
+  return id ? loadUserPrincipal(id) : null;
+}
+
+/** For pages: signed-out visitors go to the sign-in page and come back afterwards. */
+export async function requireUserForPage(returnTo: string): Promise<UserPrincipal> {
+  const user = await currentUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/** For server actions: signed out is an error the form shows. */
+export async function requireUser(): Promise<UserPrincipal> {
+  const user = await currentUser();
+  if (!user) throw new AppError("unauthorized", "sign in first");
+  return user;
+}

@@ -1,0 +1,28 @@
+// Environment variables, validated once at start-up with messages that name the variable.
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .url("must be a URL such as postgresql://user:password@host:5432/database")
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), "must start with postgresql:// or postgres://");
+
+export const serverEnvSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  PORT: z.coerce.number().int("must be a whole number").min(1).max(65_535).default(3000),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  NEXTAUTH_URL: z.string().url("must be the public URL of Shipcheck, e.g. http://localhost:3000").optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export class EnvError extends Error {}
+
+export function readServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
+  // Empty strings count as unset, as in most shells' `VAR= npm start`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = serverEnvSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+}

@@ -1,0 +1,4 @@
+export { evaluateGate, evaluateItem, latestResults, UnknownEnvironmentError } from "./evaluate";
+export { patternMatches } from "./match";
+export { roleAtLeast } from "./roles";
+export type * from "./types";

@@ -1,0 +1,89 @@
+// Inputs and outputs of gate evaluation. Plain data: no database, no framework.
+import type { Phase, RoleName, TemplateItem } from "@/lib/templates/schema";
+
+export type GateItem = TemplateItem & { section: string; phase: Phase };
+
+export type ResultStatus = "passed" | "failed" | "skipped" | "flaky";
+
+export type GateResult = {
+  key: string;
+  status: ResultStatus;
+  message?: string | null;
+  durationMs?: number | null;
+  commitSha: string;
+  /** null: reported without an environment, so it counts for every environment. */
+  environment: string | null;
+  startedAt: Date | null;
+  reportedAt: Date;
+  runUrl?: string | null;
+};
+
+export type GateMetric = {
+  name: string;
+  value: number;
+  unit?: string | null;
+  commitSha: string;
+  environment: string | null;
+  reportedAt: Date;
+};
+
+export type GateSignOff = {
+  itemKey: string;
+  userId: string;
+  userLabel: string;
+  role: RoleName;
+  environment: string;
+  commitSha: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+};
+
+export type GateOverride = { environment: string; reason: string; by: string };
+
+export type GateInput = {
+  commitSha: string;
+  /** In deploy order: a later environment needs every earlier gate open. */
+  environments: string[];
+  items: GateItem[];
+  results: GateResult[];
+  metrics: GateMetric[];
+  signOffs: GateSignOff[];
+  overrides?: GateOverride[];
+  lock?: { reason: string } | null;
+};
+
+export type ItemStatus = "passed" | "failed" | "pending" | "stale" | "watching" | "not-applicable";
+
+export type FailedTest = { key: string; message: string | null };
+
+export type ItemEvaluation = {
+  key: string;
+  status: ItemStatus;
+  /** One line a person reads: "5/5 passed", "metric 412 is not > 500". */
+  summary: string;
+  /** Counts toward this environment's gate. */
+  gating: boolean;
+  failures: FailedTest[];
+  matched: GateResult[];
+  validSignOffs: GateSignOff[];
+  staleSignOffs: GateSignOff[];
+};
+
+export type BlockReason =
+  | "pending"
+  | "failed"
+  | "metric"
+  | "approvals"
+  | "stale"
+  | "previous-environment"
+  | "locked";
+
+export type Blocker = { item: string; title: string; reason: BlockReason; detail: string };
+
+export type GateDecision = {
+  environment: string;
+  open: boolean;
+  overridden: boolean;
+  override: GateOverride | null;
+  blocking: Blocker[];
+};

@@ -1,0 +1,31 @@
+// The one place API errors become HTTP responses: `{"error":{"code","message","details"?}}`.
+import { ZodError } from "zod";
+import { AppError } from "@/lib/errors";
+import { UnknownEnvironmentError } from "@/lib/gate";
+
+export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
+  return Response.json(body, { status, headers });
+}
+
+export function zodDetails(error: ZodError) {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+}
+
+export function errorResponse(error: unknown, requestId: string): Response {
+  const appError =
+    error instanceof AppError
+      ? error
+      : error instanceof ZodError
+        ? new AppError("validation_failed", "the request body is not valid", zodDetails(error))
+        : error instanceof UnknownEnvironmentError
+          ? new AppError("validation_failed", error.message)
+          : null;
+  if (!appError) {
+    console.error(`[${requestId}] unexpected error`, error);
+    return json({ error: { code: "internal", message: "unexpected server error", requestId } }, 500);
+  }
+  const headers: Record<string, string> = {};
+  if (appError.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="shipcheck"';
+  const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+  return json(body, appError.status, headers);
+}

@@ -1,0 +1,45 @@
+// Every project the caller can see, with in-flight releases and their gate per environment.
+import { roleIn } from "@/lib/auth/permissions";
+import type { UserPrincipal } from "@/lib/auth/principal";
+import { db } from "@/lib/db/client";
+import { evaluateGate, type GateDecision } from "@/lib/gate";
+import { loadGateInput } from "./load-gate-input";
+
+export type OverviewProject = {
+  slug: string;
+  name: string;
+  role: string;
+  environments: string[];
+  releases: { version: string; commitSha: string; status: string; createdAt: string; gates: GateDecision[] }[];
+};
+
+const RECENT_RELEASES = 10;
+
+export async function getOverview(principal: UserPrincipal): Promise<OverviewProject[]> {
+  const projects = await db().project.findMany({
+    where: principal.user.isAdmin ? {} : { memberships: { some: { userId: principal.user.id } } },
+    include: {
+      environments: { orderBy: { position: "asc" } },
+      releases: { where: { status: { not: "abandoned" } }, orderBy: { createdAt: "desc" }, take: RECENT_RELEASES },
+    },
+    orderBy: { slug: "asc" },
+  });
+  return Promise.all(
+    projects.map(async (project) => {
+      const environments = project.environments.map((e) => e.name);
+      const releases = await Promise.all(
+        project.releases.map(async (release) => {
+          const { input } = await loadGateInput(release, environments);
+          return {
+            version: release.version,
+            commitSha: release.commitSha,
+            status: release.status,
+            createdAt: release.createdAt.toISOString(),
+            gates: environments.map((e) => evaluateGate(input, e)),
+          };
+        }),
+      );
+      return { slug: project.slug, name: project.name, role: roleIn(principal, project.id) ?? "viewer", environments, releases };
+    }),
+  );
+}

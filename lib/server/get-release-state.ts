@@ -1,0 +1,155 @@
+// A release as people and CI see it: sections, items with their state per environment, and gates.
+import { authorize, can, roleIn } from "@/lib/auth/permissions";
+import { toRoleName } from "@/lib/auth/roles";
+import { db } from "@/lib/db/client";
+import { evaluateGate, evaluateItem, type GateDecision, type ItemStatus } from "@/lib/gate";
+import type { RoleName } from "@/lib/templates/schema";
+import type { ServerContext } from "./context";
+import { loadGateInput } from "./load-gate-input";
+import { findProject, findRelease } from "./lookup";
+
+export type SignOffView = {
+  id: string;
+  by: string;
+  userId: string;
+  role: string;
+  comment: string | null;
+  commitSha: string;
+  createdAt: string;
+  revokedAt: string | null;
+  revokeReason: string | null;
+  stale: boolean;
+};
+
+export type ItemEnvironmentState = {
+  status: ItemStatus;
+  summary: string;
+  gating: boolean;
+  failures: { key: string; message: string | null }[];
+  results: { key: string; status: string; durationMs: number | null; runUrl: string | null }[];
+  signOffs: SignOffView[];
+};
+
+export type ReleaseItemView = {
+  key: string;
+  title: string;
+  kind: string;
+  required: boolean;
+  instructions: string | null;
+  /** Short human description of what satisfies the item. */
+  requirement: string;
+  /** Manual items: the least role whose sign-off counts. */
+  signOffRole: RoleName | null;
+  environments: Record<string, ItemEnvironmentState>;
+};
+
+export type ReleaseState = {
+  project: { slug: string; name: string };
+  release: { version: string; commitSha: string; status: string; createdAt: string; template: string; templateVersion: number };
+  environments: string[];
+  gates: Record<string, GateDecision>;
+  sections: { title: string; phase: string; items: ReleaseItemView[] }[];
+  rollbackInstructions: string | null;
+  viewer: { role: RoleName | null; userId: string | null };
+};
+
+function requirementOf(config: Record<string, unknown>, kind: string): string {
+  switch (kind) {
+    case "check": {
+      const expect = config.expect as string | { count?: number; min?: number };
+      const how = typeof expect === "string" ? "all pass" : expect.count ? `exactly ${expect.count} pass` : `at least ${expect.min} pass`;
+      return `${(config.patterns as string[]).join(", ")}: ${how}`;
+    }
+    case "metric":
+      return `${config.metric} ${config.operator} ${config.threshold}${config.unit ? ` ${config.unit}` : ""}`;
+    case "manual": {
+      const n = config.approvals as number;
+      return `${n} sign-off${n > 1 ? "s" : ""} from ${config.role}`;
+    }
+    default:
+      return "watched after deploy";
+  }
+}
+
+export async function getReleaseState(ctx: ServerContext, projectSlug: string, version: string): Promise<ReleaseState> {
+  const project = await findProject(projectSlug);
+  authorize(ctx.principal, project, "release:read");
+  const release = await findRelease(project.id, version);
+  const environments = project.environments.map((e) => e.name);
+  const { input, items, signOffs } = await loadGateInput(release, environments);
+  const template = await db().templateVersion.findUniqueOrThrow({
+    where: { id: release.templateVersionId },
+    include: { template: true },
+  });
+
+  const sections: ReleaseState["sections"] = [];
+  items.forEach((row, index) => {
+    const gateItem = input.items[index]!;
+    let section = sections.at(-1);
+    if (!section || section.title !== row.section) {
+      section = { title: row.section, phase: row.phase, items: [] };
+      sections.push(section);
+    }
+    const perEnvironment: Record<string, ItemEnvironmentState> = {};
+    for (const environment of environments) {
+      const evaluation = evaluateItem(gateItem, input, environment);
+      perEnvironment[environment] = {
+        status: evaluation.status,
+        summary: evaluation.summary,
+        gating: evaluation.gating,
+        failures: evaluation.failures,
+        results: evaluation.matched.map((r) => ({
+          key: r.key,
+          status: r.status,
+          durationMs: r.durationMs ?? null,
+          runUrl: r.runUrl ?? null,
+        })),
+        signOffs: signOffs
+          .filter((s) => s.itemId === row.id && s.environment === environment)
+          .map((s) => ({
+            id: s.id,
+            by: s.user.name ?? s.user.email,
+            userId: s.userId,
+            role: toRoleName(s.role),
+            comment: s.comment,
+            commitSha: s.commitSha,
+            createdAt: s.createdAt.toISOString(),
+            revokedAt: s.revokedAt?.toISOString() ?? null,
+            revokeReason: s.revokeReason,
+            stale: s.commitSha !== release.commitSha,
+          })),
+      };
+    }
+    section.items.push({
+      key: row.key,
+      title: row.title,
+      kind: row.kind,
+      required: row.required,
+      instructions: row.instructions,
+      requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
+      signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
+      environments: perEnvironment,
+    });
+  });
+
+  const definition = template.definition as { rollback?: { instructions?: string } };
+  return {
+    project: { slug: project.slug, name: project.name },
+    release: {
+      version: release.version,
+      commitSha: release.commitSha,
+      status: release.status,
+      createdAt: release.createdAt.toISOString(),
+      template: template.template.name,
+      templateVersion: template.version,
+    },
+    environments,
+    gates: Object.fromEntries(environments.map((e) => [e, evaluateGate(input, e)])),
+    sections,
+    rollbackInstructions: definition.rollback?.instructions ?? null,
+    viewer: {
+      role: can(ctx.principal, project, "signoff:write") ? roleIn(ctx.principal, project.id) : null,
+      userId: ctx.principal.kind === "user" ? ctx.principal.user.id : null,
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Named numeric values from CI (throughput, latency...). Thresholds are Shipcheck's to judge.
+import { randomUUID } from "node:crypto";
+import { authorize } from "@/lib/auth/permissions";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { evaluateGate, type GateDecision } from "@/lib/gate";
+import type { MetricsPayload } from "@/lib/validation/results";
+import { recordAudit } from "./audit";
+import type { ServerContext } from "./context";
+import { assertEnvironment } from "./environments";
+import { loadGateInput } from "./load-gate-input";
+import { findProject, findRelease } from "./lookup";
+
+export async function recordMetrics(ctx: ServerContext, projectSlug: string, version: string, payload: MetricsPayload) {
+  const project = await findProject(projectSlug);
+  authorize(ctx.principal, project, "results:write");
+  const release = await findRelease(project.id, version);
+  if (payload.environment) assertEnvironment(project, payload.environment);
+  const names = payload.metrics.map((m) => m.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new AppError("validation_failed", `metric "${duplicate}" appears twice in one request`);
+
+  const delivery = randomUUID();
+  const commit = payload.commit ?? release.commitSha;
+  await db().$transaction(async (tx) => {
+    await tx.metric.createMany({
+      data: payload.metrics.map((m) => ({
+        releaseId: release.id,
+        name: m.name,
+        value: m.value,
+        unit: m.unit ?? null,
+        commitSha: commit,
+        environment: payload.environment ?? null,
+        deliveryId: delivery,
+      })),
+    });
+    await recordAudit(tx, ctx, {
+      projectId: project.id,
+      releaseId: release.id,
+      action: "metrics.recorded",
+      targetType: "release",
+      targetId: release.id,
+      after: { delivery, commit, environment: payload.environment ?? null, metrics: payload.metrics },
+    });
+  });
+
+  const environments = project.environments.map((e) => e.name);
+  const { input } = await loadGateInput(release, environments);
+  const used = new Set(input.items.flatMap((i) => (i.kind === "metric" ? [i.metric] : i.kind === "watch" && i.metric ? [i.metric.name] : [])));
+  const shown = payload.environment ? [payload.environment] : environments;
+  return {
+    delivery,
+    accepted: payload.metrics.length,
+    commit,
+    countsForRelease: commit === release.commitSha,
+    unmatched: names.filter((n) => !used.has(n)),
+    gate: Object.fromEntries(shown.map((e) => [e, evaluateGate(input, e)])) as Record<string, GateDecision>,
+  };
+}

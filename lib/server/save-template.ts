@@ -1,0 +1,60 @@
+// Saves a template's text as a new immutable version, unless it is identical to the latest.
+import { createHash } from "node:crypto";
+import type { Prisma } from "@/generated/prisma/client";
+import { authorize } from "@/lib/auth/permissions";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { parseTemplate } from "@/lib/templates/parse";
+import { recordAudit } from "./audit";
+import type { ServerContext } from "./context";
+import { findProject } from "./lookup";
+
+/** Stable JSON (sorted keys), so the digest depends on meaning, not on key order or comments. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export async function saveTemplate(ctx: ServerContext, projectSlug: string, source: string) {
+  const project = await findProject(projectSlug);
+  authorize(ctx.principal, project, "template:write");
+  const parsed = parseTemplate(source);
+  if (!parsed.ok) throw new AppError("validation_failed", "the template is not valid", parsed.problems);
+  const definition = parsed.template;
+  const digest = createHash("sha256").update(canonical(definition)).digest("hex");
+
+  return db().$transaction(async (tx) => {
+    const template = await tx.template.upsert({
+      where: { projectId_name: { projectId: project.id, name: definition.name } },
+      create: { projectId: project.id, name: definition.name },
+      update: {},
+    });
+    // Serialises concurrent saves of one template so version numbers never collide.
+    await tx.$queryRaw`SELECT id FROM "Template" WHERE id = ${template.id}::uuid FOR UPDATE`;
+    const latest = await tx.templateVersion.findFirst({ where: { templateId: template.id }, orderBy: { version: "desc" } });
+    if (latest?.digest === digest) return { template: definition.name, version: latest.version, created: false };
+    const version = await tx.templateVersion.create({
+      data: {
+        templateId: template.id,
+        version: (latest?.version ?? 0) + 1,
+        source,
+        definition: definition as unknown as Prisma.InputJsonValue,
+        digest,
+      },
+    });
+    await recordAudit(tx, ctx, {
+      projectId: project.id,
+      action: "template.version_created",
+      targetType: "template",
+      targetId: template.id,
+      after: { name: definition.name, version: version.version, digest },
+    });
+    return { template: definition.name, version: version.version, created: true };
+  });
+}

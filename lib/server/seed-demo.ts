@@ -1,0 +1,29 @@
+// First-run data: the demo project, its template, release v0.1.0 and the first administrator.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { db } from "@/lib/db/client";
+import type { ServerContext } from "./context";
+import { createProject } from "./create-project";
+import { createRelease } from "./create-release";
+import { createUser } from "./create-user";
+import { saveTemplate } from "./save-template";
+
+const system: ServerContext = { principal: { kind: "system", label: "seed" } };
+export const DEMO_COMMIT = "3f9c2a1d8e7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a";
+export const INITIAL_ADMIN_EMAIL = "admin@shipcheck.local";
+
+export type SeedOutcome = { admin: { email: string; password: string } | null; demoCreated: boolean };
+
+export async function seedDemo(root = process.cwd()): Promise<SeedOutcome> {
+  let admin: SeedOutcome["admin"] = null;
+  if ((await db().user.count()) === 0) {
+    const created = await createUser(system, { email: INITIAL_ADMIN_EMAIL, name: "Administrator", isAdmin: true });
+    admin = { email: created.user.email, password: created.password! };
+  }
+  if (await db().project.findUnique({ where: { slug: "demo" } })) return { admin, demoCreated: false };
+  await createProject(system, { slug: "demo", name: "Demo service", environments: ["staging", "production"] });
+  const source = await readFile(path.join(root, "prisma/seed/demo-template.yml"), "utf8");
+  const template = await saveTemplate(system, "demo", source);
+  await createRelease(system, "demo", { version: "v0.1.0", commit: DEMO_COMMIT, template: template.template });
+  return { admin, demoCreated: true };
+}

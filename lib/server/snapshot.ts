@@ -1,0 +1,37 @@
+// A template's items copied into a release (the snapshot), and read back as gate items.
+import type { Prisma, ReleaseItem } from "@/generated/prisma/client";
+import type { GateItem } from "@/lib/gate";
+import { itemSchema, type Phase, type TemplateDefinition } from "@/lib/templates/schema";
+
+const BASE_FIELDS = new Set(["key", "title", "instructions", "required", "environments", "kind"]);
+
+export function snapshotItems(template: TemplateDefinition): Omit<Prisma.ReleaseItemCreateManyInput, "releaseId">[] {
+  let position = 0;
+  return template.sections.flatMap((section) =>
+    section.items.map((item) => ({
+      key: item.key,
+      section: section.title,
+      phase: section.phase,
+      position: position++,
+      kind: item.kind,
+      title: item.title,
+      instructions: item.instructions ?? null,
+      required: item.required,
+      environments: item.environments,
+      config: Object.fromEntries(Object.entries(item).filter(([field]) => !BASE_FIELDS.has(field))),
+    })),
+  );
+}
+
+export function toGateItem(row: ReleaseItem): GateItem {
+  const item = itemSchema.parse({
+    ...(row.config as Record<string, unknown>),
+    key: row.key,
+    title: row.title,
+    instructions: row.instructions ?? undefined,
+    required: row.required,
+    environments: row.environments,
+    kind: row.kind,
+  });
+  return { ...item, section: row.section, phase: row.phase as Phase };
+}

@@ -1,0 +1,124 @@
+// The template model: what a checklist-as-code file may say, validated with zod.
+import { z } from "zod";
+
+export const PHASES = ["pre-deploy", "deploy", "post-deploy", "monitoring", "rollback"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const ROLES = ["viewer", "engineer", "release-manager", "admin"] as const;
+export type RoleName = (typeof ROLES)[number];
+
+export const METRIC_OPERATORS = [">", ">=", "<", "<=", "=="] as const;
+export type MetricOperator = (typeof METRIC_OPERATORS)[number];
+
+const itemKey = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "keys use lower-case letters, digits, '.', '_' and '-'");
+
+const itemBase = {
+  key: itemKey,
+  title: z.string().min(1).max(300),
+  instructions: z.string().max(20_000).optional(),
+  required: z.boolean().default(true),
+  environments: z.array(z.string().min(1).max(60)).default([]),
+};
+
+const expectation = z.union([
+  z.literal("all-pass"),
+  z.object({ count: z.number().int().positive() }).strict(),
+  z.object({ min: z.number().int().positive() }).strict(),
+]);
+
+export const checkItemSchema = z
+  .object({
+    ...itemBase,
+    kind: z.literal("check"),
+    patterns: z.array(z.string().min(1).max(500)).min(1),
+    expect: expectation.default("all-pass"),
+    allowFailures: z.number().int().min(0).default(0),
+    flaky: z.enum(["pass", "block"]).default("pass"),
+  })
+  .strict();
+
+export const metricItemSchema = z
+  .object({
+    ...itemBase,
+    kind: z.literal("metric"),
+    metric: z.string().min(1).max(200),
+    operator: z.enum(METRIC_OPERATORS),
+    threshold: z.number(),
+    unit: z.string().max(40).optional(),
+  })
+  .strict();
+
+export const manualItemSchema = z
+  .object({
+    ...itemBase,
+    kind: z.literal("manual"),
+    role: z.enum(ROLES).default("release-manager"),
+    approvals: z.number().int().min(1).max(20).default(1),
+    evidence: z.enum(["none", "optional", "required"]).default("optional"),
+    noSelfApproval: z.boolean().default(false),
+    steps: z.array(z.string().min(1).max(300)).default([]),
+  })
+  .strict();
+
+export const watchItemSchema = z
+  .object({
+    ...itemBase,
+    kind: z.literal("watch"),
+    check: z.string().min(1).max(500).optional(),
+    metric: z
+      .object({ name: z.string().min(1), operator: z.enum(METRIC_OPERATORS), threshold: z.number() })
+      .strict()
+      .optional(),
+    alert: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const itemSchema = z.discriminatedUnion("kind", [
+  checkItemSchema,
+  metricItemSchema,
+  manualItemSchema,
+  watchItemSchema,
+]);
+
+export const sectionSchema = z
+  .object({
+    title: z.string().min(1).max(200),
+    phase: z.enum(PHASES),
+    items: z.array(itemSchema).default([]),
+  })
+  .strict();
+
+export const templateSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    description: z.string().max(5_000).optional(),
+    sections: z.array(sectionSchema).min(1),
+    rollback: z.object({ instructions: z.string().max(20_000) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((template, ctx) => {
+    const seen = new Set<string>();
+    template.sections.forEach((section, s) =>
+      section.items.forEach((item, i) => {
+        if (seen.has(item.key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["sections", s, "items", i, "key"],
+            message: `duplicate item key "${item.key}"`,
+          });
+        }
+        seen.add(item.key);
+      }),
+    );
+  });
+
+export type TemplateDefinition = z.infer<typeof templateSchema>;
+export type TemplateItem = z.infer<typeof itemSchema>;
+export type CheckItem = z.infer<typeof checkItemSchema>;
+export type MetricItem = z.infer<typeof metricItemSchema>;
+export type ManualItem = z.infer<typeof manualItemSchema>;
+export type WatchItem = z.infer<typeof watchItemSchema>;
