@@ -12,7 +12,13 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQueryable,
+} from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
@@ -36,12 +42,21 @@ type Log = (msg: string) => void;
 // Loading the WASM module. The package's entry point imports the .wasm file as an ES module,
 // which plain Node only allows behind --experimental-wasm-modules; do what a bundler would do.
 
-const WASM_STATE = Symbol.for("shipcheck.schemaEngineWasm");
-type GlobalWithWasm = typeof globalThis & { [WASM_STATE]?: Promise<void> };
+// Process-wide state, on globalThis: the engine's JS glue module is a single instance per process
+// even if this file gets evaluated more than once (test runners re-evaluate modules).
+interface EngineGlobals {
+  wasm?: Promise<void>;
+  /** Timers armed by the engine and not yet fired (see trackedSetTimeout). */
+  timers: Set<ReturnType<typeof setTimeout>>;
+  openEngines: number;
+  /** Message of the last Rust panic, reported through PRISMA_WASM_PANIC_REGISTRY. */
+  lastPanic?: string;
+}
+const STATE_KEY = Symbol.for("shipcheck.schemaEngineWasm");
+const state: EngineGlobals = ((globalThis as { [STATE_KEY]?: EngineGlobals })[STATE_KEY] ??= { timers: new Set(), openEngines: 0 });
 
 function loadSchemaEngineWasm(): Promise<void> {
-  const g = globalThis as GlobalWithWasm;
-  g[WASM_STATE] ??= (async () => {
+  state.wasm ??= (async () => {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm"));
     const bytes = await readFile(path.join(pkgDir, "schema_engine_bg.wasm"));
@@ -54,52 +69,61 @@ function loadSchemaEngineWasm(): Promise<void> {
     const start = instance.exports.__wbindgen_start;
     if (typeof start === "function") (start as () => void)();
   })().catch((err: unknown) => {
-    (globalThis as GlobalWithWasm)[WASM_STATE] = undefined;
+    state.wasm = undefined;
     throw new Error(`Could not load the Prisma schema engine (WASM): ${(err as Error).message}`, { cause: err });
   });
-  return g[WASM_STATE];
+  return state.wasm;
 }
 
 // The engine arms timers (e.g. the 10 s timeout around the migration advisory lock) and never
 // clears them: the bindings import setTimeout but not clearTimeout. Left alone they keep the
 // process alive ~10 s after the work is done. Track them and clear what is left once no engine
 // is open any more.
-const engineTimers = new Set<ReturnType<typeof setTimeout>>();
-let openEngines = 0;
-
 function trackedSetTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
   const timer = setTimeout(() => {
-    engineTimers.delete(timer);
+    state.timers.delete(timer);
     callback();
   }, ms >>> 0);
-  engineTimers.add(timer);
+  state.timers.add(timer);
   return timer;
 }
 
 function clearEngineTimersIfIdle(): void {
-  if (openEngines > 0) return;
-  for (const timer of engineTimers) clearTimeout(timer);
-  engineTimers.clear();
+  if (state.openEngines > 0) return;
+  for (const timer of state.timers) clearTimeout(timer);
+  state.timers.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
 // The database side. The schema engine reaches PostgreSQL only through a driver adapter.
 //
-// @prisma/adapter-pg 7.10 rejects result columns of PostgreSQL's internal one-byte `"char"` type
-// (OID 18) as "UnsupportedNativeDataType", and the schema engine's introspection queries read
-// such catalog columns (pg_class.relkind, pg_constraint.contype, ...): every diff against a live
-// database fails with "Column type 'char' could not be deserialized from the database". A pg
-// Client that reports those columns as text (their text form is that one character) fixes it.
+// @prisma/adapter-pg 7.10 does not know PostgreSQL's internal one-byte `"char"` type (OID 18):
+// any result with such a column fails as "UnsupportedNativeDataType", and the schema engine's
+// introspection reads several (pg_class.relkind, pg_constraint.contype, ...), so every diff
+// against a live database fails with "Column type 'char' could not be deserialized from the
+// database". The engine expects those columns as its `Character` column type (a one-character
+// string). Two small shims restore that:
+// 1. a pg Client that reports OID 18 columns as text (so the adapter accepts the result) and
+//    notes their positions on the result's rows array;
+// 2. a wrapper around the adapter (and its transactions) that marks those columns `Character`.
 
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
+const CHAR_COLUMNS = Symbol("shipcheck.pgCharColumns");
 
-type QueryResultLike = { fields?: { dataTypeID: number }[] } | undefined;
+type QueryResultLike = { fields?: { dataTypeID: number }[]; rows?: unknown[] } | undefined;
 
-function charColumnsAsText<T>(result: T): T {
+function noteCharColumns<T>(result: T): T {
   for (const r of (Array.isArray(result) ? result : [result]) as QueryResultLike[]) {
-    for (const field of r?.fields ?? []) {
-      if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    const positions: number[] = [];
+    r?.fields?.forEach((field, i) => {
+      if (field.dataTypeID === PG_CHAR_OID) {
+        field.dataTypeID = PG_TEXT_OID;
+        positions.push(i);
+      }
+    });
+    if (positions.length > 0 && Array.isArray(r?.rows)) {
+      Object.defineProperty(r.rows, CHAR_COLUMNS, { value: positions, enumerable: false });
     }
   }
   return result;
@@ -115,12 +139,81 @@ class CatalogFriendlyClient extends pg.Client {}
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback === "function") {
-      args[last] = (err: unknown, res: unknown) => (callback as (e: unknown, r: unknown) => void)(err, err ? res : charColumnsAsText(res));
+      // pg.Pool#query uses the callback form.
+      args[last] = (err: unknown, res: unknown) => (callback as (e: unknown, r: unknown) => void)(err, err ? res : noteCharColumns(res));
       return baseQuery.apply(this, args);
     }
     const out = baseQuery.apply(this, args);
-    return out instanceof Promise ? out.then(charColumnsAsText) : out;
+    return out instanceof Promise ? out.then(noteCharColumns) : out;
   };
+}
+
+function markCharColumns<Q extends SqlQueryable>(queryable: Q): Q {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    const positions = (result.rows as { [CHAR_COLUMNS]?: number[] })[CHAR_COLUMNS];
+    for (const i of positions ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return queryable;
+}
+
+function markCharColumnsInAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  markCharColumns(adapter);
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => markCharColumns(await startTransaction(isolationLevel));
+  return adapter;
+}
+
+function adapterFactoryFor(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  const base = new PrismaPg(pool);
+  return {
+    adapterName: base.adapterName,
+    provider: base.provider,
+    connect: async () => markCharColumnsInAdapter(await base.connect()),
+    connectToShadowDb: async () => markCharColumnsInAdapter(await base.connectToShadowDb()),
+  };
+}
+
+// A Rust panic inside the engine reports its message through the global
+// PRISMA_WASM_PANIC_REGISTRY, then traps; the trap surfaces as an uncaught
+// WebAssembly.RuntimeError in a microtask, not as a rejection of the pending call. While an
+// engine call runs, record the message (Prisma Client, if loaded, installs its own registry: it
+// is swapped out and back like the client itself does) and turn the trap into a rejection.
+type PanicRegistry = { set_message(message: string): void };
+const panicGlobal = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: PanicRegistry };
+let guardsRunning = 0;
+let savedSetMessage: PanicRegistry["set_message"] | undefined;
+
+async function guardPanics<T>(operation: () => Promise<T>): Promise<T> {
+  panicGlobal.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: () => undefined };
+  const registry = panicGlobal.PRISMA_WASM_PANIC_REGISTRY;
+  if (guardsRunning++ === 0) {
+    savedSetMessage = registry.set_message;
+    registry.set_message = (message: string) => {
+      state.lastPanic = message;
+    };
+  }
+  let onUncaught: ((err: Error) => void) | undefined;
+  const panicked = new Promise<never>((_, reject) => {
+    onUncaught = (err: Error) => {
+      if (!(err instanceof WebAssembly.RuntimeError)) throw err; // not ours: crash as usual
+      const message = state.lastPanic ?? err.message;
+      state.lastPanic = undefined;
+      reject(new Error(`The Prisma schema engine panicked: ${message}`, { cause: err }));
+    };
+    process.on("uncaughtException", onUncaught);
+  });
+  try {
+    return await Promise.race([operation(), panicked]);
+  } finally {
+    process.off("uncaughtException", onUncaught!);
+    if (--guardsRunning === 0 && savedSetMessage) {
+      registry.set_message = savedSetMessage;
+      savedSetMessage = undefined;
+    }
+  }
 }
 
 interface EngineSession {
@@ -132,17 +225,17 @@ async function openEngine(databaseUrl: string, opts: { schemaPath?: string; log?
   await loadSchemaEngineWasm();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, Client: CatalogFriendlyClient });
   pool.on("error", (err) => opts.log?.(`schema-engine: idle connection error: ${err.message}`));
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  const adapter = bindMigrationAwareSqlAdapterFactory(adapterFactoryFor(pool));
   const datamodels: [string, string][] | undefined =
     opts.schemaPath && existsSync(opts.schemaPath)
       ? [[path.relative(REPO_ROOT, opts.schemaPath) || opts.schemaPath, await readFile(opts.schemaPath, "utf8")]]
       : undefined;
   let engine: SchemaEngine;
-  openEngines++;
+  state.openEngines++;
   try {
-    engine = await bg.SchemaEngine.new({ datamodels }, (line: string) => forwardEngineLog(line, opts.log), adapter);
+    engine = await guardPanics(() => bg.SchemaEngine.new({ datamodels }, (line: string) => forwardEngineLog(line, opts.log), adapter));
   } catch (err) {
-    openEngines--;
+    state.openEngines--;
     clearEngineTimersIfIdle();
     await pool.end().catch(() => undefined);
     throw err;
@@ -155,8 +248,10 @@ async function openEngine(databaseUrl: string, opts: { schemaPath?: string; log?
       closed = true;
       try {
         engine.free();
+      } catch {
+        // A panicked engine may fail to free; the pool below is what keeps the process alive.
       } finally {
-        openEngines--;
+        state.openEngines--;
         clearEngineTimersIfIdle();
         await pool.end();
       }
@@ -229,7 +324,8 @@ export interface ApplyMigrationsOptions {
  */
 export async function applyMigrations(databaseUrl: string, opts: ApplyMigrationsOptions = {}): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrationsList(opts.migrationsDir);
-  const session = await openEngine(databaseUrl, { schemaPath: DEFAULT_SCHEMA_PATH, log: opts.log });
+  // No schema needed (nor read): deploying depends on the migration scripts alone.
+  const session = await openEngine(databaseUrl, { log: opts.log });
   try {
     return { applied: await applyWith(session.engine, migrationsList, databaseUrl, opts.log) };
   } finally {
@@ -240,7 +336,7 @@ export async function applyMigrations(databaseUrl: string, opts: ApplyMigrations
 async function applyWith(engine: SchemaEngine, migrationsList: MigrationList, databaseUrl: string, log: Log | undefined): Promise<string[]> {
   let applied: string[];
   try {
-    ({ appliedMigrationNames: applied } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS }));
+    ({ appliedMigrationNames: applied } = await guardPanics(() => engine.applyMigrations({ migrationsList, filters: NO_FILTERS })));
   } catch (err) {
     throw engineError("Applying migrations", databaseUrl, err);
   }
@@ -290,6 +386,7 @@ export async function diffSchemaToMigration(databaseUrl: string, name: string, o
   await createDatabase(databaseUrl, scratchName).catch((err: Error) => {
     throw new Error(`Cannot create the scratch database ${scratchName} on ${redactDatabaseUrl(databaseUrl)} (the user needs CREATEDB): ${err.message}`, { cause: err });
   });
+  log(`Replaying ${migrationsList.migrationDirectories.length} migration(s) into scratch database ${scratchName}`);
   let sql: string;
   try {
     const session = await openEngine(scratchUrl, { schemaPath, log: opts.log });
@@ -297,13 +394,15 @@ export async function diffSchemaToMigration(databaseUrl: string, name: string, o
       await applyWith(session.engine, migrationsList, scratchUrl, undefined);
       const files = [{ path: path.relative(REPO_ROOT, schemaPath) || schemaPath, content: schema }];
       try {
-        const result = await session.engine.diff({
-          from: { tag: "schemaDatasource", files, configDir: REPO_ROOT },
-          to: { tag: "schemaDatamodel", files },
-          script: true,
-          exitCode: null,
-          filters: NO_FILTERS,
-        });
+        const result = await guardPanics(() =>
+          session.engine.diff({
+            from: { tag: "schemaDatasource", files, configDir: REPO_ROOT },
+            to: { tag: "schemaDatamodel", files },
+            script: true,
+            exitCode: null,
+            filters: NO_FILTERS,
+          }),
+        );
         sql = result.stdout ?? "";
       } catch (err) {
         throw engineError("Diffing the migrated scratch database to the schema", scratchUrl, err);
@@ -323,7 +422,7 @@ export async function diffSchemaToMigration(databaseUrl: string, name: string, o
   }
 
   const existing = migrationsList.migrationDirectories.map((d) => d.path);
-  const migrationName = `${nextTimestamp(opts.now ?? new Date(), existing)}_${slug}`;
+  const migrationName = `${nextMigrationTimestamp(opts.now ?? new Date(), existing)}_${slug}`;
   const dir = path.join(migrationsDir, migrationName);
   if (existsSync(dir)) throw new Error(`The migration directory already exists: ${dir}`);
   await mkdir(dir, { recursive: true });
@@ -366,7 +465,7 @@ function formatTimestamp(d: Date): string {
 }
 
 /** YYYYMMDDHHMMSS (UTC), later than every existing migration so the order stays right. */
-function nextTimestamp(now: Date, existing: string[]): string {
+export function nextMigrationTimestamp(now: Date, existing: string[]): string {
   const latest = existing.map((n) => /^(\d{14})_/.exec(n)?.[1]).filter((t): t is string => !!t).sort().at(-1);
   let ts = formatTimestamp(now);
   if (latest && ts <= latest) {

@@ -1,0 +1,65 @@
+// `shipcheck <command>`: local administration against the database, and CI commands against the API.
+import { openLocalDatabase } from "@/lib/db/local-database";
+import { AppError } from "@/lib/errors";
+import { ZodError } from "zod";
+import { projectCreate, tokenCreate, userCreate } from "./admin-commands";
+import { CliError } from "./output";
+
+const HELP = `Usage: shipcheck <command> [options]
+
+Local administration (uses DATABASE_URL, or the embedded PostgreSQL under .data/):
+  user create     --email <email> [--role <role> --project <slug>] [--name <name>] [--password <pw>] [--admin]
+  project create  --slug <slug> --name <name> --environments staging,production
+  token create    --project <slug> --name <name> [--permissions results:write,...] [--expires-days <n>]
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+/** Commands that work on the database directly. */
+const LOCAL: Record<string, Command> = {
+  "user create": userCreate,
+  "project create": projectCreate,
+  "token create": tokenCreate,
+};
+
+async function withLocalDatabase(command: Command, args: string[]): Promise<number> {
+  const database = await openLocalDatabase((msg) => console.error(msg));
+  process.env.DATABASE_URL = database.databaseUrl;
+  const { disconnectDb } = await import("@/lib/db/client");
+  try {
+    return await command(args);
+  } finally {
+    await disconnectDb();
+    await database.stop();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const name = argv.slice(0, 2).join(" ");
+  try {
+    if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help") {
+      console.log(HELP);
+      return argv.length === 0 ? 2 : 0;
+    }
+    const local = LOCAL[name];
+    if (local) return await withLocalDatabase(local, argv.slice(2));
+    console.error(`Unknown command "${argv.join(" ")}".\n\n${HELP}`);
+    return 2;
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(`shipcheck: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof AppError) {
+      console.error(`shipcheck: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ZodError) {
+      console.error(`shipcheck: invalid input:\n${error.issues.map((i) => `  ${i.path.join(".") || "value"}: ${i.message}`).join("\n")}`);
+      return 2;
+    }
+    const message = (error as Error).message ?? String(error);
+    console.error(`shipcheck: ${message}`);
+    return 2;
+  }
+}

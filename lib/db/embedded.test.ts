@@ -1,0 +1,167 @@
+// The embedded PostgreSQL lifecycle, with real binaries, in a temporary directory under /tmp on a
+// free port (never the default .data/pg or 54329, which a developer may be using).
+import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { hydrateSymlinks, resolveEmbeddedPort, startEmbeddedPostgres, type RunningPostgres } from "./embedded";
+
+const isRoot = process.getuid?.() === 0;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+describe("startEmbeddedPostgres", () => {
+  let tmp: string;
+  let dataDir: string;
+  let port: number;
+  let running: RunningPostgres | undefined;
+  const logs: string[] = [];
+  const start = async () => {
+    running = await startEmbeddedPostgres({ dataDir, port, log: (m) => logs.push(m) });
+    return running;
+  };
+
+  beforeAll(async () => {
+    // mkdtemp makes a 0700 directory: as root, startEmbeddedPostgres must open it up for the
+    // postgres OS user by itself.
+    tmp = await mkdtemp("/tmp/shipcheck-embedded-test-");
+    dataDir = path.join(tmp, "pg");
+    port = await freePort();
+  });
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it("initialises, keeps data across a stop and a second start, and stops twice safely", async () => {
+    const first = await start();
+    expect(first.databaseUrl).toBe(`postgresql://postgres:${encodeURIComponent((await readFile(`${dataDir}-password`, "utf8")).trim())}@127.0.0.1:${port}/shipcheck`);
+    expect(logs.some((l) => l.startsWith("Initialising"))).toBe(true);
+    await withClient(first.databaseUrl, async (c) => {
+      await c.query(`CREATE TABLE kept (id int PRIMARY KEY, note text)`);
+      await c.query(`INSERT INTO kept VALUES (1, 'still here')`);
+      const { rows } = await c.query(`SELECT current_setting('server_encoding') AS enc`);
+      expect(rows[0].enc).toBe("UTF8");
+    });
+    await first.stop();
+    await first.stop();
+    expect(await stat(path.join(dataDir, "postmaster.pid")).catch(() => null)).toBeNull();
+
+    logs.length = 0;
+    const second = await start();
+    expect(second.databaseUrl).toBe(first.databaseUrl); // same password, same data
+    expect(logs.some((l) => l.startsWith("Initialising"))).toBe(false);
+    const rows = await withClient(second.databaseUrl, async (c) => (await c.query(`SELECT note FROM kept WHERE id = 1`)).rows);
+    expect(rows).toEqual([{ note: "still here" }]);
+  }, 60_000);
+
+  it("starts despite a stale postmaster.pid left by a crash", async () => {
+    const pidFile = path.join(dataDir, "postmaster.pid");
+    await writeFile(pidFile, `999999\n${dataDir}\n1700000000\n${port}\n\n127.0.0.1\n  ${port}001     32768\nready   \n`);
+    if (isRoot) {
+      const owner = await stat(dataDir);
+      await chown(pidFile, owner.uid, owner.gid);
+    }
+    logs.length = 0;
+    const again = await start();
+    expect(logs.some((l) => l.includes("Removed stale") && l.includes("999999"))).toBe(true);
+    const rows = await withClient(again.databaseUrl, async (c) => (await c.query(`SELECT note FROM kept`)).rows);
+    expect(rows).toEqual([{ note: "still here" }]);
+  }, 60_000);
+
+  it("refuses to start a second server on the same data directory, saying which pid runs it", async () => {
+    const one = await start();
+    const pid = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(new RegExp(`already running on ${dataDir} \\(pid ${pid}\\)`));
+    // The first one is untouched.
+    expect(await withClient(one.databaseUrl, async (c) => (await c.query(`SELECT 1 AS ok`)).rows)).toEqual([{ ok: 1 }]);
+  }, 60_000);
+
+  it.skipIf(!isRoot)("as root, names the directory the postgres OS user cannot enter", async () => {
+    await chmod(tmp, 0o711); // only `locked` below is in the way
+    const locked = path.join(tmp, "locked");
+    await mkdir(path.join(locked, "inner"), { recursive: true, mode: 0o700 });
+    await expect(startEmbeddedPostgres({ dataDir: path.join(locked, "inner", "pg"), port: await freePort() })).rejects.toThrow(
+      new RegExp(`cannot enter ${locked} .*chmod o\\+x ${locked}.*DATABASE_URL`),
+    );
+  });
+});
+
+describe("hydrateSymlinks", () => {
+  let pkgDir: string;
+
+  beforeAll(async () => {
+    pkgDir = await mkdtemp("/tmp/shipcheck-symlinks-test-");
+    await mkdir(path.join(pkgDir, "native", "lib"), { recursive: true });
+    for (const f of ["libpq.so.5.18", "libecpg.so.6.18"]) await writeFile(path.join(pkgDir, "native", "lib", f), "");
+    await writeFile(
+      path.join(pkgDir, "native", "pg-symlinks.json"),
+      JSON.stringify([
+        { source: "native/lib/libpq.so.5.18", target: "native/lib/libpq.so" },
+        { source: "native/lib/libpq.so.5.18", target: "native/lib/libpq.so.5" },
+        { source: "native/lib/libecpg.so.6.18", target: "native/lib/libecpg.so" },
+      ]),
+    );
+    // One already there, one dangling.
+    await symlink("libpq.so.5.18", path.join(pkgDir, "native", "lib", "libpq.so.5"));
+    await symlink("gone.so", path.join(pkgDir, "native", "lib", "libecpg.so"));
+  });
+  afterAll(async () => {
+    await rm(pkgDir, { recursive: true, force: true });
+  });
+
+  it("creates the missing and dangling links, relative, like the package's postinstall would", async () => {
+    expect(await hydrateSymlinks(pkgDir)).toBe(2);
+    for (const [link, target] of [
+      ["libpq.so", "libpq.so.5.18"],
+      ["libpq.so.5", "libpq.so.5.18"],
+      ["libecpg.so", "libecpg.so.6.18"],
+    ] as const) {
+      const p = path.join(pkgDir, "native", "lib", link);
+      expect((await lstat(p)).isSymbolicLink()).toBe(true);
+      expect(await readlink(p)).toBe(target);
+    }
+    expect(await hydrateSymlinks(pkgDir)).toBe(0);
+  });
+});
+
+describe("resolveEmbeddedPort", () => {
+  const saved = process.env.EMBEDDED_PG_PORT;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.EMBEDDED_PG_PORT;
+    else process.env.EMBEDDED_PG_PORT = saved;
+  });
+
+  it("prefers the option, then EMBEDDED_PG_PORT, then 54329, and names the variable when it is wrong", () => {
+    delete process.env.EMBEDDED_PG_PORT;
+    expect(resolveEmbeddedPort()).toBe(54329);
+    process.env.EMBEDDED_PG_PORT = "55001";
+    expect(resolveEmbeddedPort()).toBe(55001);
+    expect(resolveEmbeddedPort(55002)).toBe(55002);
+    process.env.EMBEDDED_PG_PORT = "fifty";
+    expect(() => resolveEmbeddedPort()).toThrow(/EMBEDDED_PG_PORT/);
+  });
+});
