@@ -1,14 +1,15 @@
 // `npm start` (and `npm run dev` with --dev): database, migrations, first-run seed, build if
 // needed, then Next.js on $PORT. Stops everything it started on SIGINT/SIGTERM.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { redactDatabaseUrl } from "@/lib/db/database-url";
 import { openLocalDatabase } from "@/lib/db/local-database";
 import { applyMigrations } from "@/lib/db/migrate";
 import { EnvError, readServerEnv } from "@/lib/env";
+import { buildIfNeeded, nextBin, waitForHealth } from "./lib/next-app";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
@@ -23,43 +24,6 @@ async function secret(): Promise<string> {
   const created = randomBytes(32).toString("hex");
   await writeFile(file, `${created}\n`, { mode: 0o600 });
   return created;
-}
-
-/** Newest modification time under the paths a build depends on. */
-async function newestSource(paths: string[]): Promise<number> {
-  let newest = 0;
-  for (const entry of paths) {
-    const full = path.join(root, entry);
-    const info = await stat(full).catch(() => null);
-    if (!info) continue;
-    if (info.isDirectory()) {
-      const children = await readdir(full);
-      newest = Math.max(newest, await newestSource(children.map((c) => path.join(entry, c))));
-    } else newest = Math.max(newest, info.mtimeMs);
-  }
-  return newest;
-}
-
-async function buildIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
-  const stamp = await stat(path.join(root, ".next", "BUILD_ID")).catch(() => null);
-  const sources = await newestSource(["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "postcss.config.mjs"]);
-  if (stamp && stamp.mtimeMs >= sources) return;
-  say(stamp ? "Sources changed since the last build: building…" : "First run: building the app (about a minute)…");
-  const built = spawnSync(process.execPath, [nextBin(), "build"], { stdio: "inherit", env });
-  if (built.status !== 0) throw new Error("next build failed (see above)");
-}
-
-function nextBin(): string {
-  return path.join(root, "node_modules", "next", "dist", "bin", "next");
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<boolean> {
-  for (let i = 0; i < 240 && child.exitCode === null; i++) {
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
 }
 
 async function main(): Promise<number> {
@@ -113,19 +77,23 @@ async function main(): Promise<number> {
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(env.PORT),
     };
+    const adminFile = path.join(dataDir, "initial-admin.txt");
     if (seeded.admin) {
-      const file = path.join(dataDir, "initial-admin.txt");
-      await writeFile(file, `email: ${seeded.admin.email}\npassword: ${seeded.admin.password}\n`, { mode: 0o600 });
-      say(`Initial administrator: ${seeded.admin.email}`);
-      say(`Password: ${seeded.admin.password}   (saved in ${path.relative(root, file)})`);
-    } else if (existsSync(path.join(dataDir, "initial-admin.txt"))) {
-      say("Initial administrator's password: see .data/initial-admin.txt");
+      await writeFile(adminFile, `email: ${seeded.admin.email}\npassword: ${seeded.admin.password}\n`, { mode: 0o600 });
     }
 
-    if (!dev) await buildIfNeeded(childEnv);
-    child = spawn(process.execPath, [nextBin(), dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+    if (!dev) await buildIfNeeded(root, childEnv, say);
+    child = spawn(process.execPath, [nextBin(root), dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
     child.once("exit", (code) => void shutdown(code ?? 1));
-    if (await waitForHealth(`http://127.0.0.1:${env.PORT}`, child)) say(`Shipcheck is running at ${url}`);
+    if (await waitForHealth(`http://127.0.0.1:${env.PORT}`, child)) {
+      say(`Shipcheck is running at ${url}`);
+      if (seeded.admin) {
+        say(`Sign in as ${seeded.admin.email} with password ${seeded.admin.password}`);
+        say(`(shown once; also saved in ${path.relative(root, adminFile)})`);
+      } else if (existsSync(adminFile)) {
+        say(`The initial administrator's password is in ${path.relative(root, adminFile)}`);
+      }
+    }
     return await new Promise<number>(() => undefined);
   } catch (error) {
     console.error(`[shipcheck] ${(error as Error).message}`);

@@ -1,11 +1,13 @@
 // The embedded PostgreSQL lifecycle, with real binaries, in a temporary directory under /tmp on a
 // free port (never the default .data/pg or 54329, which a developer may be using).
-import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hydrateSymlinks, resolveEmbeddedPort, startEmbeddedPostgres, type RunningPostgres } from "./embedded";
+import { createScratchDatabase } from "./database-url";
+import { applyMigrations, DEFAULT_MIGRATIONS_DIR, diffSchemaToMigration } from "./migrate";
 
 const isRoot = process.getuid?.() === 0;
 
@@ -98,6 +100,22 @@ describe("startEmbeddedPostgres", () => {
     await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(new RegExp(`already running on ${dataDir} \\(pid ${pid}\\)`));
     // The first one is untouched.
     expect(await withClient(one.databaseUrl, async (c) => (await c.query(`SELECT 1 AS ok`)).rows)).toEqual([{ ok: 1 }]);
+  }, 60_000);
+
+  it("runs the migrations and the schema diff against its PostgreSQL 18 (NOT NULL constraints in pg_constraint)", async () => {
+    const server = await start();
+    // Like `prisma migrate deploy`, it refuses a non-empty database without migration history
+    // (the `kept` table above)...
+    await expect(applyMigrations(server.databaseUrl)).rejects.toThrow(/schema is not empty/);
+    // ...and migrates an empty one.
+    const fresh = await createScratchDatabase(server.adminUrl, "shipcheck_embedded_test");
+    const { applied } = await applyMigrations(fresh.url);
+    expect(applied.length).toBeGreaterThan(0);
+    await fresh.drop();
+    const migrationsCopy = path.join(tmp, "migrations");
+    await cp(DEFAULT_MIGRATIONS_DIR, migrationsCopy, { recursive: true });
+    const diff = await diffSchemaToMigration(server.adminUrl, "nothing", { migrationsDir: migrationsCopy, log: () => undefined });
+    expect(diff.sql).toBeNull();
   }, 60_000);
 
   it.skipIf(!isRoot)("as root, names the directory the postgres OS user cannot enter", async () => {
