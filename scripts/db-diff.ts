@@ -2,9 +2,8 @@
 //   tsx scripts/db-diff.ts <name>        e.g. tsx scripts/db-diff.ts add_release_notes
 // It replays the existing migrations into a scratch database on the server of $DATABASE_URL
 // (the user needs CREATEDB; DATABASE_URL's own database is not touched) and diffs that to the
-// schema. Without DATABASE_URL it uses the embedded PostgreSQL (started and stopped here).
-import { parseDatabaseUrl } from "@/lib/db/database-url";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+// schema. Without DATABASE_URL it uses the embedded PostgreSQL (the running app's, or its own).
+import { openLocalDatabase } from "@/lib/db/local-database";
 import { diffSchemaToMigration } from "@/lib/db/migrate";
 
 const USAGE = "Usage: tsx scripts/db-diff.ts <name>   (e.g. add_release_notes; npm: npm run db:diff -- <name>)";
@@ -19,19 +18,11 @@ async function main(): Promise<void> {
     return;
   }
 
-  const fromEnv = process.env.DATABASE_URL;
-  if (fromEnv !== undefined && fromEnv.trim() !== "") {
-    const url = parseDatabaseUrl(fromEnv, "DATABASE_URL").toString();
-    await diffSchemaToMigration(url, name, { log });
-    return;
-  }
-
-  log("DATABASE_URL is not set: using the embedded PostgreSQL for the scratch database.");
-  const pg = await startEmbeddedPostgres({ log });
+  const database = await openLocalDatabase(log);
   try {
-    await diffSchemaToMigration(pg.adminUrl, name, { log });
+    await diffSchemaToMigration(database.databaseUrl, name, { log });
   } finally {
-    await pg.stop();
+    await database.stop();
   }
 }
 

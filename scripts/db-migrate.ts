@@ -1,28 +1,19 @@
-// Applies pending migrations (prisma/migrations) to $DATABASE_URL, like `prisma migrate deploy`.
-// Without DATABASE_URL: starts the embedded PostgreSQL (.data/pg), migrates it, stops it.
-//   tsx scripts/db-migrate.ts
-import { parseDatabaseUrl, redactDatabaseUrl } from "@/lib/db/database-url";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+// Applies pending migrations (prisma/migrations) like `prisma migrate deploy`: to $DATABASE_URL,
+// else to the embedded PostgreSQL (the running app's, or one started for the command).
+//   npm run db:migrate
+import { redactDatabaseUrl } from "@/lib/db/database-url";
+import { openLocalDatabase } from "@/lib/db/local-database";
 import { applyMigrations } from "@/lib/db/migrate";
 
 async function main(): Promise<void> {
   const log = (msg: string) => console.log(msg);
-  const fromEnv = process.env.DATABASE_URL;
-  if (fromEnv !== undefined && fromEnv.trim() !== "") {
-    const url = parseDatabaseUrl(fromEnv, "DATABASE_URL").toString();
-    log(`Migrating ${redactDatabaseUrl(url)}`);
-    const { applied } = await applyMigrations(url, { log });
-    log(applied.length ? `Applied ${applied.length} migration(s).` : "Database is up to date.");
-    return;
-  }
-
-  log("DATABASE_URL is not set: using the embedded PostgreSQL.");
-  const pg = await startEmbeddedPostgres({ log });
+  const database = await openLocalDatabase(log);
   try {
-    const { applied } = await applyMigrations(pg.databaseUrl, { log });
+    log(`Migrating ${redactDatabaseUrl(database.databaseUrl)}`);
+    const { applied } = await applyMigrations(database.databaseUrl, { log });
     log(applied.length ? `Applied ${applied.length} migration(s).` : "Database is up to date.");
   } finally {
-    await pg.stop();
+    await database.stop();
   }
 }
 

@@ -97,7 +97,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   }
 
   const password = await readOrCreatePassword(passwordFile, initialised, dataDir);
-  await removeStalePidFile(dataDir, log);
+  await removeStalePidFile(dataDir, passwordFile, log);
 
   const serverOutput: string[] = [];
   const onServerLog = (chunk: string) => {
@@ -410,7 +410,7 @@ async function readOrCreatePassword(passwordFile: string, initialised: boolean, 
  * as some other process (typical after a container restart). Remove it unless that pid really is
  * a PostgreSQL server on this data directory.
  */
-async function removeStalePidFile(dataDir: string, log: (msg: string) => void): Promise<void> {
+async function removeStalePidFile(dataDir: string, passwordFile: string, log: (msg: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   const content = await readFile(pidFile, "utf8").catch(() => null);
   if (content === null) return;
@@ -418,8 +418,8 @@ async function removeStalePidFile(dataDir: string, log: (msg: string) => void): 
   const reason = !Number.isInteger(pid) || pid <= 0 ? "unreadable" : await staleReason(pid, dataDir);
   if (reason === null) {
     throw new Error(
-      `PostgreSQL is already running on ${dataDir} (pid ${pid}), probably left over from an earlier run. ` +
-        `Stop it (kill -INT ${pid}) and try again, or use it by setting DATABASE_URL.`,
+      `PostgreSQL is already running on ${dataDir} (pid ${pid}): a running Shipcheck's, or one left over from an earlier run. ` +
+        `Use it by setting DATABASE_URL (its password is in ${passwordFile}), or stop it (kill -INT ${pid}) and try again.`,
     );
   }
   await unlink(pidFile).catch((err: NodeJS.ErrnoException) => {

@@ -1,0 +1,74 @@
+// Signing in and out through the real pages, and what each role may do on the release page.
+import { makeProject, makeUser } from "../tests/support/fixtures";
+import { expect, releasePath, signInAs, test } from "./support";
+
+test("a signed-out visit to a release goes to sign-in and comes back to the release", async ({ page }) => {
+  const p = await makeProject();
+  const engineer = await makeUser(p.slug, "engineer");
+  const path = releasePath(p.slug, p.version);
+
+  await page.goto(path);
+  await expect(page).toHaveURL((url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === path);
+  await expect(page.getByRole("heading", { name: "Sign in to Shipcheck" })).toBeVisible();
+
+  await signInAs(page, engineer.email, engineer.password);
+  await expect(page).toHaveURL((url) => url.pathname === path);
+  await expect(page.getByRole("heading", { level: 1, name: `Release ${p.version}` })).toBeVisible();
+});
+
+test("a wrong password shows an error and keeps you signed out", async ({ page }) => {
+  const p = await makeProject();
+  const engineer = await makeUser(p.slug, "engineer");
+
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(engineer.email);
+  await page.getByLabel("Password").fill(`${engineer.password}-wrong`);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page).toHaveURL(/\/signin/);
+
+  await page.goto(releasePath(p.slug, p.version));
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+});
+
+test("signing out returns to sign-in and protects the release page again", async ({ page }) => {
+  const p = await makeProject();
+  const manager = await makeUser(p.slug, "release-manager");
+  const path = releasePath(p.slug, p.version);
+
+  await signInAs(page, manager.email, manager.password);
+  await page.goto(path);
+  await expect(page.getByRole("heading", { level: 1, name: `Release ${p.version}` })).toBeVisible();
+  await expect(page.getByText(manager.email)).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/signin");
+  await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+
+  await page.goto(path);
+  await expect(page).toHaveURL((url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === path);
+});
+
+test("an engineer can sign off the engineer item but not the release manager's approval", async ({ page }) => {
+  const p = await makeProject();
+  const engineer = await makeUser(p.slug, "engineer");
+
+  await signInAs(page, engineer.email, engineer.password);
+  await page.goto(releasePath(p.slug, p.version));
+
+  const approval = page.getByRole("article", { name: "Release manager approval" });
+  await expect(approval).toBeVisible();
+  await expect(approval).toContainText("needs 1 more sign-off from release-manager");
+  await expect(page.getByRole("button", { name: "Sign off Release manager approval" })).toHaveCount(0);
+
+  const wsEvents = page.getByRole("article", { name: "Critical WebSocket events visible on staging" });
+  await wsEvents.getByRole("button", { name: "Sign off Critical WebSocket events visible on staging" }).click();
+  await wsEvents.getByRole("button", { name: "Confirm sign-off for staging" }).click();
+  await expect(wsEvents).toContainText(/Signed off by .*\(engineer\)/);
+  await expect(wsEvents).toContainText("Passed");
+
+  const staging = page.getByRole("status", { name: "staging gate" });
+  await expect(staging).toContainText("staging: gate closed");
+  await expect(staging.getByRole("listitem").filter({ hasText: "Critical WebSocket events visible on staging" })).toHaveCount(0);
+  await expect(staging.getByRole("listitem").filter({ hasText: "Release manager approval" })).toHaveCount(1);
+});

@@ -1,0 +1,88 @@
+// Smoke test of the README's run command on the embedded PostgreSQL: start, health 200, write
+// through the API, stop with SIGTERM, start again, and find the data still there.
+// Run from a checkout without DATABASE_URL: `tsx scripts/smoke-start.ts`.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import net from "node:net";
+
+const port = Number(process.env.SMOKE_PORT ?? 3300);
+const pgPort = Number(process.env.SMOKE_PG_PORT ?? 54339);
+const base = `http://127.0.0.1:${port}`;
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), NEXTAUTH_URL: `http://localhost:${port}` };
+delete env.DATABASE_URL;
+
+const say = (msg: string) => console.log(`[smoke] ${msg}`);
+function fail(msg: string): never {
+  console.error(`[smoke] FAILED: ${msg}`);
+  process.exit(1);
+}
+
+async function start(): Promise<{ child: ChildProcess; output: () => string }> {
+  let output = "";
+  const child = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"], detached: false });
+  child.stdout!.on("data", (d) => (output += String(d)));
+  child.stderr!.on("data", (d) => (output += String(d)));
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail(`npm start exited with ${child.exitCode}:\n${output}`);
+    const health = await fetch(`${base}/api/health`).catch(() => null);
+    if (health?.status === 200 && output.includes("Shipcheck is running at")) return { child, output: () => output };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  fail(`no healthy app on ${base} within 240 s:\n${output}`);
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  child.kill("SIGTERM");
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+function portOpen(p: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(p, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function main() {
+  say(`npm start on port ${port} (embedded PostgreSQL on ${pgPort})`);
+  const first = await start();
+  const health = await (await fetch(`${base}/api/health`)).json();
+  if (health.database?.ok !== true) fail(`health says ${JSON.stringify(health)}`);
+  say(`health: ${JSON.stringify(health)}`);
+  const printed = first.output();
+  if (!/Sign in as \S+ with password \S+|initial administrator's password is in/i.test(printed)) fail(`the admin's credentials were not printed:\n${printed}`);
+  await readFile(".data/initial-admin.txt", "utf8").catch(() => fail(".data/initial-admin.txt was not written"));
+
+  const cli = spawnSync("npx", ["shipcheck", "token", "create", "--project", "demo", "--name", `smoke-${Date.now()}`], { env, encoding: "utf8" });
+  if (cli.status !== 0) fail(`token create failed: ${cli.stderr}`);
+  const token = cli.stdout.trim();
+  const key = `tests/smoke/test_persisted_${Date.now()}.py::test_ok`;
+  const posted = await fetch(`${base}/api/v1/projects/demo/releases/v0.1.0/results`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ environment: "staging", results: [{ key, status: "passed" }] }),
+  });
+  if (posted.status !== 201) fail(`posting a result gave ${posted.status}: ${await posted.text()}`);
+  say("posted a result; stopping with SIGTERM");
+
+  const code = await stop(first.child);
+  if (code !== 0) fail(`npm start exited with ${code} on SIGTERM`);
+  if (await portOpen(pgPort)) fail(`embedded PostgreSQL still listens on ${pgPort} after stop`);
+  if (await portOpen(port)) fail(`the app still listens on ${port} after stop`);
+  say("stopped cleanly (app and PostgreSQL ports closed); starting again");
+
+  const second = await start();
+  if (second.output().includes("Seeded the demo project")) fail("the second start seeded again: data was not reused");
+  const release = await fetch(`${base}/api/v1/projects/demo/releases/v0.1.0`, { headers: { authorization: `Bearer ${token}` } });
+  if (release.status !== 200) fail(`reading the release after restart gave ${release.status}`);
+  const body = JSON.stringify(await release.json());
+  if (!body.includes(key)) fail("the result posted before the restart is gone");
+  say("after restart: the token still works and the result is still there");
+  const code2 = await stop(second.child);
+  if (code2 !== 0) fail(`second stop exited with ${code2}`);
+  say("passed");
+}
+
+void main();
