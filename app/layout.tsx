@@ -8,6 +8,7 @@ import { Providers } from "./providers";
 export const metadata: Metadata = {
   title: { default: "Shipcheck", template: "%s · Shipcheck" },
   description: "Release checklists and deploy gates",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

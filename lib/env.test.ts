@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, readServerEnv } from "./env";
+
+describe("readServerEnv", () => {
+  it("applies defaults and treats empty values as unset", () => {
+    const env = readServerEnv({ NODE_ENV: "test", DATABASE_URL: "" });
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names every invalid variable in its message", () => {
+    try {
+      readServerEnv({ NODE_ENV: "test", DATABASE_URL: "mysql://x@y/z", PORT: "eighty", NEXTAUTH_SECRET: "short" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      const message = (error as Error).message;
+      expect(message).toContain("DATABASE_URL: must start with postgresql://");
+      expect(message).toContain("PORT:");
+      expect(message).toContain("NEXTAUTH_SECRET: must be at least 32 characters");
+    }
+  });
+
+  it("accepts a PostgreSQL URL and a port", () => {
+    expect(readServerEnv({ NODE_ENV: "test", DATABASE_URL: "postgresql://u@h:5432/d", PORT: "8080" })).toMatchObject({ PORT: 8080, DATABASE_URL: "postgresql://u@h:5432/d" });
+  });
+});
