@@ -92,11 +92,27 @@ export const sectionSchema = z
   })
   .strict();
 
+/** A file that must not change without certain checks having run on that commit. */
+export const guardedPathSchema = z
+  .object({
+    path: z.string().min(1).max(500),
+    lines: z
+      .object({ from: z.number().int().positive(), to: z.number().int().positive() })
+      .strict()
+      .refine((l) => l.to >= l.from, "`to` must not be before `from`")
+      .optional(),
+    note: z.string().max(500).optional(),
+    /** Result-key patterns that must have passed when the path changes. */
+    checks: z.array(z.string().min(1).max(500)).min(1),
+  })
+  .strict();
+
 export const templateSchema = z
   .object({
     name: z.string().min(1).max(100),
     description: z.string().max(5_000).optional(),
     sections: z.array(sectionSchema).min(1),
+    guardedPaths: z.array(guardedPathSchema).default([]),
     rollback: z.object({ instructions: z.string().max(20_000) }).strict().optional(),
   })
   .strict()
@@ -122,3 +138,4 @@ export type CheckItem = z.infer<typeof checkItemSchema>;
 export type MetricItem = z.infer<typeof metricItemSchema>;
 export type ManualItem = z.infer<typeof manualItemSchema>;
 export type WatchItem = z.infer<typeof watchItemSchema>;
+export type GuardedPath = z.infer<typeof guardedPathSchema>;
