@@ -30,10 +30,12 @@ export default async function OverviewPage() {
             <ul className="divide-y divide-slate-100">
               {project.releases.map((release) => (
                 <li key={release.version} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
-                  <Link href={`/projects/${project.slug}/releases/${encodeURIComponent(release.version)}`} className="font-medium text-sky-700 hover:underline">
-                    {release.version}
-                  </Link>
-                  <span className="font-mono text-xs text-slate-500">{release.commitSha.slice(0, 7)}</span>
+                  <span className="flex items-baseline gap-3">
+                    <Link href={`/projects/${project.slug}/releases/${encodeURIComponent(release.version)}`} className="font-medium text-sky-700 hover:underline">
+                      {release.version}
+                    </Link>
+                    <span className="font-mono text-xs text-slate-500">{release.commitSha.slice(0, 7)}</span>
+                  </span>
                   <span className="flex flex-wrap gap-2">
                     {release.gates.map((gate) => (
                       <GateChip key={gate.environment} gate={gate} />

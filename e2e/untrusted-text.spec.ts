@@ -1,6 +1,6 @@
 // CI output is untrusted: a failure message full of markup must show as text and never run.
 import { makeProject, makeUser } from "../tests/support/fixtures";
-import { expect, postResults, releasePath, signInAs, test } from "./support";
+import { expect, postResults, releasePath, screenshot, signInAs, test } from "./support";
 
 const HOSTILE = `AssertionError: <script>window.__pwned = true</script><img src=x onerror="window.__pwned=true">`;
 
@@ -32,4 +32,5 @@ test("a failure message with markup is shown as literal text and never executes"
 
   const staging = page.getByRole("status", { name: "staging gate" });
   await expect(staging.getByRole("listitem").filter({ hasText: "Smoke tests pass" })).toContainText("failed");
+  await screenshot(page, "05-release-failure-message");
 });

@@ -3,6 +3,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { authorize } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { guardCheckItem, guardedHits } from "@/lib/templates/guarded";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema, type CreateReleaseInput } from "@/lib/validation/admin";
 import { recordAudit } from "./audit";
@@ -22,6 +23,14 @@ export async function createRelease(ctx: ServerContext, projectSlug: string, raw
   });
   if (!templateVersion) throw new AppError("not_found", `template "${input.template}" has no version ${input.templateVersion ?? ""}`.trim());
   const definition = templateSchema.parse(templateVersion.definition);
+  const items = snapshotItems(definition);
+  const hits = guardedHits(definition.guardedPaths, input.changedFiles);
+  if (hits.length > 0) {
+    const taken = new Set(items.map((i) => i.key));
+    const guardSection = { title: "Guarded paths changed", phase: "pre-deploy" as const, items: hits.map((hit) => guardCheckItem(hit, taken)) };
+    const extra = snapshotItems({ ...definition, sections: [guardSection] });
+    items.push(...extra.map((item, i) => ({ ...item, position: items.length + i })));
+  }
 
   try {
     return await db().$transaction(async (tx) => {
@@ -31,11 +40,12 @@ export async function createRelease(ctx: ServerContext, projectSlug: string, raw
           version: input.version,
           commitSha: input.commit,
           templateVersionId: templateVersion.id,
+          changedFiles: input.changedFiles.map((f) => f.path),
           createdById: ctx.principal.kind === "user" ? ctx.principal.user.id : null,
         },
       });
       await tx.releaseItem.createMany({
-        data: snapshotItems(definition).map((item) => ({ ...item, releaseId: release.id, config: item.config as Prisma.InputJsonValue })),
+        data: items.map((item) => ({ ...item, releaseId: release.id, config: item.config as Prisma.InputJsonValue })),
       });
       await recordAudit(tx, ctx, {
         projectId: project.id,
@@ -43,7 +53,14 @@ export async function createRelease(ctx: ServerContext, projectSlug: string, raw
         action: "release.created",
         targetType: "release",
         targetId: release.id,
-        after: { version: release.version, commit: release.commitSha, template: template.name, templateVersion: templateVersion.version },
+        after: {
+          version: release.version,
+          commit: release.commitSha,
+          template: template.name,
+          templateVersion: templateVersion.version,
+          changedFiles: input.changedFiles.length,
+          guardedPathsHit: hits.map((h) => h.guard.path),
+        },
       });
       return release;
     });

@@ -21,12 +21,18 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export async function saveTemplate(ctx: ServerContext, projectSlug: string, source: string) {
+/** `expectedName`: the name the caller addressed (URL); the document must agree with it. */
+export async function saveTemplate(ctx: ServerContext, projectSlug: string, source: string, expectedName?: string) {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "template:write");
   const parsed = parseTemplate(source);
   if (!parsed.ok) throw new AppError("validation_failed", "the template is not valid", parsed.problems);
   const definition = parsed.template;
+  if (expectedName !== undefined && definition.name !== expectedName) {
+    throw new AppError("validation_failed", `the document is named "${definition.name}" but was sent to template "${expectedName}"`, [
+      { path: "name", message: `must be "${expectedName}"` },
+    ]);
+  }
   const digest = createHash("sha256").update(canonical(definition)).digest("hex");
 
   return db().$transaction(async (tx) => {

@@ -35,10 +35,24 @@ export const createReleaseSchema = z
     commit: commitSha,
     template: printable(100),
     templateVersion: z.number().int().positive().optional(),
+    changedFiles: z
+      .array(
+        z.union([
+          printable(1000).transform((path) => ({ path })),
+          z
+            .object({
+              path: printable(1000),
+              lines: z.array(z.object({ from: z.number().int().positive(), to: z.number().int().positive() }).strict()).max(1000).optional(),
+            })
+            .strict(),
+        ]),
+      )
+      .max(20_000)
+      .default([]),
   })
   .strict();
 
 export type CreateProjectInput = z.input<typeof createProjectSchema>;
 export type CreateUserInput = z.input<typeof createUserSchema>;
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
-export type CreateReleaseInput = z.infer<typeof createReleaseSchema>;
+export type CreateReleaseInput = z.input<typeof createReleaseSchema>;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Release" ADD COLUMN     "changedFiles" TEXT[] DEFAULT ARRAY[]::TEXT[];
