@@ -29,6 +29,10 @@ test("staging gate opens live as CI reports and people sign off", async ({ page 
   const smoke = page.getByRole("article", { name: "Smoke tests pass" });
   const throughput = page.getByRole("article", { name: "WebSocket throughput above 500 events/s" });
   await expect(smoke).toContainText("Pending");
+  // Instructions are Markdown: the fenced command shows as code, not with its backticks.
+  await smoke.getByText("Instructions", { exact: true }).click();
+  await expect(smoke.getByText("python -m pytest tests/smoke -v --junitxml=smoke.xml")).toBeVisible();
+  await expect(smoke).not.toContainText("```");
   await screenshot(page, "02-release-gate-closed");
 
   // CI reports over the API while the page is open.

@@ -3,6 +3,7 @@
 // runs one part. The database server is DATABASE_URL's, or an embedded one when that is unset.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import net from "node:net";
 import path from "node:path";
 import { createDatabase, dropDatabase, randomDatabaseName, redactDatabaseUrl, withDatabase } from "@/lib/db/database-url";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
@@ -13,6 +14,14 @@ const root = process.cwd();
 const part = process.argv[2] ?? "all";
 const say = (msg: string) => console.log(`\n[test] ${msg}`);
 const TEST_PORT = Number(process.env.TEST_PORT ?? 3100);
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean {
   const result = spawnSync(command, args, { stdio: "inherit", env, cwd: root });
@@ -51,10 +60,11 @@ async function main(): Promise<number> {
     if (part !== "unit") {
       const baseUrl = `http://localhost:${TEST_PORT}`;
       const appEnv = { ...env, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), NEXTAUTH_URL: baseUrl, PORT: String(TEST_PORT) };
+      if (await portInUse(TEST_PORT)) throw new Error(`port ${TEST_PORT} is already in use: stop what runs there or set TEST_PORT`);
       await buildIfNeeded(root, appEnv, say);
       say(`Starting the app on ${baseUrl}`);
       server = spawn(process.execPath, [nextBin(root), "start", "-p", String(TEST_PORT)], { stdio: ["ignore", "ignore", "inherit"], env: appEnv });
-      if (!(await waitForHealth(baseUrl, server))) throw new Error(`the app did not become healthy on ${baseUrl}`);
+      if (!(await waitForHealth(baseUrl, server)) || server.exitCode !== null) throw new Error(`the app did not become healthy on ${baseUrl}`);
       const testEnv = { ...appEnv, SHIPCHECK_TEST_URL: baseUrl };
       if (part === "all" || part === "api") {
         say("API tests over HTTP");

@@ -10,7 +10,7 @@ export function SiteHeader({ email }: { email: string | null }) {
         </Link>
         {email ? (
           <div className="flex items-center gap-3 text-sm text-slate-600">
-            <span>{email}</span>
+            <span className="hidden sm:inline">{email}</span>
             <SignOutButton />
           </div>
         ) : null}

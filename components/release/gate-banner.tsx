@@ -34,9 +34,9 @@ export function GateBanner({ gate }: { gate: GateDecision }) {
       {gate.blocking.length > 0 ? (
         <ul className="mt-2 space-y-1 text-sm">
           {gate.blocking.map((blocker) => (
-            <li key={blocker.item} className="flex items-baseline gap-2">
+            <li key={blocker.item} className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5 sm:flex-nowrap">
               {/* Reason first, in a fixed-width column, so a long title never pushes it around. */}
-              <span className="w-36 shrink-0 whitespace-nowrap rounded bg-white/70 px-1.5 text-center text-xs font-semibold uppercase text-slate-700 ring-1 ring-slate-300">
+              <span className="shrink-0 whitespace-nowrap sm:w-40 rounded bg-white/70 px-1.5 text-center text-xs font-semibold uppercase text-slate-700 ring-1 ring-slate-300">
                 {REASON_LABEL[blocker.reason] ?? blocker.reason}
               </span>
               <span>

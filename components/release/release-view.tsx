@@ -5,6 +5,7 @@ import { roleAtLeast } from "@/lib/gate/roles";
 import type { ReleaseItemView, ReleaseState } from "@/lib/server/get-release-state";
 import { CheckDetails } from "./check-details";
 import { GateBanner } from "./gate-banner";
+import { Instructions } from "./instructions";
 import { useReleaseState } from "./release-query";
 import { SignOffPanel } from "./sign-off-panel";
 import { StatusPill } from "./status-pill";
@@ -116,7 +117,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
           {item.instructions ? (
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-600">Instructions</summary>
-              <div className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2 text-sm text-slate-700">{item.instructions}</div>
+              <Instructions source={item.instructions} />
             </details>
           ) : null}
           {item.kind === "check" ? <CheckDetails state={itemState} /> : null}

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import { revokeSignOffAction, signOffAction } from "@/app/projects/[project]/releases/[version]/actions";
 import type { ItemEnvironmentState } from "@/lib/server/get-release-state";
+import { formatTime } from "../format-time";
 import { releaseQueryKey } from "./release-query";
 
 type Props = {
@@ -65,7 +66,7 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, environment
                 <span className={inactive ? "line-through" : "font-medium"}>
                   Signed off by {s.by} ({s.role})
                 </span>
-                <time dateTime={s.createdAt}>{new Date(s.createdAt).toLocaleString()}</time>
+                <time dateTime={s.createdAt}>{formatTime(s.createdAt)}</time>
                 {s.stale ? <span>· for commit {s.commitSha.slice(0, 7)} (stale)</span> : null}
                 {s.revokedAt ? <span>· revoked: {s.revokeReason}</span> : null}
                 {s.comment ? <q className="italic">{s.comment}</q> : null}
