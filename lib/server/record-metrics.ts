@@ -7,6 +7,7 @@ import { evaluateGate, type GateDecision } from "@/lib/gate";
 import type { MetricsPayload } from "@/lib/validation/results";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
+import { resolveCommit } from "./commit";
 import { assertEnvironment } from "./environments";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
@@ -21,7 +22,7 @@ export async function recordMetrics(ctx: ServerContext, projectSlug: string, ver
   if (duplicate) throw new AppError("validation_failed", `metric "${duplicate}" appears twice in one request`);
 
   const delivery = randomUUID();
-  const commit = payload.commit ?? release.commitSha;
+  const commit = resolveCommit(payload.commit, release.commitSha);
   await db().$transaction(async (tx) => {
     await tx.metric.createMany({
       data: payload.metrics.map((m) => ({

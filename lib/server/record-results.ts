@@ -7,6 +7,7 @@ import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
 import type { ResultsPayload } from "@/lib/validation/results";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
+import { resolveCommit } from "./commit";
 import { assertEnvironment } from "./environments";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
@@ -46,7 +47,7 @@ export async function recordResults(
   });
 
   const delivery = randomUUID();
-  const commit = payload.commit ?? release.commitSha;
+  const commit = resolveCommit(payload.commit, release.commitSha);
   const startedAt = payload.run?.startedAt ? new Date(payload.run.startedAt) : null;
   await db().$transaction(async (tx) => {
     await tx.result.createMany({

@@ -18,7 +18,7 @@ export async function signOffItem(ctx: ServerContext, projectSlug: string, versi
   if (principal.kind !== "user") throw new AppError("forbidden", "only a person can sign off");
   const release = await findRelease(project.id, version);
   assertEnvironment(project, input.environment);
-  const row = await db().releaseItem.findUnique({ where: { releaseId_key: { releaseId: release.id, key: itemKey } } });
+  const row = itemKey.includes("\u0000") ? null : await db().releaseItem.findUnique({ where: { releaseId_key: { releaseId: release.id, key: itemKey } } });
   if (!row) throw new AppError("not_found", `item "${itemKey}" not found in release ${version}`);
   const item = toGateItem(row);
   if (item.kind !== "manual") throw new AppError("validation_failed", `item "${itemKey}" is a ${item.kind} item; only manual items are signed off`);

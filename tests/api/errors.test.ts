@@ -6,7 +6,7 @@ import { makeProject, makeUser, randomSha } from "../support/fixtures";
 import { api, baseUrl, signIn } from "../support/http";
 import { releaseCounts, releaseRow } from "../support/db-state";
 import { detailPaths, expectApiError } from "../support/errors";
-import { chunkedBody, send } from "../support/raw";
+import { send } from "../support/raw";
 
 type Project = Awaited<ReturnType<typeof makeProject>>;
 
@@ -242,7 +242,7 @@ describe("body size limits", () => {
     const payload = JSON.stringify(smokeResults(p));
     const body = payload.replace(/}$/, " ".repeat(25 * 1024 * 1024 + 1 - payload.length) + "}");
     expect(Buffer.byteLength(body)).toBe(25 * 1024 * 1024 + 1);
-    const response = await unchanged(p, () => api(`${base(p)}/results`, { token: p.token, body, headers: { "content-type": "application/json" } }));
+    const response = await unchanged(p, () => send(`${base(p)}/results`, { token: p.token, body, headers: { "content-type": "application/json" } }));
     expect(expectApiError(response, 413, "payload_too_large").message).toContain(String(25 * 1024 * 1024));
   });
 
@@ -250,9 +250,9 @@ describe("body size limits", () => {
     const p = await makeProject();
     const payload = JSON.stringify(throughput);
     const padded = (size: number) => payload.replace(/}$/, " ".repeat(size - payload.length) + "}");
-    const over = await unchanged(p, () => api(`${base(p)}/metrics`, { token: p.token, body: padded(1024 * 1024 + 1), headers: { "content-type": "application/json" } }));
+    const over = await unchanged(p, () => send(`${base(p)}/metrics`, { token: p.token, body: padded(1024 * 1024 + 1), headers: { "content-type": "application/json" } }));
     expectApiError(over, 413, "payload_too_large");
-    const exact = await api(`${base(p)}/metrics`, { token: p.token, body: padded(1024 * 1024), headers: { "content-type": "application/json" } });
+    const exact = await send(`${base(p)}/metrics`, { token: p.token, body: padded(1024 * 1024), headers: { "content-type": "application/json" } });
     expect(exact.status).toBe(201);
   });
 
@@ -261,7 +261,7 @@ describe("body size limits", () => {
     const payload = JSON.stringify(throughput);
     const body = payload.replace(/}$/, " ".repeat(2 * 1024 * 1024) + "}");
     const response = await unchanged(p, () =>
-      send(`${base(p)}/metrics`, { token: p.token, body: chunkedBody(body), headers: { "content-type": "application/json" } }),
+      send(`${base(p)}/metrics`, { token: p.token, body, chunked: true, headers: { "content-type": "application/json" } }),
     );
     expectApiError(response, 413, "payload_too_large");
   });
@@ -271,9 +271,9 @@ describe("body size limits", () => {
     const manager = await makeUser(p.slug, "release-manager");
     const cookie = await signIn(manager.email, manager.password);
     const response = await unchanged(p, () =>
-      api(`${base(p)}/items/release-approval/signoffs`, {
-        json: { environment: "staging", comment: "x".repeat(65 * 1024) },
-        headers: { cookie, origin: baseUrl() },
+      send(`${base(p)}/items/release-approval/signoffs`, {
+        body: JSON.stringify({ environment: "staging", comment: "x".repeat(65 * 1024) }),
+        headers: { cookie, origin: baseUrl(), "content-type": "application/json" },
       }),
     );
     expectApiError(response, 413, "payload_too_large");

@@ -1,39 +1,55 @@
-// Requests `api()` can't express: byte bodies, streamed (chunked) bodies, no Content-Type at all.
+// Requests `api()` can't express: byte bodies, streamed (chunked) bodies, huge bodies.
+// Each goes over its own connection (node:http, no agent), so a server that answers early and
+// drops the socket (413 before reading an oversized body) can't break the pooled connections
+// later `fetch` calls reuse.
+import { request as httpRequest } from "node:http";
 import { baseUrl, type ApiResponse } from "./http";
 
-export async function send<T = any>(
+export async function send<T = unknown>(
   path: string,
-  init: { method?: string; token?: string; headers?: Record<string, string>; body?: string | Uint8Array | ReadableStream<Uint8Array> },
+  init: { method?: string; token?: string; headers?: Record<string, string>; body?: string | Uint8Array; chunked?: boolean },
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const streamed = init.body instanceof ReadableStream;
-  const response = await fetch(`${baseUrl()}${path}`, {
-    method: init.method ?? "POST",
-    headers,
-    body: init.body as BodyInit | undefined,
-    redirect: "manual",
-    ...(streamed ? { duplex: "half" } : {}),
-  } as RequestInit);
-  const text = await response.text();
+  const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body ? Buffer.from(init.body) : undefined;
+  if (body && !init.chunked) headers["content-length"] = String(body.length);
+  if (init.chunked) headers["transfer-encoding"] = "chunked";
+
+  const { status, text, responseHeaders } = await new Promise<{ status: number; text: string; responseHeaders: Headers }>((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(new URL(path, baseUrl()), { method: init.method ?? "POST", headers, agent: false }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : v);
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), responseHeaders: h });
+      });
+      res.on("error", reject);
+    });
+    // Once the answer is in, a write error (the server closed its end mid-upload) is expected.
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    if (!body) return void req.end();
+    const step = 256 * 1024;
+    let offset = 0;
+    const pump = () => {
+      while (offset < body.length && !req.destroyed) {
+        const ok = req.write(body.subarray(offset, offset + step));
+        offset += step;
+        if (!ok) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {
     // Not JSON: the caller's shape checks fail.
   }
-  return { status: response.status, body: parsed as T, headers: response.headers };
-}
-
-/** A body streamed in chunks without a Content-Length, so only the server's running count can stop it. */
-export function chunkedBody(text: string, chunkSize = 64 * 1024): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(offset, offset + chunkSize));
-      offset += chunkSize;
-    },
-  });
+  return { status, body: parsed as T, headers: responseHeaders };
 }
