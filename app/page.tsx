@@ -18,7 +18,7 @@ export default async function OverviewPage() {
         <section key={project.slug} aria-labelledby={`project-${project.slug}`} className="rounded-lg border border-slate-200 bg-white shadow-sm">
           <header className="flex items-baseline justify-between border-b border-slate-100 px-4 py-3">
             <h2 id={`project-${project.slug}`} className="text-lg font-semibold">
-              {project.name} <span className="font-mono text-sm font-normal text-slate-500">{project.slug}</span>
+              <Link href={`/projects/${project.slug}`} className="hover:underline">{project.name}</Link> <span className="font-mono text-sm font-normal text-slate-500">{project.slug}</span>
             </h2>
             <span className="text-sm text-slate-500">
               {project.environments.join(" → ")} · you are {project.role}

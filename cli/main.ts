@@ -3,6 +3,7 @@ import { openLocalDatabase } from "@/lib/db/local-database";
 import { AppError } from "@/lib/errors";
 import { ZodError } from "zod";
 import { projectCreate, tokenCreate, userCreate } from "./admin-commands";
+import { gate, releaseCreate, templatePush } from "./remote-commands";
 import { CliError } from "./output";
 
 const HELP = `Usage: shipcheck <command> [options]
@@ -11,6 +12,11 @@ Local administration (uses DATABASE_URL, or the embedded PostgreSQL under .data/
   user create     --email <email> [--role <role> --project <slug>] [--name <name>] [--password <pw>] [--admin]
   project create  --slug <slug> --name <name> --environments staging,production
   token create    --project <slug> --name <name> [--permissions results:write,...] [--expires-days <n>]
+
+Against the API (SHIPCHECK_URL and SHIPCHECK_TOKEN):
+  template push   --project <slug> <file.yml>
+  release create  --project <slug> --version <v> --commit <sha> --template <name> [--template-version <n>] [--changed-files <file>]
+  gate            --project <slug> --release <version> --environment <env>    exit 0 open, 1 closed, 2 error
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -20,6 +26,12 @@ const LOCAL: Record<string, Command> = {
   "user create": userCreate,
   "project create": projectCreate,
   "token create": tokenCreate,
+};
+
+/** Commands that talk to a Shipcheck server over HTTP. */
+const REMOTE: Record<string, Command> = {
+  "template push": templatePush,
+  "release create": releaseCreate,
 };
 
 async function withLocalDatabase(command: Command, args: string[]): Promise<number> {
@@ -41,6 +53,9 @@ export async function main(argv: string[]): Promise<number> {
       console.log(HELP);
       return argv.length === 0 ? 2 : 0;
     }
+    if (argv[0] === "gate") return await gate(argv.slice(1));
+    const remote = REMOTE[name];
+    if (remote) return await remote(argv.slice(2));
     const local = LOCAL[name];
     if (local) return await withLocalDatabase(local, argv.slice(2));
     console.error(`Unknown command "${argv.join(" ")}".\n\n${HELP}`);

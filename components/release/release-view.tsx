@@ -1,5 +1,6 @@
 "use client";
 // The release page: gate verdict per environment, then every section and item for the chosen environment.
+import Link from "next/link";
 import { useState } from "react";
 import { roleAtLeast } from "@/lib/gate/roles";
 import type { ReleaseItemView, ReleaseState } from "@/lib/server/get-release-state";
@@ -32,7 +33,11 @@ export function ReleaseView({ initialState, initialEnvironment }: { initialState
     <div className="space-y-6">
       <header className="flex flex-wrap items-end justify-between gap-2">
         <div>
-          <p className="text-sm text-slate-500">{project.name}</p>
+          <p className="text-sm text-slate-500">
+            <Link href={`/projects/${project.slug}`} className="hover:underline">
+              {project.name}
+            </Link>
+          </p>
           <h1 className="text-2xl font-semibold">
             Release {release.version}
           </h1>

@@ -1,17 +1,17 @@
 // The one place server-action errors become something a form can show.
 import { ZodError } from "zod";
-import { AppError, type ErrorCode } from "@/lib/errors";
+import { AppError, type ErrorCode, type ErrorDetail } from "@/lib/errors";
 import { zodDetails } from "./respond";
 
 export type ActionResult<T = undefined> =
   | { ok: true; value: T }
-  | { ok: false; error: { code: ErrorCode | "internal"; message: string } };
+  | { ok: false; error: { code: ErrorCode | "internal"; message: string; details?: ErrorDetail[] } };
 
 export async function runAction<T>(work: () => Promise<T>): Promise<ActionResult<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
+    if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
     if (error instanceof ZodError) {
       const first = zodDetails(error)[0];
       return { ok: false, error: { code: "validation_failed", message: first ? `${first.path}: ${first.message}` : "invalid input" } };

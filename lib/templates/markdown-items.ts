@@ -110,8 +110,12 @@ export function itemsFromFlat(nodes: RootContent[], scope: SectionScope): Draft[
   if (drafts.length === 0) {
     return loose.length > 0 ? [singleItem(scope.title, loose.map((l) => l.node), scope)] : [];
   }
-  for (const { node, itemsBefore } of loose) {
-    const owner = drafts[Math.max(0, itemsBefore - 1)]!;
+  // Before the first item, content reads as that item's preamble; after an item, as its addendum.
+  for (const { node } of [...loose].reverse().filter((l) => l.itemsBefore === 0)) {
+    drafts[0]!.item.instructions = joinMarkdown(scope.src.of(node), drafts[0]!.item.instructions);
+  }
+  for (const { node, itemsBefore } of loose.filter((l) => l.itemsBefore > 0)) {
+    const owner = drafts[itemsBefore - 1]!;
     owner.item.instructions = joinMarkdown(owner.item.instructions, scope.src.of(node));
   }
   return drafts;

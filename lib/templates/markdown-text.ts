@@ -54,7 +54,7 @@ const PHASE_RULES: ReadonlyArray<readonly [Phase, RegExp]> = [
   ["pre-deploy", /\bpre[- ]?(deploy|release|launch|flight)|\bbefore (the )?(deploy|release|launch)|\bprerequisite|\bprepar/],
   [
     "deploy",
-    /\bexecution\b|\bexecute\b|\brollout\b|\broll-out\b|\bgo[- ]live\b|\bcut-?over\b|^(deploy|deployment|deploying|release)( (to|steps?|procedure|process)\b.*)?$/,
+    /\bexecution\b|\bexecute\b|\brollout\b|\broll-out\b|\bgo[- ]live\b|\bcut-?over\b|^(deploy|deployment|deploying)( (to|steps?|procedure|process)\b.*)?$/,
   ],
   [
     "pre-deploy",
@@ -175,6 +175,9 @@ export function targetNames(target: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // "All 5 tests ... MUST pass" and friends.
 
+/** Within one sentence: a '.' followed by a letter ("test_x.py") does not end it. */
+const SAME_SENTENCE = String.raw`(?:[^.]|\.(?=\S))*`;
+
 export type Expectation = "all-pass" | { count: number } | { min: number };
 
 export function expectationFrom(text: string): Expectation | undefined {
@@ -187,16 +190,17 @@ export function expectationFrom(text: string): Expectation | undefined {
   if (min) return { min };
   const count =
     positive(/\ball (\d+) tests?\b/.exec(lower)?.[1]) ??
-    positive(/\b(\d+) tests?\b[^.]*\b(?:must|should|shall) pass/.exec(lower)?.[1]);
+    positive(new RegExp(`\\b(\\d+) tests?\\b${SAME_SENTENCE}\\b(?:must|should|shall) pass`).exec(lower)?.[1]);
   if (count) return { count };
-  return /\ball\b[^.]*\btests?\b[^.]*\bpass/.test(lower) ? "all-pass" : undefined;
+  return new RegExp(`\\ball\\b${SAME_SENTENCE}\\btests?\\b${SAME_SENTENCE}\\bpass`).test(lower) ? "all-pass" : undefined;
 }
 
 /** Prose that says tests must pass ("All regression prevention tests MUST pass"). */
-export const saysTestsPass = (text: string): boolean => /\btests?\b[^.]*\bpass(es|ed)?\b/i.test(text);
+export const saysTestsPass = (text: string): boolean =>
+  new RegExp(`\\btests?\\b${SAME_SENTENCE}\\bpass(es|ed)?\\b`, "i").test(text);
 
 /** Prose that says tests fail ("Any mission critical test fails"): a rollback on a check. */
-export const saysTestsFail = (text: string): boolean => /\btests?\b[^.]*\bfail/i.test(text);
+export const saysTestsFail = (text: string): boolean => new RegExp(`\\btests?\\b${SAME_SENTENCE}\\bfail`, "i").test(text);
 
 /** Words in prose about tests that say nothing about which tests. */
 const TEST_PROSE_WORDS = new Set([
@@ -259,8 +263,9 @@ export function findThreshold(text: string, requireModal: boolean): Threshold | 
 
 /** "Verify WebSocket throughput (" -> "WebSocket throughput". */
 function subjectBefore(prefix: string): string {
-  const clause = prefix.split(/[.;:()[\]]/).pop() ?? "";
-  return collapse(clause.replace(/[-–—,]+\s*$/, "")).replace(VERBS, "").trim();
+  // "Verify WebSocket throughput (must be ..." : the words before the bracket, in this sentence.
+  const clause = prefix.replace(/[\s([\-–—:,]+$/, "").split(/[;:()[\]]|\.(?=\s)/).pop() ?? "";
+  return collapse(clause).replace(VERBS, "").trim();
 }
 
 /**

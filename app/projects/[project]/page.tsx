@@ -1,0 +1,107 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReleaseStatus } from "@/generated/prisma/enums";
+import { NewReleaseForm } from "@/components/project/new-release-form";
+import { ProjectNav } from "@/components/project/project-nav";
+import { GateChip } from "@/components/release/gate-chip";
+import { formatTime } from "@/components/format-time";
+import { requireUserForPage } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { roleAtLeast } from "@/lib/gate/roles";
+import { listTemplates } from "@/lib/server/get-templates";
+import { listReleases, RELEASE_STATUSES } from "@/lib/server/list-releases";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string }> }): Promise<Metadata> {
+  return { title: (await params).project };
+}
+
+const STATUS_LABEL: Record<string, string> = { in_progress: "In progress", ready: "Ready", deployed: "Deployed", rolled_back: "Rolled back", abandoned: "Abandoned" };
+
+export default async function ProjectPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<{ status?: string }> }) {
+  const { project: slug } = await params;
+  const principal = await requireUserForPage(`/projects/${slug}`);
+  const { status: rawStatus } = await searchParams;
+  const status = RELEASE_STATUSES.find((s) => s === rawStatus) as ReleaseStatus | undefined;
+  let data;
+  try {
+    data = await listReleases({ principal }, slug, status);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+  const canCreate = data.role !== null && roleAtLeast(data.role, "release-manager");
+  const templates = canCreate ? await listTemplates({ principal }, slug) : [];
+  const filter = (value: string | undefined, label: string) => (
+    <Link
+      key={label}
+      href={value ? `?status=${value}` : "?"}
+      aria-current={status === value ? "page" : undefined}
+      className={`rounded-full px-3 py-1 text-xs font-medium ring-1 ${status === value ? "bg-slate-900 text-white ring-slate-900" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-100"}`}
+    >
+      {label}
+    </Link>
+  );
+
+  return (
+    <div className="space-y-6">
+      <ProjectNav slug={data.project.slug} name={data.project.name} current="releases" />
+      <nav aria-label="Filter by status" className="flex flex-wrap gap-2">
+        {filter(undefined, "All")}
+        {RELEASE_STATUSES.map((s) => filter(s, STATUS_LABEL[s]!))}
+      </nav>
+      <section aria-label="Releases" className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+        {data.releases.length === 0 ? (
+          <p className="px-4 py-6 text-sm text-slate-600">No releases{status ? ` with status ${STATUS_LABEL[status]}` : ""}.</p>
+        ) : (
+          <table className="w-full text-sm">
+            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="px-4 py-2">Release</th>
+                <th className="px-4 py-2">Commit</th>
+                <th className="px-4 py-2">Checklist</th>
+                <th className="px-4 py-2">Status</th>
+                <th className="px-4 py-2">Gates</th>
+                <th className="px-4 py-2">Created</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.releases.map((r) => (
+                <tr key={r.version}>
+                  <td className="px-4 py-2">
+                    <Link href={`/projects/${slug}/releases/${encodeURIComponent(r.version)}`} className="font-medium text-sky-700 hover:underline">
+                      {r.version}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2 font-mono text-xs text-slate-600">{r.commitSha.slice(0, 7)}</td>
+                  <td className="px-4 py-2 text-slate-600">
+                    {r.template} v{r.templateVersion}
+                  </td>
+                  <td className="px-4 py-2">{STATUS_LABEL[r.status] ?? r.status}</td>
+                  <td className="px-4 py-2">
+                    <span className="flex flex-wrap gap-1">
+                      {r.gates.map((g) => (
+                        <GateChip key={g.environment} gate={g} />
+                      ))}
+                    </span>
+                  </td>
+                  <td className="px-4 py-2 text-xs text-slate-500">{formatTime(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {canCreate ? (
+        <section aria-labelledby="new-release" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 id="new-release" className="mb-3 font-semibold">
+            New release
+          </h2>
+          <NewReleaseForm project={slug} templates={templates} />
+        </section>
+      ) : null}
+    </div>
+  );
+}
