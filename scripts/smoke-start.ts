@@ -19,7 +19,8 @@ function fail(msg: string): never {
 
 async function start(): Promise<{ child: ChildProcess; output: () => string }> {
   let output = "";
-  const child = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"], detached: false });
+  // Its own process group, so a stop reaches npm and everything under it, as Ctrl-C would.
+  const child = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout!.on("data", (d) => (output += String(d)));
   child.stderr!.on("data", (d) => (output += String(d)));
   const deadline = Date.now() + 240_000;
@@ -32,9 +33,16 @@ async function start(): Promise<{ child: ChildProcess; output: () => string }> {
   fail(`no healthy app on ${base} within 240 s:\n${output}`);
 }
 
-async function stop(child: ChildProcess): Promise<number | null> {
-  child.kill("SIGTERM");
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+/** SIGTERM to the whole group; done when both ports are closed and PostgreSQL said it stopped. */
+async function stop(child: ChildProcess, output: () => string): Promise<void> {
+  process.kill(-child.pid!, "SIGTERM");
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const done = !(await portOpen(port)) && !(await portOpen(pgPort)) && output().includes("Embedded PostgreSQL stopped");
+    if (done) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`not stopped cleanly within 60 s after SIGTERM:\n${output()}`);
 }
 
 function portOpen(p: number): Promise<boolean> {
@@ -67,11 +75,8 @@ async function main() {
   if (posted.status !== 201) fail(`posting a result gave ${posted.status}: ${await posted.text()}`);
   say("posted a result; stopping with SIGTERM");
 
-  const code = await stop(first.child);
-  if (code !== 0) fail(`npm start exited with ${code} on SIGTERM`);
-  if (await portOpen(pgPort)) fail(`embedded PostgreSQL still listens on ${pgPort} after stop`);
-  if (await portOpen(port)) fail(`the app still listens on ${port} after stop`);
-  say("stopped cleanly (app and PostgreSQL ports closed); starting again");
+  await stop(first.child, first.output);
+  say("stopped cleanly (app and PostgreSQL ports closed, PostgreSQL shut down); starting again");
 
   const second = await start();
   if (second.output().includes("Seeded the demo project")) fail("the second start seeded again: data was not reused");
@@ -80,8 +85,7 @@ async function main() {
   const body = JSON.stringify(await release.json());
   if (!body.includes(key)) fail("the result posted before the restart is gone");
   say("after restart: the token still works and the result is still there");
-  const code2 = await stop(second.child);
-  if (code2 !== 0) fail(`second stop exited with ${code2}`);
+  await stop(second.child, second.output);
   say("passed");
 }
 

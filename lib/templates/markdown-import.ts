@@ -4,7 +4,8 @@
 // (see markdown-items.ts for the kinds, markdown-text.ts for the phase mapping).
 //
 // How the outline maps to the template:
-// - A lone `#` heading first is the template's name; text under it goes to the description.
+// - A lone `#` heading first is the template's name; prose under it goes to the description,
+//   lists under it make a section named after it.
 // - The deepest heading depth names items, the one above it sections; shallower headings only
 //   group sections (markdown-structure.ts, `sectionDepth`). With one depth, headings make
 //   sections and list items make items. No headings at all: one section for the whole text.
@@ -52,13 +53,20 @@ export { MarkdownImportError } from "./markdown-error";
 /** The largest document accepted at all. */
 export const MAX_MARKDOWN_BYTES = 5 * 1024 * 1024;
 /**
- * The largest document actually parsed. micromark reads roughly 0.2-0.5 MB/s here and some
- * shapes (deeply nested lists, runs of brackets) grow faster than linearly: 512 KiB takes at
- * most a few seconds in the worst shapes measured, while a real checklist is a few KB (the
- * fixture is 4.7 KB). Bigger documents are refused with a message instead of blocking the
- * server for tens of seconds.
+ * Parsing budget. micromark reads roughly 0.1-0.5 MB/s here, and some shapes cost more than
+ * linear time: measured, 8,000 headings each followed by a list took 14 s, 8,000 quotes between
+ * paragraphs 17 s, a 512 KB line of brackets 5 s. A real checklist is a few KB (the fixture is
+ * 4.7 KB), so documents past these limits are refused with a message instead of holding up
+ * the server for tens of seconds; within them the worst shapes measured parse in about 2-3 s.
  */
-export const MAX_PARSED_BYTES = 512 * 1024;
+export const MAX_PARSED_BYTES = 256 * 1024;
+export const MAX_CONTAINER_LINES = 2_000;
+/**
+ * Lines that may open a list item or a block quote: the containers whose number drives the
+ * parser's worst case. Lines inside code blocks count too; over-counting only errs towards
+ * refusing, it never misreads the document (the document itself is read by micromark).
+ */
+const CONTAINER_LINE = /^[ \t]*(?:>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))/gm;
 
 export interface MarkdownImportOptions {
   /** The template's name; defaults to the document's `#` title. */
@@ -83,20 +91,36 @@ export function importMarkdownChecklist(markdown: string, options: MarkdownImpor
   }
   const builder = new TemplateBuilder(new MarkdownSource(text), warnings);
   builder.read(outlineOf(root));
-  return { template: templateSchema.parse(builder.template(options.name)), warnings };
+  const template = templateSchema.parse(builder.template(options.name));
+  return { template, warnings: capped(warnings) };
+}
+
+/** A long document can repeat one warning thousands of times; a reader needs the first ones. */
+const MAX_WARNINGS = 100;
+function capped(warnings: string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return warnings;
+  return [...warnings.slice(0, MAX_WARNINGS), `… and ${warnings.length - MAX_WARNINGS} more warnings.`];
 }
 
 function refuseOversized(markdown: unknown): asserts markdown is string {
   if (typeof markdown !== "string") throw new MarkdownImportError("The Markdown must be text.");
   const bytes = Buffer.byteLength(markdown, "utf8");
-  const size = `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const size = bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+  const split = "A deployment checklist is usually a few KB: split this one into several templates.";
   if (bytes > MAX_MARKDOWN_BYTES) {
-    throw new MarkdownImportError(`The Markdown file is ${size}; the importer accepts at most 5 MB.`);
+    throw new MarkdownImportError(
+      `The Markdown file is ${bytes.toLocaleString("en")} bytes; the importer accepts at most 5 MB (${MAX_MARKDOWN_BYTES.toLocaleString("en")} bytes).`,
+    );
   }
   if (bytes > MAX_PARSED_BYTES) {
     throw new MarkdownImportError(
-      `The Markdown file is ${size}; checklists over ${MAX_PARSED_BYTES / 1024} KB are not imported, because ` +
-        "parsing one would hold up the server (a deployment checklist is usually a few KB). Split it into several templates.",
+      `The Markdown file is ${size}; checklists over ${MAX_PARSED_BYTES / 1024} KB are not imported, because reading one would hold up the server. ${split}`,
+    );
+  }
+  const containers = markdown.match(CONTAINER_LINE)?.length ?? 0;
+  if (containers > MAX_CONTAINER_LINES) {
+    throw new MarkdownImportError(
+      `The Markdown has ${containers} list or quote lines; the importer reads at most ${MAX_CONTAINER_LINES.toLocaleString("en")}, because reading more would hold up the server. ${split}`,
     );
   }
 }
