@@ -46,9 +46,13 @@ async function main(): Promise<number> {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
       child.kill("SIGTERM");
-      await new Promise((r) => child!.once("exit", r));
+      // Next.js waits for open keep-alive connections (a browser tab) before exiting: don't wait forever.
+      const force = setTimeout(() => child!.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(force);
     }
     await database.stop();
     process.exit(code);

@@ -77,8 +77,11 @@ async function main(): Promise<number> {
     }
   } finally {
     if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once("exit", r));
       server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
+      const force = setTimeout(() => server!.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(force);
     }
     if (process.env.KEEP_TEST_DB) say(`Kept ${name}`);
     else await dropDatabase(serverUrl, name).catch((e: Error) => say(`could not drop ${name}: ${e.message}`));
