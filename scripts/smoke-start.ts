@@ -2,6 +2,7 @@
 // through the API, stop with SIGTERM, start again, and find the data still there.
 // Run from a checkout without DATABASE_URL: `tsx scripts/smoke-start.ts`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 
@@ -33,12 +34,15 @@ async function start(): Promise<{ child: ChildProcess; output: () => string }> {
   fail(`no healthy app on ${base} within 240 s:\n${output}`);
 }
 
-/** SIGTERM to the whole group; done when both ports are closed and PostgreSQL said it stopped. */
+/**
+ * SIGTERM to the whole group; done when both ports are closed and PostgreSQL removed its
+ * postmaster.pid (it does so only on a clean shutdown; a crash leaves it behind).
+ */
 async function stop(child: ChildProcess, output: () => string): Promise<void> {
   process.kill(-child.pid!, "SIGTERM");
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const done = !(await portOpen(port)) && !(await portOpen(pgPort)) && output().includes("Embedded PostgreSQL stopped");
+    const done = !(await portOpen(port)) && !(await portOpen(pgPort)) && !existsSync(".data/pg/postmaster.pid");
     if (done) return;
     await new Promise((r) => setTimeout(r, 250));
   }
