@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Code, Nodes } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
@@ -17,7 +18,7 @@ import { templateSchema, type TemplateDefinition, type TemplateItem } from "./sc
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURE_PATH = `${ROOT}prisma/seed/deployment-checklist.md`;
-const SHARED_FIXTURE_PATH = `${ROOT}../shared/fixtures/deployment-checklist.md`;
+const TEAM_DOCUMENT_SHA256 = "9a3b2641cf8c8b368d5d1f3d697316714a3bfeb735bcce1bcac9779aaf381c4d";
 // The expected import of the fixture, reviewed by hand. After an intended change, regenerate it
 // with `npx tsx -e` printing `stableJson(importMarkdownChecklist(fixture).template)` and review
 // the diff line by line before committing it: this test exists to make such changes visible.
@@ -100,7 +101,8 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
     expect(description).toContain("- [Mission Critical Tests](tests/mission_critical/README.md)");
     expect(description).toContain("- [CLAUDE.md Requirements](CLAUDE.md#6-mission-critical-websocket-agent-events)");
     expect(description).toContain("- **2025-08-30**: Added mission critical WebSocket checks");
-    expect(description).toContain("## üö® CRITICAL: WebSocket Agent Events\n\n**MUST PASS BEFORE ANY DEPLOYMENT**");
+    // U+F8FF is the Apple logo: "🚨" saved as UTF-8 and read back as Mac Roman.
+    expect(description).toContain("## \uF8FFüö® CRITICAL: WebSocket Agent Events\n\n**MUST PASS BEFORE ANY DEPLOYMENT**");
     expect(warnings).toEqual([
       'pytest target "tests/mission_critical/test_final_validation.py" under "Run Full Mission Critical Suite" is already checked under "WebSocket Event Integration Tests"; not added twice.',
       '"Related Documentation" is reference material, not checklist steps: kept in the template description.',
@@ -228,7 +230,7 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
       if ("children" in node) node.children.forEach(visit);
     };
     visit(tree);
-    expect(blocks).toHaveLength(9);
+    expect(blocks).toHaveLength(8);
     const instructions = items(template).map((i) => i.instructions ?? "");
     for (const block of blocks) {
       const fenced = `\`\`\`${block.lang ?? ""}\n${block.value}\n\`\`\``;
@@ -272,9 +274,9 @@ describe("importMarkdownChecklist: determinism and the fixture", () => {
     expect(importMarkdownChecklist(fixture, { name: "netra-release" }).template.name).toBe("netra-release");
   });
 
-  // The shared folder sits next to the repository in the workspace; a clone elsewhere has none.
-  it.skipIf(!existsSync(SHARED_FIXTURE_PATH))("keeps the fixture byte-identical to the team's document", () => {
-    expect(readFileSync(FIXTURE_PATH).equals(readFileSync(SHARED_FIXTURE_PATH))).toBe(true);
+  // The team's document, pinned by its SHA-256 so the check runs in every clone.
+  it("keeps the fixture byte-identical to the team's document", () => {
+    expect(createHash("sha256").update(readFileSync(FIXTURE_PATH)).digest("hex")).toBe(TEAM_DOCUMENT_SHA256);
   });
 });
 
@@ -417,10 +419,8 @@ describe("importMarkdownChecklist: other Markdown", () => {
   });
 
   it("imports a document at the parsing limits within a few seconds", () => {
-    const sections = Array.from(
-      { length: MAX_CONTAINER_LINES / 10 },
-      (_, s) => `## Step ${s} checks\n${Array.from({ length: 10 }, (_, i) => `- [ ] task ${s}.${i}\n`).join("")}`,
-    ).join("");
+    // A heading before every list is the parser's slowest common shape (quadratic in lists).
+    const sections = Array.from({ length: MAX_CONTAINER_LINES }, (_, s) => `## Step ${s} checks\n- [ ] task ${s}\n`).join("");
     expect(Buffer.byteLength(sections)).toBeLessThan(MAX_PARSED_BYTES);
     const started = Date.now();
     const { template } = importMarkdownChecklist(sections);
@@ -433,10 +433,20 @@ describe("importMarkdownChecklist: other Markdown", () => {
     expect(() => importMarkdownChecklist(lines)).toThrow(/list or quote lines/);
   });
 
-  it("refuses pathological nesting instead of overflowing the stack", () => {
-    expect(() => importMarkdownChecklist(`${"> ".repeat(50_000)}x\n`)).toThrow(MarkdownImportError);
+  it("refuses pathological nesting quickly instead of hanging or overflowing the stack", () => {
+    const started = Date.now();
+    expect(() => importMarkdownChecklist(`- ${"> ".repeat(50_000)}x\n`)).toThrow(/more than 100 levels deep \(line 1\)/);
     const deepList = Array.from({ length: 150 }, (_, depth) => `${"  ".repeat(depth)}- level ${depth}`).join("\n");
-    expect(() => importMarkdownChecklist(deepList)).toThrow(/levels deep/);
+    expect(() => importMarkdownChecklist(deepList)).toThrow(/more than 100 levels deep \(line 101\)/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("imports deep but plausible nesting", () => {
+    const nested = Array.from({ length: 30 }, (_, depth) => `${"  ".repeat(depth)}- level ${depth}`).join("\n");
+    const { template } = importMarkdownChecklist(nested);
+    expect(template.sections[0]!.items).toEqual([expect.objectContaining({ title: "level 0" })]);
+    const [steps] = items(template).map((i) => (i.kind === "manual" ? i.steps : []));
+    expect(steps![0]).toMatch(/^level 1 level 2 .* level 29$/);
   });
 
   it("refuses a value that is not text", () => {

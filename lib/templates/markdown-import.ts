@@ -276,7 +276,7 @@ class TemplateBuilder {
     this.resolveWatches();
     if (this.sections.length === 0) {
       throw new MarkdownImportError(
-        "Nothing to import: apart from its title and reference material (contacts, links, history), the Markdown has no checklist sections.",
+        "Nothing to import: apart from its title, notes and reference material (contacts, links, history), the Markdown has no checklist sections.",
       );
     }
     for (const section of this.sections) {
@@ -363,7 +363,7 @@ class TemplateBuilder {
   }
 
   private finishItem(item: ItemBody, keys: KeyRegistry) {
-    const title = this.fit(collapse(item.title) || "Untitled item", LIMITS.title, `Item title "${item.title.slice(0, 60)}"`);
+    const title = this.fit(collapse(item.title) || "Untitled item", LIMITS.title, `Item title "${Array.from(item.title).slice(0, 60).join("")}"`);
     const finished = { ...item, key: keys.next(title, item.kind), title };
     if (finished.instructions !== undefined) {
       finished.instructions = this.fit(finished.instructions, LIMITS.instructions, `The instructions of "${title}"`);
