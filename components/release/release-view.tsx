@@ -9,6 +9,7 @@ import { GateBanner } from "./gate-banner";
 import { Instructions } from "./instructions";
 import { useReleaseState } from "./release-query";
 import { SignOffPanel } from "./sign-off-panel";
+import { StepList } from "./step-list";
 import { StatusPill } from "./status-pill";
 
 const PHASE_LABEL: Record<string, string> = {
@@ -126,6 +127,16 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
             </details>
           ) : null}
           {item.kind === "check" ? <CheckDetails state={itemState} /> : null}
+          {item.kind === "manual" ? (
+            <StepList
+              project={state.project.slug}
+              version={state.release.version}
+              itemKey={item.key}
+              environment={environment}
+              steps={itemState.steps}
+              editable={canSignOff && itemState.status !== "passed" && !itemState.signOffs.some((s) => !s.revokedAt && !s.stale)}
+            />
+          ) : null}
           {item.kind === "manual" ? (
             <SignOffPanel
               project={state.project.slug}

@@ -25,6 +25,7 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, environment
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const alreadySigned = state.signOffs.some((s) => s.userId === viewerId && !s.revokedAt && !s.stale);
+  const stepsLeft = state.steps.filter((s) => !s.ticked).length;
 
   function refresh() {
     return queryClient.invalidateQueries({ queryKey: releaseQueryKey(project, version) });
@@ -106,8 +107,10 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, environment
           <button
             type="button"
             onClick={() => setOpen(true)}
+            disabled={stepsLeft > 0}
+            title={stepsLeft > 0 ? `Tick the ${stepsLeft} remaining step${stepsLeft > 1 ? "s" : ""} first` : undefined}
             aria-label={`Sign off ${itemTitle}`}
-            className="rounded border border-emerald-700 px-3 py-1 font-medium text-emerald-800 hover:bg-emerald-50"
+            className="rounded border border-emerald-700 px-3 py-1 font-medium text-emerald-800 hover:bg-emerald-50 disabled:cursor-not-allowed disabled:border-slate-300 disabled:text-slate-400"
           >
             Sign off
           </button>

@@ -28,6 +28,8 @@ export type ItemEnvironmentState = {
   failures: { key: string; message: string | null }[];
   results: { key: string; status: string; durationMs: number | null; runUrl: string | null }[];
   signOffs: SignOffView[];
+  /** Manual items' sub-steps, ticked one by one for this environment and commit. */
+  steps: { text: string; ticked: boolean; by: string | null; at: string | null }[];
 };
 
 export type ReleaseItemView = {
@@ -77,6 +79,10 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   const release = await findRelease(project.id, version);
   const environments = project.environments.map((e) => e.name);
   const { input, items, signOffs } = await loadGateInput(release, environments);
+  const ticks = await db().stepTick.findMany({
+    where: { releaseId: release.id, commitSha: release.commitSha },
+    include: { user: { select: { email: true, name: true } } },
+  });
   const template = await db().templateVersion.findUniqueOrThrow({
     where: { id: release.templateVersionId },
     include: { template: true },
@@ -118,6 +124,10 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
             revokeReason: s.revokeReason,
             stale: s.commitSha !== release.commitSha,
           })),
+        steps: (gateItem.kind === "manual" ? gateItem.steps : []).map((text, step) => {
+          const tick = ticks.find((t) => t.itemId === row.id && t.environment === environment && t.step === step);
+          return { text, ticked: Boolean(tick), by: tick ? (tick.user.name ?? tick.user.email) : null, at: tick?.tickedAt.toISOString() ?? null };
+        }),
       };
     }
     section.items.push({

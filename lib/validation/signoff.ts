@@ -17,3 +17,13 @@ export const revokeSignOffInputSchema = z
 
 export type SignOffInput = z.infer<typeof signOffInputSchema>;
 export type RevokeSignOffInput = z.infer<typeof revokeSignOffInputSchema>;
+
+export const tickStepInputSchema = z
+  .object({
+    environment: environmentName,
+    step: z.number().int().min(0).max(1000),
+    done: z.boolean(),
+  })
+  .strict();
+
+export type TickStepInput = z.infer<typeof tickStepInputSchema>;

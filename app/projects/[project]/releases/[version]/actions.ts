@@ -7,7 +7,8 @@ import { requireUser } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { revokeSignOff } from "@/lib/server/revoke-sign-off";
 import { signOffItem } from "@/lib/server/sign-off-item";
-import { revokeSignOffInputSchema, signOffInputSchema } from "@/lib/validation/signoff";
+import { tickStep } from "@/lib/server/tick-step";
+import { revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
 
 async function context() {
   const principal = await requireUser();
@@ -28,5 +29,13 @@ export async function revokeSignOffAction(project: string, version: string, sign
     const input = revokeSignOffInputSchema.parse(form);
     const revoked = await revokeSignOff(await context(), project, version, signOffId, input);
     return { id: revoked.id };
+  });
+}
+
+export async function tickStepAction(project: string, version: string, itemKey: string, form: { environment: string; step: number; done: boolean }): Promise<ActionResult<{ done: boolean }>> {
+  return runAction(async () => {
+    const input = tickStepInputSchema.parse(form);
+    const outcome = await tickStep(await context(), project, version, itemKey, input);
+    return { done: outcome.done };
   });
 }

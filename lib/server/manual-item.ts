@@ -1,0 +1,33 @@
+// Finding a manual item that the caller may act on (sign off, tick steps) for an environment.
+import { roleIn } from "@/lib/auth/permissions";
+import type { Principal, UserPrincipal } from "@/lib/auth/principal";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { roleAtLeast } from "@/lib/gate";
+import type { ManualItem, RoleName } from "@/lib/templates/schema";
+import { assertEnvironment } from "./environments";
+import { toGateItem } from "./snapshot";
+
+type ProjectWithEnvironments = { id: string; slug: string; environments: { name: string }[] };
+
+export async function findManualItemFor(
+  principal: Principal,
+  project: ProjectWithEnvironments,
+  release: { id: string; version: string },
+  itemKey: string,
+  environment: string,
+): Promise<{ row: { id: string; key: string }; item: ManualItem; user: UserPrincipal; role: RoleName }> {
+  if (principal.kind !== "user") throw new AppError("forbidden", "only a person can do this");
+  assertEnvironment(project, environment);
+  // PostgreSQL text cannot hold NUL: such a key cannot exist.
+  const row = itemKey.includes("\u0000") ? null : await db().releaseItem.findUnique({ where: { releaseId_key: { releaseId: release.id, key: itemKey } } });
+  if (!row) throw new AppError("not_found", `item "${itemKey}" not found in release ${release.version}`);
+  const item = toGateItem(row);
+  if (item.kind !== "manual") throw new AppError("validation_failed", `item "${itemKey}" is a ${item.kind} item; only manual items are signed off`);
+  if (item.environments.length > 0 && !item.environments.includes(environment)) {
+    throw new AppError("validation_failed", `item "${itemKey}" does not apply to ${environment}`);
+  }
+  const role = roleIn(principal, project.id)!;
+  if (!roleAtLeast(role, item.role)) throw new AppError("forbidden", `"${item.title}" needs ${item.role}; you are ${role}`);
+  return { row, item, user: principal, role };
+}
