@@ -2,6 +2,7 @@
 // elements: raw HTML in the source shows as text, and unsafe link protocols are dropped.
 import Markdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { CodeBlock } from "./code-block";
 
 /** react-markdown passes its syntax-tree node along; it must not reach the DOM as an attribute. */
 function dom<T extends { node?: unknown }>(props: T): Omit<T, "node"> {
@@ -16,7 +17,7 @@ const components: Components = {
   a: (props) => <a className="text-sky-700 underline" target="_blank" rel="noopener noreferrer" {...dom(props)} />,
   ul: (props) => <ul className="list-disc space-y-0.5 pl-5" {...dom(props)} />,
   ol: (props) => <ol className="list-decimal space-y-0.5 pl-5" {...dom(props)} />,
-  pre: (props) => <pre className="overflow-x-auto rounded bg-slate-900 p-2 text-xs text-slate-100 [&_code]:bg-transparent [&_code]:p-0" {...dom(props)} />,
+  pre: (props) => <CodeBlock {...dom(props)} />,
   code: (props) => <code className="rounded bg-slate-200/70 px-1 font-mono text-[0.85em]" {...dom(props)} />,
   h1: (props) => <p className="font-semibold" {...dom(props)} />,
   h2: (props) => <p className="font-semibold" {...dom(props)} />,
