@@ -2,8 +2,8 @@
 import { roleIn } from "@/lib/auth/permissions";
 import type { UserPrincipal } from "@/lib/auth/principal";
 import { db } from "@/lib/db/client";
-import { evaluateGate, type GateDecision } from "@/lib/gate";
-import { loadGateInput } from "./load-gate-input";
+import type { GateDecision } from "@/lib/gate";
+import { gatesOf } from "./release-gates";
 
 export type OverviewProject = {
   slug: string;
@@ -28,16 +28,13 @@ export async function getOverview(principal: UserPrincipal): Promise<OverviewPro
     projects.map(async (project) => {
       const environments = project.environments.map((e) => e.name);
       const releases = await Promise.all(
-        project.releases.map(async (release) => {
-          const { input } = await loadGateInput(release, environments);
-          return {
-            version: release.version,
-            commitSha: release.commitSha,
-            status: release.status,
-            createdAt: release.createdAt.toISOString(),
-            gates: environments.map((e) => evaluateGate(input, e)),
-          };
-        }),
+        project.releases.map(async (release) => ({
+          version: release.version,
+          commitSha: release.commitSha,
+          status: release.status,
+          createdAt: release.createdAt.toISOString(),
+          gates: await gatesOf(release, environments),
+        })),
       );
       return { slug: project.slug, name: project.name, role: roleIn(principal, project.id) ?? "viewer", environments, releases };
     }),

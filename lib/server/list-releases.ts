@@ -2,9 +2,9 @@
 import type { ReleaseStatus } from "@/generated/prisma/enums";
 import { authorize, roleIn } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
-import { evaluateGate, type GateDecision } from "@/lib/gate";
+import type { GateDecision } from "@/lib/gate";
 import type { ServerContext } from "./context";
-import { loadGateInput } from "./load-gate-input";
+import { gatesOf } from "./release-gates";
 import { findProject } from "./lookup";
 
 export const RELEASE_STATUSES = ["in_progress", "ready", "deployed", "rolled_back", "abandoned"] as const satisfies readonly ReleaseStatus[];
@@ -22,18 +22,15 @@ export async function listReleases(ctx: ServerContext, projectSlug: string, stat
     take: limit,
   });
   const summaries: ReleaseSummary[] = await Promise.all(
-    releases.map(async (release) => {
-      const { input } = await loadGateInput(release, environments);
-      return {
-        version: release.version,
-        commitSha: release.commitSha,
-        status: release.status,
-        createdAt: release.createdAt.toISOString(),
-        template: release.templateVersion.template.name,
-        templateVersion: release.templateVersion.version,
-        gates: environments.map((e) => evaluateGate(input, e)),
-      };
-    }),
+    releases.map(async (release) => ({
+      version: release.version,
+      commitSha: release.commitSha,
+      status: release.status,
+      createdAt: release.createdAt.toISOString(),
+      template: release.templateVersion.template.name,
+      templateVersion: release.templateVersion.version,
+      gates: await gatesOf(release, environments),
+    })),
   );
   return { project: { slug: project.slug, name: project.name, environments }, role: roleIn(ctx.principal, project.id), releases: summaries };
 }
