@@ -1,0 +1,170 @@
+"use client";
+// The parsed checklist before it is saved: what the importer noticed, then every section and item.
+import { Instructions } from "@/components/release/instructions";
+import type { TemplateDefinition, TemplateItem } from "@/lib/templates/schema";
+import { ImportItemRow } from "./import-item-row";
+import { itemPath, KIND_HELP, KINDS, problemItem, type Problem } from "./import-model";
+
+const PHASE_LABEL: Record<string, string> = {
+  "pre-deploy": "Pre-deploy · counts for the gate",
+  deploy: "Deploy",
+  "post-deploy": "Post-deploy",
+  monitoring: "Monitoring",
+  rollback: "Rollback criteria · watched after deploy",
+};
+
+const PHASE_TONE: Record<string, string> = {
+  "pre-deploy": "bg-sky-100 text-sky-900",
+  deploy: "bg-violet-100 text-violet-900",
+  "post-deploy": "bg-emerald-100 text-emerald-900",
+  monitoring: "bg-slate-200 text-slate-800",
+  rollback: "bg-red-100 text-red-900",
+};
+
+export const itemRowId = (s: number, i: number) => `import-item-${s}-${i}`;
+
+type Props = {
+  template: TemplateDefinition;
+  imported: TemplateDefinition;
+  warnings: string[];
+  problems: Problem[];
+  onItemChange: (s: number, i: number, item: TemplateItem) => void;
+};
+
+export function ImportPreview({ template, imported, warnings, problems, onItemChange }: Props) {
+  const byItem = new Map<string, Problem[]>();
+  for (const p of problems) {
+    const at = problemItem(p.path);
+    if (at) byItem.set(at, [...(byItem.get(at) ?? []), p]);
+  }
+  return (
+    <div className="space-y-6">
+      {warnings.length > 0 ? (
+        <section aria-labelledby="import-warnings" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
+          <h3 id="import-warnings" className="font-semibold">
+            What the importer decided ({warnings.length})
+          </h3>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {warnings.map((w, n) => (
+              <li key={n}>{w}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="import-guarded" className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+        <h3 id="import-guarded" className="font-semibold">
+          Guarded paths
+        </h3>
+        <p className="text-xs text-slate-500">A release whose changed files touch one of these must also pass the checks listed under it.</p>
+        {template.guardedPaths.length === 0 ? (
+          <p className="mt-2 text-slate-600">None found.</p>
+        ) : (
+          <ul className="mt-2 divide-y divide-slate-100">
+            {template.guardedPaths.map((g, n) => (
+              <li key={n} className="py-2">
+                <p className="text-sm">
+                  <span className="font-mono text-xs font-medium text-slate-900 [overflow-wrap:anywhere]">{g.path}</span>
+                  {g.lines ? <span className="text-xs text-slate-600">{` lines ${g.lines.from}–${g.lines.to}`}</span> : null}
+                  {g.note ? <span className="text-xs text-slate-600">{` · ${g.note}`}</span> : null}
+                </p>
+                <ul aria-label={`Checks needed when ${g.path} changes`} className="mt-0.5 pl-4 font-mono text-xs text-slate-600">
+                  {g.checks.map((c) => (
+                    <li key={c} className="[overflow-wrap:anywhere]">
+                      needs {c}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="import-rollback" className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+        <h3 id="import-rollback" className="font-semibold">
+          Rollback instructions
+        </h3>
+        <p className="text-xs text-slate-500">Shown with the rollback recommendation when a watch item trips.</p>
+        <p className="mt-2 whitespace-pre-wrap text-slate-800">{template.rollback?.instructions || "None found."}</p>
+      </section>
+
+      {template.description ? (
+        <details className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+          <summary className="cursor-pointer font-semibold">Description (notes and reference material kept from the document)</summary>
+          <Instructions source={template.description} />
+        </details>
+      ) : null}
+
+      <p className="text-xs text-slate-600">
+        <span className="font-medium">Kinds:</span>{" "}
+        {KINDS.map((k, n) => (
+          <span key={k}>
+            {n > 0 ? " · " : ""}
+            <strong>{k}</strong> {KIND_HELP[k]}
+          </span>
+        ))}
+        . Changing an item&apos;s kind keeps its key, title and instructions and asks for what the new kind needs.
+      </p>
+
+      {template.sections.map((section, s) => {
+        const headingId = `import-section-${s}`;
+        return (
+          <section key={s} aria-labelledby={headingId} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+            <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-100 px-4 py-3">
+              <h3 id={headingId} className="font-semibold">
+                {section.title}
+              </h3>
+              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${PHASE_TONE[section.phase] ?? "bg-slate-100"}`}>{PHASE_LABEL[section.phase] ?? section.phase}</span>
+              <span className="text-xs text-slate-500">
+                {section.items.length} item{section.items.length === 1 ? "" : "s"}
+              </span>
+            </header>
+            {section.items.length === 0 ? (
+              <p className="px-4 py-3 text-sm text-slate-600">No items.</p>
+            ) : (
+              <table className="w-full table-fixed text-sm">
+                <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+                  <tr>
+                    <th scope="col" className="px-3 py-2">
+                      Item · what it will do · key
+                    </th>
+                    <th scope="col" className="w-32 px-3 py-2">
+                      Kind
+                    </th>
+                    <th scope="col" className="w-80 px-3 py-2">
+                      Settings
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {section.items.map((item, i) => (
+                    <ImportItemRow
+                      key={i}
+                      id={itemRowId(s, i)}
+                      item={item}
+                      imported={imported.sections[s]?.items[i]}
+                      problems={byItem.get(`${s}.${i}`) ?? []}
+                      onChange={(next) => onItemChange(s, i, next)}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Where a problem is, in words ("Local Testing (in Manual Verification Steps)") rather than an index path. */
+export function problemPlace(template: TemplateDefinition, path: string): { label: string; anchor: string | null } {
+  const at = problemItem(path);
+  if (!at) return { label: path || "template", anchor: null };
+  const [s, i] = at.split(".").map(Number) as [number, number];
+  const section = template.sections[s];
+  const item = section?.items[i];
+  if (!item) return { label: itemPath(s, i), anchor: itemRowId(s, i) };
+  return { label: item.title === section!.title ? item.title : `${item.title} (in ${section!.title})`, anchor: itemRowId(s, i) };
+}
