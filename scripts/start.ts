@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     const { disconnectDb } = await import("@/lib/db/client");
     const seeded = await seedDemo(root);
     await disconnectDb();
-    if (seeded.demoCreated) say("Seeded the demo project with release v0.1.0.");
+    if (seeded.demoCreated) say("Seeded the demo project: release v0.1.0 (small checklist) and v1.8.0 (the team's deployment checklist).");
 
     const url = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
     const childEnv = {

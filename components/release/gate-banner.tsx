@@ -10,6 +10,34 @@ const REASON_LABEL: Record<string, string> = {
   locked: "locked",
 };
 
+/** Long checklists block on many items: the first few are listed, the rest one click away. */
+const SHOWN = 6;
+
+function countsByReason(gate: GateDecision): string {
+  const counts = new Map<string, number>();
+  for (const b of gate.blocking) counts.set(REASON_LABEL[b.reason] ?? b.reason, (counts.get(REASON_LABEL[b.reason] ?? b.reason) ?? 0) + 1);
+  return `${gate.blocking.length} blocking: ${[...counts].map(([reason, n]) => `${n} ${reason}`).join(", ")}`;
+}
+
+function BlockerList({ blockers }: { blockers: GateDecision["blocking"] }) {
+  return (
+    <ul className="mt-2 space-y-1 text-sm">
+      {blockers.map((blocker) => (
+        <li key={blocker.item} className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5 sm:flex-nowrap">
+          {/* Reason first, in a fixed-width column, so a long title never pushes it around. */}
+          <span className="shrink-0 whitespace-nowrap rounded bg-white/70 px-1.5 text-center text-xs font-semibold uppercase text-slate-700 ring-1 ring-slate-300 sm:w-40">
+            {REASON_LABEL[blocker.reason] ?? blocker.reason}
+          </span>
+          <span>
+            <span className="font-medium">{blocker.title}</span>
+            <span className="text-slate-700"> — {blocker.detail}</span>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Per-environment verdict, with every blocking reason spelled out. */
 export function GateBanner({ gate }: { gate: GateDecision }) {
   const tone = gate.overridden
@@ -32,20 +60,16 @@ export function GateBanner({ gate }: { gate: GateDecision }) {
       ) : null}
       {gate.open && !gate.overridden ? <p className="mt-1 text-sm text-emerald-900">Every required item is satisfied for this commit. Safe to deploy.</p> : null}
       {gate.blocking.length > 0 ? (
-        <ul className="mt-2 space-y-1 text-sm">
-          {gate.blocking.map((blocker) => (
-            <li key={blocker.item} className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5 sm:flex-nowrap">
-              {/* Reason first, in a fixed-width column, so a long title never pushes it around. */}
-              <span className="shrink-0 whitespace-nowrap sm:w-40 rounded bg-white/70 px-1.5 text-center text-xs font-semibold uppercase text-slate-700 ring-1 ring-slate-300">
-                {REASON_LABEL[blocker.reason] ?? blocker.reason}
-              </span>
-              <span>
-                <span className="font-medium">{blocker.title}</span>
-                <span className="text-slate-700"> — {blocker.detail}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
+        <>
+          <p className="mt-1 text-sm text-slate-700">{countsByReason(gate)}</p>
+          <BlockerList blockers={gate.blocking.slice(0, SHOWN)} />
+          {gate.blocking.length > SHOWN ? (
+            <details className="mt-1 text-sm">
+              <summary className="cursor-pointer text-slate-700 underline">Show {gate.blocking.length - SHOWN} more</summary>
+              <BlockerList blockers={gate.blocking.slice(SHOWN)} />
+            </details>
+          ) : null}
+        </>
       ) : null}
     </section>
   );
