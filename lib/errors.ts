@@ -29,6 +29,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    /** Extra HTTP facts, such as when to retry after a 429. */
+    readonly hints: { retryAfter?: number } = {},
   ) {
     super(message);
   }

@@ -27,7 +27,8 @@ export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Pr
   }
 }
 
-export async function readJson(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+/** The body's text as received and its parsed JSON value (for raw-payload keeping and hashing). */
+export async function readJsonText(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<{ text: string; value: unknown }> {
   const type = request.headers.get("content-type") ?? "";
   if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", `expected Content-Type application/json, got "${type}"`);
@@ -35,10 +36,14 @@ export async function readJson(request: Request, limit = DEFAULT_BODY_LIMIT): Pr
   const text = await readText(request, limit);
   if (text.trim() === "") throw new AppError("bad_request", "the request body is empty; send a JSON document");
   try {
-    return JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
     throw new AppError("bad_request", `the request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+export async function readJson(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  return (await readJsonText(request, limit)).value;
 }
 
 function tooLarge(limit: number) {

@@ -26,6 +26,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
   }
   const headers: Record<string, string> = {};
   if (appError.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="shipcheck"';
+  if (appError.hints.retryAfter !== undefined) headers["Retry-After"] = String(appError.hints.retryAfter);
   const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
   return json(body, appError.status, headers);
 }

@@ -6,13 +6,31 @@ import { AppError } from "@/lib/errors";
 import { evaluateGate, type GateDecision } from "@/lib/gate";
 import type { MetricsPayload } from "@/lib/validation/results";
 import { recordAudit } from "./audit";
-import type { ServerContext } from "./context";
 import { resolveCommit } from "./commit";
+import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
+import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempotentResponse, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
+import { keepRawPayload } from "./raw-payload";
+import type { IngestOptions } from "./record-results";
 
-export async function recordMetrics(ctx: ServerContext, projectSlug: string, version: string, payload: MetricsPayload) {
+export type MetricsReport = {
+  delivery: string;
+  accepted: number;
+  commit: string;
+  countsForRelease: boolean;
+  unmatched: string[];
+  gate: Record<string, GateDecision>;
+};
+
+export async function recordMetrics(
+  ctx: ServerContext,
+  projectSlug: string,
+  version: string,
+  payload: MetricsPayload,
+  options: IngestOptions = {},
+): Promise<StoredResponse & { body: MetricsReport }> {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "results:write");
   const release = await findRelease(project.id, version);
@@ -23,38 +41,47 @@ export async function recordMetrics(ctx: ServerContext, projectSlug: string, ver
 
   const delivery = randomUUID();
   const commit = resolveCommit(payload.commit, release.commitSha);
-  await db().$transaction(async (tx) => {
-    await tx.metric.createMany({
-      data: payload.metrics.map((m) => ({
-        releaseId: release.id,
-        name: m.name,
-        value: m.value,
-        unit: m.unit ?? null,
-        commitSha: commit,
-        environment: payload.environment ?? null,
-        deliveryId: delivery,
-      })),
-    });
-    await recordAudit(tx, ctx, {
-      projectId: project.id,
-      releaseId: release.id,
-      action: "metrics.recorded",
-      targetType: "release",
-      targetId: release.id,
-      after: { delivery, commit, environment: payload.environment ?? null, metrics: payload.metrics },
-    });
-  });
-
   const environments = project.environments.map((e) => e.name);
-  const { input } = await loadGateInput(release, environments);
-  const used = new Set(input.items.flatMap((i) => (i.kind === "metric" ? [i.metric] : i.kind === "watch" && i.metric ? [i.metric.name] : [])));
-  const shown = payload.environment ? [payload.environment] : environments;
-  return {
-    delivery,
-    accepted: payload.metrics.length,
-    commit,
-    countsForRelease: commit === release.commitSha,
-    unmatched: names.filter((n) => !used.has(n)),
-    gate: Object.fromEntries(shown.map((e) => [e, evaluateGate(input, e)])) as Record<string, GateDecision>,
-  };
+  try {
+    const body = await db().$transaction(async (tx) => {
+      await claimIdempotencyKey(tx, options.idempotency ?? null);
+      await tx.metric.createMany({
+        data: payload.metrics.map((m) => ({
+          releaseId: release.id,
+          name: m.name,
+          value: m.value,
+          unit: m.unit ?? null,
+          commitSha: commit,
+          environment: payload.environment ?? null,
+          deliveryId: delivery,
+        })),
+      });
+      if (options.raw) await keepRawPayload(tx, options.raw, { projectId: project.id, releaseId: release.id, source: "metrics", deliveryId: delivery });
+      await recordAudit(tx, ctx, {
+        projectId: project.id,
+        releaseId: release.id,
+        action: "metrics.recorded",
+        targetType: "release",
+        targetId: release.id,
+        after: { delivery, commit, environment: payload.environment ?? null, metrics: payload.metrics },
+      });
+      const { input } = await loadGateInput(release, environments, tx);
+      const used = new Set(input.items.flatMap((i) => (i.kind === "metric" ? [i.metric] : i.kind === "watch" && i.metric ? [i.metric.name] : [])));
+      const shown = payload.environment ? [payload.environment] : environments;
+      const body: MetricsReport = {
+        delivery,
+        accepted: payload.metrics.length,
+        commit,
+        countsForRelease: commit === release.commitSha,
+        unmatched: names.filter((n) => !used.has(n)),
+        gate: Object.fromEntries(shown.map((e) => [e, evaluateGate(input, e)])),
+      };
+      await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
+      return body;
+    });
+    return { status: 201, body, replayed: false };
+  } catch (error) {
+    if (error instanceof IdempotentReplay && options.idempotency) return (await replayIdempotent(options.idempotency)) as StoredResponse & { body: MetricsReport };
+    throw error;
+  }
 }

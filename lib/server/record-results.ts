@@ -1,4 +1,5 @@
-// CI results in: validated payload -> rows for the release, audit event, and the gate afterwards.
+// CI results in: validated payload -> rows for the release, the raw payload, an audit event and,
+// with an Idempotency-Key, the response to replay, all in one transaction; then the gate.
 import { randomUUID } from "node:crypto";
 import { authorize } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
@@ -6,11 +7,13 @@ import { AppError } from "@/lib/errors";
 import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
 import type { ResultsPayload } from "@/lib/validation/results";
 import { recordAudit } from "./audit";
-import type { ServerContext } from "./context";
 import { resolveCommit } from "./commit";
+import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
+import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempotentResponse, type Idempotency, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
+import { keepRawPayload, type RawBody } from "./raw-payload";
 
 export type IngestReport = {
   delivery: string;
@@ -24,18 +27,9 @@ export type IngestReport = {
   gate: Record<string, GateDecision>;
 };
 
-export async function recordResults(
-  ctx: ServerContext,
-  projectSlug: string,
-  version: string,
-  payload: ResultsPayload,
-  source = "json",
-): Promise<IngestReport> {
-  const project = await findProject(projectSlug);
-  authorize(ctx.principal, project, "results:write");
-  const release = await findRelease(project.id, version);
-  if (payload.environment) assertEnvironment(project, payload.environment);
+export type IngestOptions = { source?: string; idempotency?: Idempotency | null; raw?: RawBody };
 
+function assertUniqueKeys(payload: ResultsPayload): void {
   const seen = new Set<string>();
   payload.results.forEach((result, index) => {
     if (seen.has(result.key)) {
@@ -45,40 +39,75 @@ export async function recordResults(
     }
     seen.add(result.key);
   });
+}
 
+export async function recordResults(
+  ctx: ServerContext,
+  projectSlug: string,
+  version: string,
+  payload: ResultsPayload,
+  options: IngestOptions = {},
+): Promise<StoredResponse & { body: IngestReport }> {
+  const project = await findProject(projectSlug);
+  authorize(ctx.principal, project, "results:write");
+  const release = await findRelease(project.id, version);
+  if (payload.environment) assertEnvironment(project, payload.environment);
+  assertUniqueKeys(payload);
+
+  const source = options.source ?? "json";
   const delivery = randomUUID();
   const commit = resolveCommit(payload.commit, release.commitSha);
   const startedAt = payload.run?.startedAt ? new Date(payload.run.startedAt) : null;
-  await db().$transaction(async (tx) => {
-    await tx.result.createMany({
-      data: payload.results.map((r) => ({
-        releaseId: release.id,
-        key: r.key,
-        status: r.status,
-        durationMs: r.durationMs ?? null,
-        message: r.message ?? null,
-        commitSha: commit,
-        environment: payload.environment ?? null,
-        runId: payload.run?.id ?? null,
-        runUrl: payload.run?.url ?? null,
-        startedAt,
-        source,
-        deliveryId: delivery,
-      })),
-    });
-    await recordAudit(tx, ctx, {
-      projectId: project.id,
-      releaseId: release.id,
-      action: "results.recorded",
-      targetType: "release",
-      targetId: release.id,
-      after: { delivery, source, count: payload.results.length, commit, environment: payload.environment ?? null, run: payload.run ?? null },
-    });
-  });
-
   const environments = project.environments.map((e) => e.name);
-  const { input } = await loadGateInput(release, environments);
-  const patterns = input.items.flatMap((item) =>
+  try {
+    const body = await db().$transaction(
+      async (tx) => {
+        await claimIdempotencyKey(tx, options.idempotency ?? null);
+        await tx.result.createMany({
+          data: payload.results.map((r) => ({
+            releaseId: release.id,
+            key: r.key,
+            status: r.status,
+            durationMs: r.durationMs ?? null,
+            message: r.message ?? null,
+            commitSha: commit,
+            environment: payload.environment ?? null,
+            runId: payload.run?.id ?? null,
+            runUrl: payload.run?.url ?? null,
+            startedAt,
+            source,
+            deliveryId: delivery,
+          })),
+        });
+        if (options.raw) await keepRawPayload(tx, options.raw, { projectId: project.id, releaseId: release.id, source, deliveryId: delivery });
+        await recordAudit(tx, ctx, {
+          projectId: project.id,
+          releaseId: release.id,
+          action: "results.recorded",
+          targetType: "release",
+          targetId: release.id,
+          after: { delivery, source, count: payload.results.length, commit, environment: payload.environment ?? null, run: payload.run ?? null },
+        });
+        const { input } = await loadGateInput(release, environments, tx);
+        const report = ingestReport(input.items, payload, environments, (e) => evaluateGate(input, e));
+        const body: IngestReport = { delivery, accepted: payload.results.length, commit, countsForRelease: commit === release.commitSha, ...report };
+        await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
+        return body;
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+    return { status: 201, body, replayed: false };
+  } catch (error) {
+    if (error instanceof IdempotentReplay && options.idempotency) return (await replayIdempotent(options.idempotency)) as StoredResponse & { body: IngestReport };
+    throw error;
+  }
+}
+
+type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];
+
+/** Which items the reported keys fed, which keys fed none, and the gates after ingestion. */
+function ingestReport(items: GateItems, payload: ResultsPayload, environments: string[], gateOf: (environment: string) => GateDecision) {
+  const patterns = items.flatMap((item) =>
     item.kind === "check" ? item.patterns.map((p) => ({ item: item.key, pattern: p })) : item.kind === "watch" && item.check ? [{ item: item.key, pattern: item.check }] : [],
   );
   const perItem = new Map<string, number>();
@@ -90,13 +119,9 @@ export async function recordResults(
   }
   const shown = payload.environment ? [payload.environment] : environments;
   return {
-    delivery,
-    accepted: payload.results.length,
-    commit,
-    countsForRelease: commit === release.commitSha,
     matched: [...perItem].map(([item, results]) => ({ item, results })),
     unmatched: unmatched.slice(0, 100),
     unmatchedCount: unmatched.length,
-    gate: Object.fromEntries(shown.map((e) => [e, evaluateGate(input, e)])),
+    gate: Object.fromEntries(shown.map((e) => [e, gateOf(e)])),
   };
 }

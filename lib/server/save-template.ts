@@ -36,11 +36,10 @@ export async function saveTemplate(ctx: ServerContext, projectSlug: string, sour
   const digest = createHash("sha256").update(canonical(definition)).digest("hex");
 
   return db().$transaction(async (tx) => {
-    const template = await tx.template.upsert({
-      where: { projectId_name: { projectId: project.id, name: definition.name } },
-      create: { projectId: project.id, name: definition.name },
-      update: {},
-    });
+    // INSERT … ON CONFLICT DO NOTHING: concurrent first saves of a new template wait for each
+    // other here instead of failing on the unique name (an upsert's insert raced into a 500).
+    await tx.template.createMany({ data: [{ projectId: project.id, name: definition.name }], skipDuplicates: true });
+    const template = await tx.template.findUniqueOrThrow({ where: { projectId_name: { projectId: project.id, name: definition.name } } });
     // Serialises concurrent saves of one template so version numbers never collide.
     await tx.$queryRaw`SELECT id FROM "Template" WHERE id = ${template.id}::uuid FOR UPDATE`;
     const latest = await tx.templateVersion.findFirst({ where: { templateId: template.id }, orderBy: { version: "desc" } });

@@ -1,14 +1,25 @@
 import { authenticate } from "@/lib/auth/request";
-import { readJson } from "@/lib/http/body";
+import { readText } from "@/lib/http/body";
 import { json } from "@/lib/http/respond";
 import { apiRoute } from "@/lib/http/route";
+import { resultsPayloadFrom } from "@/lib/ingest/negotiate";
+import { idempotencyOf } from "@/lib/server/idempotency";
+import { enforceRateLimit } from "@/lib/server/rate-limit";
 import { recordResults } from "@/lib/server/record-results";
-import { resultsPayloadSchema } from "@/lib/validation/results";
 
 const LIMIT = 25 * 1024 * 1024;
 
+/** Shipcheck JSON, JUnit XML or CTRF, chosen by Content-Type or `?format=`. */
 export const POST = apiRoute<{ project: string; version: string }>(async (request, { project, version }, meta) => {
   const principal = await authenticate(request);
-  const payload = resultsPayloadSchema.parse(await readJson(request, LIMIT));
-  return json(await recordResults({ principal, ...meta }, project, version, payload), 201);
+  await enforceRateLimit(principal);
+  const text = await readText(request, LIMIT);
+  const idempotency = idempotencyOf(request, principal, text);
+  const { payload, source } = resultsPayloadFrom(request, text);
+  const outcome = await recordResults({ principal, ...meta }, project, version, payload, {
+    source,
+    idempotency,
+    raw: { text, contentType: request.headers.get("content-type") },
+  });
+  return json(outcome.body, outcome.status, outcome.replayed ? { "Idempotent-Replayed": "true" } : undefined);
 });
