@@ -8,7 +8,7 @@ export type ParseOutcome =
   | { ok: true; template: TemplateDefinition }
   | { ok: false; problems: TemplateProblem[] };
 
-const MAX_TEMPLATE_BYTES = 1_000_000;
+export const MAX_TEMPLATE_BYTES = 1_000_000;
 
 export function parseTemplate(source: string): ParseOutcome {
   if (Buffer.byteLength(source, "utf8") > MAX_TEMPLATE_BYTES) {

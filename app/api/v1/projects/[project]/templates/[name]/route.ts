@@ -5,6 +5,7 @@ import { json } from "@/lib/http/respond";
 import { apiRoute } from "@/lib/http/route";
 import { getTemplate } from "@/lib/server/get-templates";
 import { saveTemplate } from "@/lib/server/save-template";
+import { MAX_TEMPLATE_BYTES } from "@/lib/templates/parse";
 
 const TEMPLATE_TYPES = /^(application\/(json|yaml|x-yaml)|text\/(yaml|x-yaml|plain))\b/i;
 
@@ -20,7 +21,7 @@ export const PUT = apiRoute<{ project: string; name: string }>(async (request, {
   if (!TEMPLATE_TYPES.test(type)) {
     throw new AppError("unsupported_media_type", `send the template as application/yaml or application/json, not "${type || "nothing"}"`);
   }
-  const source = await readText(request, 1024 * 1024);
+  const source = await readText(request, MAX_TEMPLATE_BYTES);
   if (!source.trim()) throw new AppError("bad_request", "the request body is empty; send the template's YAML or JSON");
   const saved = await saveTemplate({ principal, ...meta }, project, source, name);
   return json(saved, saved.created ? 201 : 200);

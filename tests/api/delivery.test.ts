@@ -1,0 +1,114 @@
+// Delivery semantics: Idempotency-Key replays, concurrent duplicate deliveries, rate limits and
+// raw payloads kept for audit.
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { hashToken } from "@/lib/auth/tokens";
+import { db } from "@/lib/db/client";
+import { rateLimitPerMinute } from "@/lib/server/rate-limit";
+import { makeProject } from "../support/fixtures";
+import { api } from "../support/http";
+
+type Project = Awaited<ReturnType<typeof makeProject>>;
+
+const resultsPath = (p: Project) => `/api/v1/projects/${p.slug}/releases/${p.version}/results`;
+
+async function releaseId(p: Project): Promise<string> {
+  const project = await db().project.findUniqueOrThrow({ where: { slug: p.slug } });
+  return (await db().release.findUniqueOrThrow({ where: { projectId_version: { projectId: project.id, version: p.version } } })).id;
+}
+
+function batch(n: number, size: number) {
+  return { environment: "staging", results: Array.from({ length: size }, (_, i) => ({ key: `tests/smoke/test_${n}_${i}.py::test_ok`, status: "passed" })) };
+}
+
+describe("Idempotency-Key", () => {
+  it("replays the first response for the same key and body, storing nothing twice", async () => {
+    const p = await makeProject();
+    const body = batch(1, 3);
+    const first = await api(resultsPath(p), { token: p.token, json: body, headers: { "idempotency-key": "run-42-attempt" } });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    const again = await api(resultsPath(p), { token: p.token, json: body, headers: { "idempotency-key": "run-42-attempt" } });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    expect(await db().result.count({ where: { releaseId: await releaseId(p) } })).toBe(3);
+    expect(await db().auditEvent.count({ where: { releaseId: await releaseId(p), action: "results.recorded" } })).toBe(1);
+  });
+
+  it("refuses the same key with a different body (422) and stores nothing", async () => {
+    const p = await makeProject();
+    await api(resultsPath(p), { token: p.token, json: batch(1, 2), headers: { "idempotency-key": "k1" } });
+    const other = await api(resultsPath(p), { token: p.token, json: batch(2, 2), headers: { "idempotency-key": "k1" } });
+    expect(other.status).toBe(422);
+    expect(other.body.error.message).toMatch(/already used for a different request/);
+    expect(await db().result.count({ where: { releaseId: await releaseId(p) } })).toBe(2);
+  });
+
+  it("keys are per caller: another token may use the same key", async () => {
+    const p = await makeProject();
+    const { makeToken } = await import("../support/fixtures");
+    const second = await makeToken(p.slug);
+    expect((await api(resultsPath(p), { token: p.token, json: batch(1, 1), headers: { "idempotency-key": "shared" } })).status).toBe(201);
+    const mine = await api(resultsPath(p), { token: second, json: batch(2, 1), headers: { "idempotency-key": "shared" } });
+    expect(mine.status).toBe(201);
+    expect(mine.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("20 clients posting 1,000 results with 10% duplicate deliveries leave exactly 1,000 rows", async () => {
+    const p = await makeProject();
+    const batches = Array.from({ length: 50 }, (_, n) => ({ key: `delivery-${n}`, body: batch(n, 20) }));
+    // Every tenth delivery is sent twice, as a retrying CI would.
+    const deliveries = [...batches, ...batches.filter((_, n) => n % 10 === 0)];
+    const queue = [...deliveries];
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const response = await api(resultsPath(p), { token: p.token, json: next.body, headers: { "idempotency-key": next.key } });
+          statuses.push(response.status);
+        }
+      }),
+    );
+    // A duplicate that arrives while its twin is still being written may be told to retry (409).
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(50);
+    const id = await releaseId(p);
+    expect(await db().result.count({ where: { releaseId: id } })).toBe(1000);
+    const distinct = await db().result.groupBy({ by: ["key"], where: { releaseId: id } });
+    expect(distinct).toHaveLength(1000);
+    expect(await db().auditEvent.count({ where: { releaseId: id, action: "results.recorded" } })).toBe(50);
+  });
+});
+
+describe("rate limit", () => {
+  it("answers 429 with Retry-After once a token's budget for the minute is spent, and stores nothing", async () => {
+    const p = await makeProject();
+    const token = await db().apiToken.findUniqueOrThrow({ where: { hash: hashToken(p.token) } });
+    const windowStart = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    await db().rateLimitWindow.create({ data: { subject: `token:${token.id}`, windowStart, count: rateLimitPerMinute() } });
+    const limited = await api(resultsPath(p), { token: p.token, json: batch(1, 1) });
+    // A minute boundary may pass between the insert and the request; then the budget is fresh.
+    if (Math.floor(Date.now() / 60_000) * 60_000 !== windowStart.getTime() && limited.status === 201) return;
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(limited.body.error.code).toBe("rate_limited");
+    expect(await db().result.count({ where: { releaseId: await releaseId(p) } })).toBe(0);
+  });
+});
+
+describe("raw payloads", () => {
+  it("keeps the exact body, gzipped, with its SHA-256 and content type", async () => {
+    const p = await makeProject();
+    const text = JSON.stringify(batch(7, 2));
+    const posted = await api(resultsPath(p), { token: p.token, body: text, headers: { "content-type": "application/json" } });
+    expect(posted.status).toBe(201);
+    const raw = await db().rawPayload.findFirstOrThrow({ where: { releaseId: await releaseId(p) } });
+    expect(gunzipSync(raw.body).toString("utf8")).toBe(text);
+    expect(raw.sha256).toBe(createHash("sha256").update(text).digest("hex"));
+    expect(raw.contentType).toBe("application/json");
+    expect(raw.body.length).toBeLessThan(Buffer.byteLength(text) + 64);
+    expect(raw.deliveryId).toBe(posted.body.delivery);
+  });
+});
