@@ -1,8 +1,10 @@
 import Link from "next/link";
 
-/** Project header with its two areas: releases and templates. */
-export function ProjectNav({ slug, name, current }: { slug: string; name: string; current: "releases" | "templates" }) {
-  const tab = (key: "releases" | "templates", href: string, label: string) => (
+/** Project header with its areas: releases, templates and (for admins) settings. */
+type Area = "releases" | "templates" | "settings";
+
+export function ProjectNav({ slug, name, current, showSettings = false }: { slug: string; name: string; current: Area; showSettings?: boolean }) {
+  const tab = (key: Area, href: string, label: string) => (
     <Link
       href={href}
       aria-current={current === key ? "page" : undefined}
@@ -22,6 +24,7 @@ export function ProjectNav({ slug, name, current }: { slug: string; name: string
       <nav aria-label="Project" className="flex gap-1">
         {tab("releases", `/projects/${slug}`, "Releases")}
         {tab("templates", `/projects/${slug}/templates`, "Templates")}
+        {showSettings ? tab("settings", `/projects/${slug}/settings`, "Settings") : null}
       </nav>
     </div>
   );

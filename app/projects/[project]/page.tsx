@@ -47,7 +47,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
 
   return (
     <div className="space-y-6">
-      <ProjectNav slug={data.project.slug} name={data.project.name} current="releases" />
+      <ProjectNav slug={data.project.slug} name={data.project.name} current="releases" showSettings={data.role === "admin"} />
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2">
         {filter(undefined, "All")}
         {RELEASE_STATUSES.map((s) => filter(s, STATUS_LABEL[s]!))}

@@ -28,7 +28,7 @@ export default async function TemplatesPage({ params }: { params: Promise<{ proj
   const canEdit = role !== null && roleAtLeast(role, "admin");
   return (
     <div className="space-y-6">
-      <ProjectNav slug={slug} name={project.name} current="templates" />
+      <ProjectNav slug={slug} name={project.name} current="templates" showSettings={canEdit} />
       {canEdit ? (
         <Link href={`/projects/${slug}/templates/import`} className="inline-block rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700">
           Import a Markdown checklist

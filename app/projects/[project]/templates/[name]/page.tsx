@@ -35,7 +35,7 @@ export default async function TemplatePage({ params }: { params: Promise<Params>
   const latest = template.versions[0]!;
   return (
     <div className="space-y-6">
-      <ProjectNav slug={slug} name={project.name} current="templates" />
+      <ProjectNav slug={slug} name={project.name} current="templates" showSettings={canEdit} />
       <h2 className="text-xl font-semibold">
         Template {template.name} <span className="text-base font-normal text-slate-500">· latest version {latest.version}</span>
       </h2>

@@ -31,7 +31,7 @@ export default async function ImportTemplatePage({ params }: { params: Promise<{
 
   return (
     <div className="space-y-6">
-      <ProjectNav slug={slug} name={project.name} current="templates" />
+      <ProjectNav slug={slug} name={project.name} current="templates" showSettings={canImport} />
       <div>
         <h2 className="text-xl font-semibold">Import a Markdown checklist</h2>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">

@@ -1,0 +1,46 @@
+"use server";
+// Project settings: API tokens and the GitHub link. Same use cases (and permission checks) as the CLI.
+import { randomUUID } from "node:crypto";
+import { revalidatePath } from "next/cache";
+import { requireUser } from "@/lib/auth/session";
+import type { TokenPermission } from "@/lib/auth/tokens";
+import { runAction, type ActionResult } from "@/lib/http/action-result";
+import { revokeApiToken } from "@/lib/server/api-tokens";
+import { createApiToken } from "@/lib/server/create-api-token";
+import { setGithubLink } from "@/lib/server/set-github-link";
+
+async function context() {
+  return { principal: await requireUser(), requestId: randomUUID() };
+}
+
+export async function createTokenAction(project: string, form: { name: string; permissions: string[]; expiresInDays?: number }): Promise<ActionResult<{ token: string }>> {
+  return runAction(async () => {
+    const created = await createApiToken(await context(), {
+      project,
+      name: form.name.trim(),
+      permissions: form.permissions as TokenPermission[],
+      expiresInDays: form.expiresInDays,
+    });
+    revalidatePath(`/projects/${project}/settings`);
+    return { token: created.token };
+  });
+}
+
+export async function revokeTokenAction(project: string, tokenId: string): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    const revoked = await revokeApiToken(await context(), project, tokenId);
+    revalidatePath(`/projects/${project}/settings`);
+    return { id: revoked.id };
+  });
+}
+
+export async function setGithubLinkAction(project: string, form: { repository: string; secret: string }): Promise<ActionResult<{ repository: string | null }>> {
+  return runAction(async () => {
+    const link = await setGithubLink(await context(), project, {
+      repository: form.repository.trim() === "" ? null : form.repository,
+      secret: form.secret === "" ? undefined : form.secret,
+    });
+    revalidatePath(`/projects/${project}/settings`);
+    return { repository: link.repository };
+  });
+}

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ProjectNav } from "@/components/project/project-nav";
+import { GithubPanel } from "@/components/settings/github-panel";
+import { TokensPanel } from "@/components/settings/tokens-panel";
+import { requireUserForPage } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { getProjectSettings } from "@/lib/server/get-project-settings";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: slug } = await params;
+  const principal = await requireUserForPage(`/projects/${slug}/settings`);
+  let settings;
+  try {
+    settings = await getProjectSettings({ principal }, slug);
+  } catch (error) {
+    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
+    throw error;
+  }
+  return (
+    <div className="space-y-6">
+      <ProjectNav slug={slug} name={settings.project.name} current="settings" showSettings />
+      <section aria-labelledby="tokens" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="tokens" className="mb-1 font-semibold">
+          API tokens
+        </h2>
+        <p className="mb-3 text-sm text-slate-600">For CI: send as <code className="font-mono">Authorization: Bearer shp_…</code>. Each token works for this project only.</p>
+        <TokensPanel project={slug} tokens={settings.tokens} />
+      </section>
+      <section aria-labelledby="github" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="github" className="mb-3 font-semibold">
+          GitHub
+        </h2>
+        <GithubPanel project={slug} repository={settings.github.repository} secretSet={settings.github.secretSet} />
+      </section>
+    </div>
+  );
+}
