@@ -90,6 +90,21 @@ export function ReleaseView({ initialState, initialEnvironment }: { initialState
         ))}
       </div>
 
+      {state.unmatchedCount > 0 ? (
+        <section aria-label="Unmatched results" className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+          <h2 className="font-semibold">Unmatched results ({state.unmatchedCount})</h2>
+          <p className="text-slate-600">Reported for this commit but covered by no item: if one should count, a pattern in the checklist may be wrong.</p>
+          <ul className="mt-2 max-h-48 overflow-auto font-mono text-xs text-slate-700">
+            {state.unmatched.map((r) => (
+              <li key={`${r.environment ?? ""}:${r.key}`}>
+                {r.status.padEnd(7, " ")} {r.key}
+                {r.environment ? ` (${r.environment})` : ""}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       {state.rollbackInstructions ? (
         <section aria-label="Rollback instructions" className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
           <h2 className="font-semibold">Rollback instructions</h2>
@@ -126,7 +141,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               <Instructions source={item.instructions} />
             </details>
           ) : null}
-          {item.kind === "check" ? <CheckDetails state={itemState} /> : null}
+          {item.kind === "check" ? <CheckDetails state={itemState} project={state.project.slug} version={state.release.version} /> : null}
           {item.kind === "manual" ? (
             <StepList
               project={state.project.slug}

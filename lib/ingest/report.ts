@@ -92,13 +92,13 @@ export function msOrNull(ms: number | undefined | null): number | null {
 }
 
 /**
- * A failure as one text: the short message, then the details (stack trace, assertion diff).
- * When the details already contain the message, it is not repeated.
+ * A failure as one text: the short message first (what people read), then the details (stack
+ * trace, assertion diff). When the details already begin with the message, it is not repeated.
  */
 export function combineMessage(message: string | undefined, details: string | undefined): string | null {
   const short = tidy(message ?? "");
   const long = tidy(details ?? "");
-  const text = !long ? short : !short || long.includes(short) ? long : `${short}\n\n${long}`;
+  const text = !long ? short : !short || long.startsWith(short) ? long : `${short}\n\n${long}`;
   return text === "" ? null : truncateMessage(text);
 }
 

@@ -2,7 +2,7 @@
 import { authorize, can, roleIn } from "@/lib/auth/permissions";
 import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
-import { evaluateGate, evaluateItem, type GateDecision, type ItemStatus } from "@/lib/gate";
+import { evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
 import type { RoleName } from "@/lib/templates/schema";
 import type { ServerContext } from "./context";
 import { loadGateInput } from "./load-gate-input";
@@ -26,7 +26,7 @@ export type ItemEnvironmentState = {
   summary: string;
   gating: boolean;
   failures: { key: string; message: string | null }[];
-  results: { key: string; status: string; durationMs: number | null; runUrl: string | null }[];
+  results: { key: string; status: string; durationMs: number | null; runUrl: string | null; at: string }[];
   signOffs: SignOffView[];
   /** Manual items' sub-steps, ticked one by one for this environment and commit. */
   steps: { text: string; ticked: boolean; by: string | null; at: string | null }[];
@@ -52,8 +52,30 @@ export type ReleaseState = {
   gates: Record<string, GateDecision>;
   sections: { title: string; phase: string; items: ReleaseItemView[] }[];
   rollbackInstructions: string | null;
+  /** Latest results for this commit whose key no item's pattern covers (a pattern may be wrong). */
+  unmatched: { key: string; status: string; environment: string | null }[];
+  unmatchedCount: number;
   viewer: { role: RoleName | null; userId: string | null };
 };
+
+const UNMATCHED_SHOWN = 200;
+
+function unmatchedResults(input: GateInput): Pick<ReleaseState, "unmatched" | "unmatchedCount"> {
+  const patterns = input.items.flatMap((item) => (item.kind === "check" ? item.patterns : item.kind === "watch" && item.check ? [item.check] : []));
+  const latest = new Map<string, GateInput["results"][number]>();
+  for (const r of input.results) {
+    if (r.commitSha !== input.commitSha) continue;
+    const id = `${r.environment ?? ""}\u0000${r.key}`;
+    const seen = latest.get(id);
+    if (!seen || (r.startedAt ?? r.reportedAt) > (seen.startedAt ?? seen.reportedAt)) latest.set(id, r);
+  }
+  const unmatched = [...latest.values()].filter((r) => !patterns.some((p) => patternMatches(p, r.key)));
+  unmatched.sort((a, b) => a.key.localeCompare(b.key));
+  return {
+    unmatched: unmatched.slice(0, UNMATCHED_SHOWN).map((r) => ({ key: r.key, status: r.status, environment: r.environment })),
+    unmatchedCount: unmatched.length,
+  };
+}
 
 function requirementOf(config: Record<string, unknown>, kind: string): string {
   switch (kind) {
@@ -109,6 +131,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
           status: r.status,
           durationMs: r.durationMs ?? null,
           runUrl: r.runUrl ?? null,
+          at: (r.startedAt ?? r.reportedAt).toISOString(),
         })),
         signOffs: signOffs
           .filter((s) => s.itemId === row.id && s.environment === environment)
@@ -157,6 +180,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     gates: Object.fromEntries(environments.map((e) => [e, evaluateGate(input, e)])),
     sections,
     rollbackInstructions: definition.rollback?.instructions ?? null,
+    ...unmatchedResults(input),
     viewer: {
       role: can(ctx.principal, project, "signoff:write") ? roleIn(ctx.principal, project.id) : null,
       userId: ctx.principal.kind === "user" ? ctx.principal.user.id : null,

@@ -1,0 +1,161 @@
+// Result keys for JUnit test cases: pytest-style node ids wherever the report allows, so check
+// items can use patterns such as `tests/x.py::TestClass` or `tests/smoke/*` whatever ran the tests.
+//
+// Each reporter puts the test's identity in different attributes; the rules, by dialect:
+//
+// - pytest (`--junitxml`; a <testsuite name="pytest">): classname `tests.api.test_x.TestA` +
+//   name `test_b[1-2]` -> `tests/api/test_x.py::TestA::test_b[1-2]`. The module is the last
+//   dotted segment that looks like a test module (`test_*`, `*_test`), else the last one not
+//   starting with a capital letter; the segments after it are (nested) classes. With the
+//   `file` attribute (junit_family=xunit1) the file is taken from it. A collection error
+//   (empty classname, name `tests.test_broken`) -> `tests/test_broken.py`.
+// - node:test (`--test-reporter=junit`; every classname is the placeholder "test"):
+//   [file ::] describe names from the nested <testsuite> elements :: test name, e.g.
+//   `tests/math.test.mjs::math::nested::multiplies`. Node 20 writes no `file` attribute, so there
+//   the key starts at the outermost describe: `math::nested::multiplies`.
+// - Playwright (`junit` reporter; <testsuites id=…>, classname = the suite's name = spec file
+//   relative to testDir): `basics.spec.ts` + `checkout › adds numbers` ->
+//   `basics.spec.ts::checkout::adds numbers`. When the report holds several projects (each
+//   suite's `hostname` is its project) the project is appended like a pytest parameter:
+//   `basics.spec.ts::checkout::adds numbers[firefox]`.
+// - Everything else (jest-junit, Maven Surefire, PHPUnit, …): [file ::] [classname ::] name, where
+//   - file is the test case's or an enclosing suite's `file` attribute, or the classname
+//     itself when that is a path (`src/a.test.ts`, jest-junit's `{filepath}` template);
+//   - the classname is left out when it repeats the name (jest-junit's default
+//     `{classname} {title}` for both) or is the file written with dots;
+//   - names joined with " › " (jest-junit's ancestorSeparator, Playwright) split into parts.
+//   Surefire: `com.example.FooTest` + `testBar` -> `com.example.FooTest::testBar`; an empty name
+//   (a class-level skip or failure) -> `com.example.FooTest`. jest-junit with default options:
+//   `addition positive numbers should add up`; with addFileAttribute:
+//   `__tests__/addition.test.js::addition positive numbers should add up`.
+// Absolute paths are made relative to ParseOptions.baseDir when given; backslashes become "/".
+// Control characters become spaces; a key longer than 1000 characters is refused.
+import { joinKey, normalisePath } from "./report";
+import { childElements, type XmlElement } from "./xml";
+
+export type JUnitDialect = "pytest" | "node" | "playwright" | "generic";
+
+/** One <testcase> with the <testsuite> elements around it, outermost first. */
+export type CaseContext = { testcase: XmlElement; suites: XmlElement[] };
+
+const ANCESTOR_SEPARATOR = " › ";
+const SOURCE_FILE = /\.(py|[cm]?[jt]sx?|rb|go|php|java|kt|kts|scala|cs|fs|rs|swift|feature|robot)$/i;
+
+/** Which reporter wrote the document, from marks each one leaves. */
+export function detectDialect(root: XmlElement, cases: CaseContext[]): JUnitDialect {
+  const suites = [root, ...cases.flatMap((c) => c.suites)];
+  if (root.attrs.name === "pytest tests" || suites.some((s) => s.tag === "testsuite" && s.attrs.name === "pytest")) {
+    return "pytest";
+  }
+  if (cases.every((c) => c.testcase.attrs.classname === "test")) return "node";
+  const playwrightShape = cases.every((c) => {
+    const suite = c.suites.at(-1);
+    return suite !== undefined && suite.attrs.name === c.testcase.attrs.classname;
+  });
+  if (root.tag === "testsuites" && "id" in root.attrs && playwrightShape) return "playwright";
+  return "generic";
+}
+
+/** Builds the key-making function for a document of the given dialect. */
+export function keyMaker(dialect: JUnitDialect, cases: CaseContext[], baseDir?: string): (c: CaseContext) => string {
+  switch (dialect) {
+    case "pytest":
+      return (c) => pytestKey(c.testcase.attrs, baseDir);
+    case "node":
+      return (c) => nodeKey(c, baseDir);
+    case "playwright":
+      return playwrightKeys(cases);
+    case "generic":
+      return (c) => genericKey(c, baseDir);
+  }
+}
+
+function pytestKey(attrs: Record<string, string>, baseDir?: string): string {
+  const classname = attrs.classname ?? "";
+  const name = attrs.name ?? "";
+  // A collection error: no test, the module's dotted name in `name`.
+  if (classname === "") return name.includes("/") ? normalisePath(name, baseDir) : dottedModuleToPath(name);
+  const file = attrs.file ? normalisePath(attrs.file, baseDir) : undefined;
+  if (file?.endsWith(".py")) {
+    const dotted = file.slice(0, -3).replaceAll("/", ".");
+    if (classname === dotted) return joinKey([file, name]);
+    if (classname.startsWith(`${dotted}.`)) return joinKey([file, ...classname.slice(dotted.length + 1).split("."), name]);
+  }
+  const { module, classes } = splitPytestClassname(classname);
+  return joinKey([file ?? module, ...classes, name]);
+}
+
+/** `tests.api.test_x.TestA.TestB` -> module `tests/api/test_x.py`, classes `TestA`, `TestB`. */
+export function splitPytestClassname(classname: string): { module: string; classes: string[] } {
+  const segments = classname.split(".");
+  let end = findLastIndex(segments, (s) => /^test_|_test$/.test(s));
+  if (end < 0) end = findLastIndex(segments, (s) => !/^[A-Z]/.test(s));
+  if (end < 0) end = 0;
+  return { module: `${segments.slice(0, end + 1).join("/")}.py`, classes: segments.slice(end + 1) };
+}
+
+function dottedModuleToPath(dotted: string): string {
+  return dotted === "" ? "" : `${dotted.replaceAll(".", "/")}.py`;
+}
+
+function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
+  return -1;
+}
+
+function nodeKey({ testcase, suites }: CaseContext, baseDir?: string): string {
+  const file = testcase.attrs.file ? normalisePath(testcase.attrs.file, baseDir) : undefined;
+  const describes = suites.filter((s) => s.tag === "testsuite").map((s) => s.attrs.name);
+  return joinKey([file, ...describes, testcase.attrs.name]);
+}
+
+/** Playwright keys, with the project appended only when the report mixes projects. */
+function playwrightKeys(cases: CaseContext[]): (c: CaseContext) => string {
+  const projects = new Set(cases.map((c) => c.suites.at(-1)?.attrs.hostname ?? ""));
+  const suffixProject = projects.size > 1;
+  return ({ testcase, suites }) => {
+    const key = joinKey([testcase.attrs.classname, ...splitAncestors(testcase.attrs.name)]);
+    const project = suites.at(-1)?.attrs.hostname;
+    return suffixProject && project ? `${key}[${project}]` : key;
+  };
+}
+
+function genericKey({ testcase, suites }: CaseContext, baseDir?: string): string {
+  const attrs = testcase.attrs;
+  let name = attrs.name ?? "";
+  let classname = attrs.classname ?? "";
+  let file = attrs.file ?? [...suites].reverse().find((s) => s.attrs.file)?.attrs.file;
+  if (!file && isPath(classname)) [file, classname] = [classname, ""];
+  // jest-junit's reportTestSuiteErrors: classname "Test suite failed to run", name = the file.
+  if (!file && isPath(name)) [file, name, classname] = [name, "", ""];
+  const path = file ? normalisePath(file, baseDir) : undefined;
+  const scope = redundantClassname(classname, name, path) ? "" : classname;
+  return joinKey([path, ...splitAncestors(scope), ...splitAncestors(name)]);
+}
+
+function redundantClassname(classname: string, name: string, path: string | undefined): boolean {
+  if (classname === "" || classname === name || name.startsWith(`${classname} `)) return true;
+  return path !== undefined && classname === path.replace(SOURCE_FILE, "").replaceAll("/", ".");
+}
+
+/** A file path rather than a class or a sentence: no spaces, and a directory or a source extension. */
+function isPath(text: string): boolean {
+  return text !== "" && !/\s/.test(text) && (text.includes("/") || text.includes("\\") || SOURCE_FILE.test(text));
+}
+
+function splitAncestors(text: string | undefined): string[] {
+  return (text ?? "").split(ANCESTOR_SEPARATOR);
+}
+
+/** Every <testcase> with its enclosing suites, in document order, however deeply suites nest. */
+export function collectCases(root: XmlElement): CaseContext[] {
+  const cases: CaseContext[] = [];
+  const visit = (element: XmlElement, suites: XmlElement[]) => {
+    for (const child of childElements(element)) {
+      if (child.tag === "testcase") cases.push({ testcase: child, suites });
+      else if (child.tag === "testsuite" || child.tag === "testsuites") visit(child, [...suites, child]);
+    }
+  };
+  visit(root, root.tag === "testsuite" ? [root] : []);
+  return cases;
+}
