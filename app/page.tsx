@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { GateChip } from "@/components/release/gate-chip";
+import { GateChip, RollbackChip } from "@/components/release/gate-chip";
 import { requireUserForPage } from "@/lib/auth/session";
 import { getOverview } from "@/lib/server/get-overview";
 
@@ -40,6 +40,7 @@ export default async function OverviewPage() {
                     {release.gates.map((gate) => (
                       <GateChip key={gate.environment} gate={gate} />
                     ))}
+                    <RollbackChip environments={release.rollbackRecommended} />
                   </span>
                 </li>
               ))}

@@ -18,3 +18,9 @@ export function GateChip({ gate }: { gate: GateDecision }) {
     </span>
   );
 }
+
+/** Loud marker for lists: a deployed release whose rollback criteria tripped. */
+export function RollbackChip({ environments }: { environments: string[] }) {
+  if (environments.length === 0) return null;
+  return <span className="inline-flex items-center rounded-full bg-red-600 px-2.5 py-0.5 text-xs font-bold text-white">Rollback recommended: {environments.join(", ")}</span>;
+}

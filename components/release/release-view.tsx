@@ -8,6 +8,7 @@ import { CheckDetails } from "./check-details";
 import { GateBanner } from "./gate-banner";
 import { Instructions } from "./instructions";
 import { useReleaseState } from "./release-query";
+import { RollbackPanel } from "./rollback-panel";
 import { SignOffPanel } from "./sign-off-panel";
 import { StepList } from "./step-list";
 import { StatusPill } from "./status-pill";
@@ -50,6 +51,8 @@ export function ReleaseView({ initialState, initialEnvironment }: { initialState
           {error ? `Live updates paused: ${error.message}` : isFetching ? "Refreshing…" : "Live"}
         </p>
       </header>
+
+      <RollbackPanel state={state} />
 
       <div className="grid gap-3 md:grid-cols-2">
         {state.environments.map((env) => (

@@ -1,16 +1,18 @@
 // The gate: one pure function from a release's snapshot and evidence to "open, or closed and why".
 // The release page, the API, the badge and the CLI all call this and nothing else.
-import type { CheckItem, ManualItem, MetricItem } from "@/lib/templates/schema";
+import type { CheckItem, ManualItem, MetricItem, WatchItem } from "@/lib/templates/schema";
 import { patternMatches } from "./match";
 import { roleAtLeast } from "./roles";
 import type {
   Blocker,
+  GateAlert,
   GateDecision,
   GateInput,
   GateItem,
   GateMetric,
   GateResult,
   ItemEvaluation,
+  RollbackAdvice,
 } from "./types";
 
 export class UnknownEnvironmentError extends Error {
@@ -157,6 +159,54 @@ function evaluateManual(
   };
 }
 
+const after = (at: Date, since: Date) => at.getTime() > since.getTime();
+
+/**
+ * A rollback criterion, judged only on evidence that arrived after the release went out:
+ * a matching check failing again, the metric condition becoming true, or the alert firing.
+ */
+function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment: string, evaluation: ItemEvaluation): ItemEvaluation {
+  const deployment = input.deployments?.find((d) => d.environment === environment);
+  if (!deployment) return { ...evaluation, status: "watching", summary: `evaluated after a deploy to ${environment}` };
+  const since = deployment.deployedAt;
+  const reasons: string[] = [];
+  if (item.check) {
+    const recent = latestResults(
+      input.results.filter((r) => after(r.startedAt ?? r.reportedAt, since)),
+      environment,
+      input.commitSha,
+    ).filter((r) => patternMatches(item.check!, r.key));
+    const failing = recent.filter((r) => r.status === "failed");
+    if (failing.length) reasons.push(`${failing.length} of ${recent.length} matching tests failed after the deploy`);
+  }
+  if (item.metric) {
+    const metric = latestMetric(input.metrics.filter((m) => after(m.reportedAt, since)), item.metric.name, environment, input.commitSha);
+    if (metric && compare[item.metric.operator](metric.value, item.metric.threshold)) {
+      reasons.push(`${item.metric.name} ${metric.value} ${item.metric.operator} ${item.metric.threshold}`);
+    }
+  }
+  if (item.alert) {
+    const latest = (input.alerts ?? [])
+      .filter((a) => a.name === item.alert && a.environment === environment && after(a.receivedAt, since))
+      .reduce<GateAlert | undefined>((last, a) => (!last || a.receivedAt >= last.receivedAt ? a : last), undefined);
+    if (latest?.status === "firing") reasons.push(`alert ${item.alert} is firing`);
+  }
+  return reasons.length
+    ? { ...evaluation, status: "failed", summary: reasons.join("; ") }
+    : { ...evaluation, status: "passed", summary: "nothing tripped since the deploy" };
+}
+
+/** After a deploy: should this environment roll back, and why (every tripped watch item). */
+export function adviseRollback(input: GateInput, environment: string): RollbackAdvice {
+  const deployment = input.deployments?.find((d) => d.environment === environment) ?? null;
+  const reasons = input.items
+    .filter((item) => item.kind === "watch" && appliesTo(item, environment))
+    .map((item) => ({ item, evaluation: evaluateItem(item, input, environment) }))
+    .filter(({ evaluation }) => evaluation.status === "failed")
+    .map(({ item, evaluation }) => ({ item: item.key, title: item.title, detail: evaluation.summary }));
+  return { environment, recommended: reasons.length > 0, deployedAt: deployment?.deployedAt ?? null, reasons };
+}
+
 export function evaluateItem(item: GateItem, input: GateInput, environment: string): ItemEvaluation {
   const evaluation = base(item, environment);
   if (!appliesTo(item, environment)) {
@@ -170,7 +220,7 @@ export function evaluateItem(item: GateItem, input: GateInput, environment: stri
     case "manual":
       return evaluateManual(item, input, environment, evaluation);
     case "watch":
-      return { ...evaluation, status: "watching", summary: "evaluated after a deploy" };
+      return evaluateWatch(item, input, environment, evaluation);
   }
 }
 

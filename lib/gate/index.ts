@@ -1,4 +1,4 @@
-export { evaluateGate, evaluateItem, latestResults, UnknownEnvironmentError } from "./evaluate";
+export { adviseRollback, evaluateGate, evaluateItem, latestResults, UnknownEnvironmentError } from "./evaluate";
 export { patternMatches } from "./match";
 export { roleAtLeast } from "./roles";
 export type * from "./types";

@@ -40,6 +40,11 @@ export type GateSignOff = {
 
 export type GateOverride = { environment: string; reason: string; by: string };
 
+/** When this release went out to an environment (its latest deploy there). */
+export type GateDeployment = { environment: string; deployedAt: Date };
+
+export type GateAlert = { name: string; environment: string; status: "firing" | "resolved"; receivedAt: Date };
+
 export type GateInput = {
   commitSha: string;
   /** In deploy order: a later environment needs every earlier gate open. */
@@ -50,7 +55,12 @@ export type GateInput = {
   signOffs: GateSignOff[];
   overrides?: GateOverride[];
   lock?: { reason: string } | null;
+  /** For watch items: they are evaluated only after a deploy, on evidence that came after it. */
+  deployments?: GateDeployment[];
+  alerts?: GateAlert[];
 };
+
+export type RollbackAdvice = { environment: string; recommended: boolean; deployedAt: Date | null; reasons: { item: string; title: string; detail: string }[] };
 
 export type ItemStatus = "passed" | "failed" | "pending" | "stale" | "watching" | "not-applicable";
 

@@ -3,14 +3,14 @@ import { roleIn } from "@/lib/auth/permissions";
 import type { UserPrincipal } from "@/lib/auth/principal";
 import { db } from "@/lib/db/client";
 import type { GateDecision } from "@/lib/gate";
-import { gatesOf } from "./release-gates";
+import { healthOf } from "./release-gates";
 
 export type OverviewProject = {
   slug: string;
   name: string;
   role: string;
   environments: string[];
-  releases: { version: string; commitSha: string; status: string; createdAt: string; gates: GateDecision[] }[];
+  releases: { version: string; commitSha: string; status: string; createdAt: string; gates: GateDecision[]; rollbackRecommended: string[] }[];
 };
 
 const RECENT_RELEASES = 10;
@@ -33,7 +33,7 @@ export async function getOverview(principal: UserPrincipal): Promise<OverviewPro
           commitSha: release.commitSha,
           status: release.status,
           createdAt: release.createdAt.toISOString(),
-          gates: await gatesOf(release, environments),
+          ...(await healthOf(release, environments)),
         })),
       );
       return { slug: project.slug, name: project.name, role: roleIn(principal, project.id) ?? "viewer", environments, releases };

@@ -2,7 +2,7 @@
 import { authorize, can, roleIn } from "@/lib/auth/permissions";
 import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
-import { evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
+import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
 import type { RoleName } from "@/lib/templates/schema";
 import type { ServerContext } from "./context";
 import { loadGateInput } from "./load-gate-input";
@@ -50,6 +50,8 @@ export type ReleaseState = {
   release: { version: string; commitSha: string; status: string; createdAt: string; template: string; templateVersion: number };
   environments: string[];
   gates: Record<string, GateDecision>;
+  /** Per environment where the release is deployed: should it roll back, and why. */
+  rollback: Record<string, { recommended: boolean; deployedAt: string | null; reasons: { item: string; title: string; detail: string }[] }>;
   sections: { title: string; phase: string; items: ReleaseItemView[] }[];
   rollbackInstructions: string | null;
   /** Latest results for this commit whose key no item's pattern covers (a pattern may be wrong). */
@@ -178,6 +180,12 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     },
     environments,
     gates: Object.fromEntries(environments.map((e) => [e, evaluateGate(input, e)])),
+    rollback: Object.fromEntries(
+      environments.map((e) => {
+        const advice = adviseRollback(input, e);
+        return [e, { recommended: advice.recommended, deployedAt: advice.deployedAt?.toISOString() ?? null, reasons: advice.reasons }];
+      }),
+    ),
     sections,
     rollbackInstructions: definition.rollback?.instructions ?? null,
     ...unmatchedResults(input),

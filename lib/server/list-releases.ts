@@ -4,12 +4,12 @@ import { authorize, roleIn } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import type { GateDecision } from "@/lib/gate";
 import type { ServerContext } from "./context";
-import { gatesOf } from "./release-gates";
+import { healthOf } from "./release-gates";
 import { findProject } from "./lookup";
 
 export const RELEASE_STATUSES = ["in_progress", "ready", "deployed", "rolled_back", "abandoned"] as const satisfies readonly ReleaseStatus[];
 
-export type ReleaseSummary = { version: string; commitSha: string; status: string; createdAt: string; template: string; templateVersion: number; gates: GateDecision[] };
+export type ReleaseSummary = { version: string; commitSha: string; status: string; createdAt: string; template: string; templateVersion: number; gates: GateDecision[]; rollbackRecommended: string[] };
 
 export async function listReleases(ctx: ServerContext, projectSlug: string, status?: ReleaseStatus, limit = 50) {
   const project = await findProject(projectSlug);
@@ -29,7 +29,7 @@ export async function listReleases(ctx: ServerContext, projectSlug: string, stat
       createdAt: release.createdAt.toISOString(),
       template: release.templateVersion.template.name,
       templateVersion: release.templateVersion.version,
-      gates: await gatesOf(release, environments),
+      ...(await healthOf(release, environments)),
     })),
   );
   return { project: { slug: project.slug, name: project.name, environments }, role: roleIn(ctx.principal, project.id), releases: summaries };

@@ -6,7 +6,7 @@ import type { GateInput } from "@/lib/gate";
 import { toGateItem } from "./snapshot";
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
-  const [items, results, metrics, signOffs] = await Promise.all([
+  const [items, results, metrics, signOffs, deployments, alerts] = await Promise.all([
     client.releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" } }),
     client.result.findMany({ where: { releaseId: release.id } }),
     client.metric.findMany({ where: { releaseId: release.id } }),
@@ -15,6 +15,8 @@ export async function loadGateInput(release: Release, environments: string[], cl
       include: { item: { select: { key: true } }, user: { select: { email: true, name: true } } },
       orderBy: { createdAt: "asc" },
     }),
+    client.deployment.findMany({ where: { releaseId: release.id }, orderBy: { deployedAt: "asc" } }),
+    client.alert.findMany({ where: { releaseId: release.id } }),
   ]);
   const input: GateInput = {
     commitSha: release.commitSha,
@@ -49,6 +51,9 @@ export async function loadGateInput(release: Release, environments: string[], cl
       createdAt: s.createdAt,
       revokedAt: s.revokedAt,
     })),
+    // Latest deploy per environment: rollback criteria look at what came after it.
+    deployments: [...new Map(deployments.map((d) => [d.environment, d])).values()].map((d) => ({ environment: d.environment, deployedAt: d.deployedAt })),
+    alerts: alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: a.receivedAt })),
   };
   return { input, items, signOffs };
 }

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import type { ReleaseStatus } from "@/generated/prisma/enums";
 import { NewReleaseForm } from "@/components/project/new-release-form";
 import { ProjectNav } from "@/components/project/project-nav";
-import { GateChip } from "@/components/release/gate-chip";
+import { GateChip, RollbackChip } from "@/components/release/gate-chip";
 import { formatTime } from "@/components/format-time";
 import { requireUserForPage } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
@@ -85,6 +85,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
                       {r.gates.map((g) => (
                         <GateChip key={g.environment} gate={g} />
                       ))}
+                      <RollbackChip environments={r.rollbackRecommended} />
                     </span>
                   </td>
                   <td className="px-4 py-2 text-xs text-slate-500">{formatTime(r.createdAt)}</td>
