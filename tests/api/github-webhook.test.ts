@@ -392,7 +392,8 @@ describe("set-github-link", () => {
 
     const events = await db().auditEvent.findMany({ where: { project: { slug: p.slug }, action: "project.github_linked" } });
     expect(events).toHaveLength(1);
-    expect(JSON.stringify(events[0])).not.toContain(secret);
+    expect(JSON.stringify([events[0]!.before, events[0]!.after])).not.toContain(secret);
+    expect(events[0]!.after).toEqual({ repository, secretSet: true, secretChanged: true });
 
     // Changing only the repository keeps the secret; unlinking clears both.
     const renamed = `octo-org/renamed-${uniqueSuffix()}`;
