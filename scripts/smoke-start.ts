@@ -49,6 +49,16 @@ async function stop(child: ChildProcess, output: () => string): Promise<void> {
   fail(`not stopped cleanly within 60 s after SIGTERM:\n${output()}`);
 }
 
+/** The server may close an idle keep-alive connection just as it is reused: try again once. */
+async function retried(request: () => Promise<Response>): Promise<Response> {
+  try {
+    return await request();
+  } catch {
+    await new Promise((r) => setTimeout(r, 500));
+    return request();
+  }
+}
+
 function portOpen(p: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(p, "127.0.0.1");
@@ -60,7 +70,7 @@ function portOpen(p: number): Promise<boolean> {
 async function main() {
   say(`npm start on port ${port} (embedded PostgreSQL on ${pgPort})`);
   const first = await start();
-  const health = await (await fetch(`${base}/api/health`)).json();
+  const health = await (await retried(() => fetch(`${base}/api/health`))).json();
   if (health.database?.ok !== true) fail(`health says ${JSON.stringify(health)}`);
   say(`health: ${JSON.stringify(health)}`);
   const printed = first.output();
@@ -71,11 +81,14 @@ async function main() {
   if (cli.status !== 0) fail(`token create failed: ${cli.stderr}`);
   const token = cli.stdout.trim();
   const key = `tests/smoke/test_persisted_${Date.now()}.py::test_ok`;
-  const posted = await fetch(`${base}/api/v1/projects/demo/releases/v0.1.0/results`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ environment: "staging", results: [{ key, status: "passed" }] }),
-  });
+  const posted = await retried(() =>
+    fetch(`${base}/api/v1/projects/demo/releases/v0.1.0/results`, {
+      method: "POST",
+      // A retry after a dropped keep-alive connection must not count twice.
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": key },
+      body: JSON.stringify({ environment: "staging", results: [{ key, status: "passed" }] }),
+    }),
+  );
   if (posted.status !== 201) fail(`posting a result gave ${posted.status}: ${await posted.text()}`);
   say("posted a result; stopping with SIGTERM");
 
@@ -84,7 +97,7 @@ async function main() {
 
   const second = await start();
   if (second.output().includes("Seeded the demo project")) fail("the second start seeded again: data was not reused");
-  const release = await fetch(`${base}/api/v1/projects/demo/releases/v0.1.0`, { headers: { authorization: `Bearer ${token}` } });
+  const release = await retried(() => fetch(`${base}/api/v1/projects/demo/releases/v0.1.0`, { headers: { authorization: `Bearer ${token}` } }));
   if (release.status !== 200) fail(`reading the release after restart gave ${release.status}`);
   const body = JSON.stringify(await release.json());
   if (!body.includes(key)) fail("the result posted before the restart is gone");
