@@ -45,8 +45,12 @@ export async function loadTokenPrincipal(token: string): Promise<TokenPrincipal 
   if (!isWellFormedToken(token)) return null;
   const row = await db().apiToken.findUnique({ where: { hash: hashToken(token) } });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
-  // Last-used time is informational; a lost update here is harmless.
-  await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  // Last-used time is informational: written at most once a minute, so busy CI doesn't pay a
+  // write per request; a lost update here is harmless.
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
   return {
     kind: "token",
     token: {

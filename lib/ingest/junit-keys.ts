@@ -3,7 +3,9 @@
 //
 // Each reporter puts the test's identity in different attributes; the rules, by dialect:
 //
-// - pytest (`--junitxml`; a <testsuite name="pytest">): classname `tests.api.test_x.TestA` +
+// - pytest (`--junitxml`; test cases in a <testsuite name="pytest">, told apart case by case so
+//   a merged report of pytest and another runner keys each part by its own rules):
+//   classname `tests.api.test_x.TestA` +
 //   name `test_b[1-2]` -> `tests/api/test_x.py::TestA::test_b[1-2]`. The module is the last
 //   dotted segment that looks like a test module (`test_*`, `*_test`), else the last one not
 //   starting with a capital letter; the segments after it are (nested) classes. With the
@@ -33,7 +35,7 @@
 import { joinKey, normalisePath } from "./report";
 import { childElements, type XmlElement } from "./xml";
 
-export type JUnitDialect = "pytest" | "node" | "playwright" | "generic";
+export type JUnitDialect = "node" | "playwright" | "generic";
 
 /** One <testcase> with the <testsuite> elements around it, outermost first. */
 export type CaseContext = { testcase: XmlElement; suites: XmlElement[] };
@@ -41,12 +43,22 @@ export type CaseContext = { testcase: XmlElement; suites: XmlElement[] };
 const ANCESTOR_SEPARATOR = " › ";
 const SOURCE_FILE = /\.(py|[cm]?[jt]sx?|rb|go|php|java|kt|kts|scala|cs|fs|rs|swift|feature|robot)$/i;
 
-/** Which reporter wrote the document, from marks each one leaves. */
+/**
+ * The key-making function for a document. pytest is recognised per test case (its suite is
+ * named "pytest"), so a merged report of pytest and another runner keys each part by its own
+ * rules; the other reporters are recognised from marks they leave on the whole document.
+ */
+export function keyMaker(root: XmlElement, cases: CaseContext[], baseDir?: string): (c: CaseContext) => string {
+  const fromPytest = (c: CaseContext) =>
+    root.attrs.name === "pytest tests" || c.suites.some((s) => s.tag === "testsuite" && s.attrs.name === "pytest");
+  const others = cases.filter((c) => !fromPytest(c));
+  const otherKey = dialectKey(detectDialect(root, others), others, baseDir);
+  return (c) => (fromPytest(c) ? pytestKey(c.testcase.attrs, baseDir) : otherKey(c));
+}
+
+/** Which reporter wrote these (non-pytest) test cases. */
 export function detectDialect(root: XmlElement, cases: CaseContext[]): JUnitDialect {
-  const suites = [root, ...cases.flatMap((c) => c.suites)];
-  if (root.attrs.name === "pytest tests" || suites.some((s) => s.tag === "testsuite" && s.attrs.name === "pytest")) {
-    return "pytest";
-  }
+  if (cases.length === 0) return "generic";
   if (cases.every((c) => c.testcase.attrs.classname === "test")) return "node";
   const playwrightShape = cases.every((c) => {
     const suite = c.suites.at(-1);
@@ -56,11 +68,8 @@ export function detectDialect(root: XmlElement, cases: CaseContext[]): JUnitDial
   return "generic";
 }
 
-/** Builds the key-making function for a document of the given dialect. */
-export function keyMaker(dialect: JUnitDialect, cases: CaseContext[], baseDir?: string): (c: CaseContext) => string {
+function dialectKey(dialect: JUnitDialect, cases: CaseContext[], baseDir?: string): (c: CaseContext) => string {
   switch (dialect) {
-    case "pytest":
-      return (c) => pytestKey(c.testcase.attrs, baseDir);
     case "node":
       return (c) => nodeKey(c, baseDir);
     case "playwright":
@@ -126,8 +135,8 @@ function genericKey({ testcase, suites }: CaseContext, baseDir?: string): string
   let classname = attrs.classname ?? "";
   let file = attrs.file ?? [...suites].reverse().find((s) => s.attrs.file)?.attrs.file;
   if (!file && isPath(classname)) [file, classname] = [classname, ""];
-  // jest-junit's reportTestSuiteErrors: classname "Test suite failed to run", name = the file.
-  if (!file && isPath(name)) [file, name, classname] = [name, "", ""];
+  // A result for a whole file, such as jest-junit's "Test suite failed to run" (name = the file).
+  if (isPath(name) && (!file || normalisePath(name) === normalisePath(file))) [file, name, classname] = [name, "", ""];
   const path = file ? normalisePath(file, baseDir) : undefined;
   const scope = redundantClassname(classname, name, path) ? "" : classname;
   return joinKey([path, ...splitAncestors(scope), ...splitAncestors(name)]);

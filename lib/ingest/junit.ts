@@ -6,7 +6,7 @@
 // Message: the element's `message` attribute, then its text (CDATA included, verbatim after XML's
 // own entities), cut to 64 KB. `time` (seconds) -> durationMs. A key seen again is a rerun; see
 // ResultCollector. run.startedAt is the earliest suite `timestamp` that names its time zone.
-import { collectCases, detectDialect, keyMaker, type CaseContext } from "./junit-keys";
+import { collectCases, keyMaker, type CaseContext } from "./junit-keys";
 import {
   cleanKey,
   combineMessage,
@@ -31,7 +31,7 @@ export function parseJUnit(xml: string, options: ParseOptions = {}): ParsedRepor
   const cases = collectCases(root);
   if (cases.length === 0) throw new ReportParseError("the report contains no test cases");
 
-  const keyOf = keyMaker(detectDialect(root, cases), cases, options.baseDir);
+  const keyOf = keyMaker(root, cases, options.baseDir);
   const collector = new ResultCollector();
   for (const testCase of cases) collector.add(toResult(testCase, keyOf));
 
@@ -69,8 +69,9 @@ function messageOf(outcomes: XmlElement[]): string | null {
 
 /** Surefire's rerun elements keep the trace in a <stackTrace> child rather than as text. */
 function detailText(outcome: XmlElement): string {
+  const own = ownText(outcome);
   const traces = childElements(outcome, "stackTrace").map(ownText);
-  return [ownText(outcome), ...traces].join("");
+  return [own.trim() === "" ? "" : own, ...traces].join("");
 }
 
 function earliestTimestamp(root: XmlElement, cases: CaseContext[]): string | undefined {

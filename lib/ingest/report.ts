@@ -60,7 +60,6 @@ export function joinKey(parts: (string | null | undefined)[]): string {
 
 /** Keys are shown and matched as one line: control characters (newlines, tabs) become spaces. */
 export function cleanKey(raw: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
   const key = raw.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   if (key === "") throw new ReportParseError("a test in the report has no name");
   if (key.length > MAX_KEY_LENGTH) {
@@ -128,9 +127,10 @@ export function isoInstant(raw: string | undefined): string | undefined {
 type Accumulated = ParsedResult & { sawFailure: boolean };
 
 /**
- * Collects results by key. A key seen again is a rerun (pytest-rerunfailures, retries written as
- * repeated test cases): the last run that was not skipped decides; passing after a failure is
- * `flaky`; the last message is kept; durations add up to the time spent on the test.
+ * Collects results by key. A key seen again is a rerun (retries written as repeated test cases):
+ * the last run that was not skipped decides; passing after a failure is `flaky`; the last
+ * message is kept; durations add up to the time spent on the test. The contract allows each key
+ * once per request, so collapsing here also keeps such reports acceptable.
  */
 export class ResultCollector {
   private readonly byKey = new Map<string, Accumulated>();

@@ -19,8 +19,10 @@ export function idempotencyOf(request: Request, principal: Principal, body: stri
   if (key === null) return null;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError("bad_request", "Idempotency-Key must be 1 to 255 visible ASCII characters");
   const scope = principal.kind === "token" ? `token:${principal.token.id}` : principal.kind === "user" ? `user:${principal.user.id}` : `system:${principal.label}`;
+  // The query string is part of the request: JUnit and CTRF reports say their environment and run there.
+  const url = new URL(request.url);
   const requestHash = createHash("sha256")
-    .update(`${request.method} ${new URL(request.url).pathname}\n${request.headers.get("content-type") ?? ""}\n`)
+    .update(`${request.method} ${url.pathname}${url.search}\n${request.headers.get("content-type") ?? ""}\n`)
     .update(body)
     .digest("hex");
   return { scope, key, requestHash };

@@ -5,19 +5,42 @@ import { db, type Tx } from "@/lib/db/client";
 import type { GateInput } from "@/lib/gate";
 import { toGateItem } from "./snapshot";
 
+type LatestResult = {
+  key: string;
+  status: "passed" | "failed" | "skipped" | "flaky";
+  message: string | null;
+  durationMs: number | null;
+  commitSha: string;
+  environment: string | null;
+  startedAt: Date | null;
+  reportedAt: Date;
+  runUrl: string | null;
+};
+
+/**
+ * Only the latest run of each key (per environment) for the release's commit can matter to the
+ * gate, so only those rows are read, however long the release's history grows.
+ */
+function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
+  return client.$queryRaw<LatestResult[]>`
+    SELECT DISTINCT ON (key, environment) key, status::text AS status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl"
+    FROM "Result"
+    WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
+    ORDER BY key, environment, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
+}
+
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
-  const [items, results, metrics, signOffs, deployments, alerts] = await Promise.all([
-    client.releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" } }),
-    client.result.findMany({ where: { releaseId: release.id } }),
-    client.metric.findMany({ where: { releaseId: release.id } }),
-    client.signOff.findMany({
-      where: { releaseId: release.id },
-      include: { item: { select: { key: true } }, user: { select: { email: true, name: true } } },
-      orderBy: { createdAt: "asc" },
-    }),
-    client.deployment.findMany({ where: { releaseId: release.id }, orderBy: { deployedAt: "asc" } }),
-    client.alert.findMany({ where: { releaseId: release.id } }),
-  ]);
+  // One query at a time: inside a transaction there is a single connection to share.
+  const items = await client.releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" } });
+  const results = await latestResultsOf(release, client);
+  const metrics = await client.metric.findMany({ where: { releaseId: release.id } });
+  const signOffs = await client.signOff.findMany({
+    where: { releaseId: release.id },
+    include: { item: { select: { key: true } }, user: { select: { email: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const deployments = await client.deployment.findMany({ where: { releaseId: release.id }, orderBy: { deployedAt: "asc" } });
+  const alerts = await client.alert.findMany({ where: { releaseId: release.id } });
   const input: GateInput = {
     commitSha: release.commitSha,
     environments,
@@ -57,3 +80,4 @@ export async function loadGateInput(release: Release, environments: string[], cl
   };
   return { input, items, signOffs };
 }
+

@@ -2,7 +2,7 @@
 // with an Idempotency-Key, the response to replay, all in one transaction; then the gate.
 import { randomUUID } from "node:crypto";
 import { authorize } from "@/lib/auth/permissions";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
 import type { ResultsPayload } from "@/lib/validation/results";
@@ -63,22 +63,7 @@ export async function recordResults(
     const body = await db().$transaction(
       async (tx) => {
         await claimIdempotencyKey(tx, options.idempotency ?? null);
-        await tx.result.createMany({
-          data: payload.results.map((r) => ({
-            releaseId: release.id,
-            key: r.key,
-            status: r.status,
-            durationMs: r.durationMs ?? null,
-            message: r.message ?? null,
-            commitSha: commit,
-            environment: payload.environment ?? null,
-            runId: payload.run?.id ?? null,
-            runUrl: payload.run?.url ?? null,
-            startedAt,
-            source,
-            deliveryId: delivery,
-          })),
-        });
+        await insertResults(tx, { releaseId: release.id, commit, payload, startedAt, source, delivery });
         if (options.raw) await keepRawPayload(tx, options.raw, { projectId: project.id, releaseId: release.id, source, deliveryId: delivery });
         await recordAudit(tx, ctx, {
           projectId: project.id,
@@ -101,6 +86,24 @@ export async function recordResults(
     if (error instanceof IdempotentReplay && options.idempotency) return (await replayIdempotent(options.idempotency)) as StoredResponse & { body: IngestReport };
     throw error;
   }
+}
+
+/**
+ * One INSERT … SELECT FROM unnest(…) for the whole report: a 10,000-test report is one statement
+ * and four array parameters instead of thousands of bound values. Timestamps are written in UTC,
+ * as Prisma writes them, whatever the session's time zone.
+ */
+async function insertResults(
+  tx: Tx,
+  row: { releaseId: string; commit: string; payload: ResultsPayload; startedAt: Date | null; source: string; delivery: string },
+): Promise<void> {
+  const { results, environment, run } = row.payload;
+  await tx.$executeRaw`
+    INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
+    SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
+      (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
+    FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[])
+      AS r(key, status, duration, message)`;
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];

@@ -1,0 +1,77 @@
+// A fresh database and the built app running on it: what the test runner and the benchmarks need.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import path from "node:path";
+import { createDatabase, dropDatabase, randomDatabaseName, redactDatabaseUrl, withDatabase } from "@/lib/db/database-url";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { buildIfNeeded, nextBin, waitForHealth } from "./next-app";
+
+type Say = (msg: string) => void;
+
+export type FreshDatabase = { databaseUrl: string; name: string; drop(keep?: boolean): Promise<void> };
+
+/** A new, migrated database on DATABASE_URL's server, or on an embedded one kept in `.data/<dir>`. */
+export async function freshDatabase(root: string, options: { prefix: string; embeddedDir: string; embeddedPort: number; say: Say }): Promise<FreshDatabase> {
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(root, ".data", options.embeddedDir), port: options.embeddedPort, log: options.say });
+  const serverUrl = embedded?.adminUrl ?? process.env.DATABASE_URL!;
+  const name = randomDatabaseName(options.prefix);
+  await createDatabase(serverUrl, name);
+  const databaseUrl = withDatabase(serverUrl, name);
+  options.say(`Fresh database ${redactDatabaseUrl(databaseUrl)}`);
+  const drop = async (keep = false) => {
+    if (keep) options.say(`Kept ${name}`);
+    else await dropDatabase(serverUrl, name).catch((e: Error) => options.say(`could not drop ${name}: ${e.message}`));
+    await embedded?.stop();
+  };
+  try {
+    await applyMigrations(databaseUrl);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { databaseUrl, name, drop };
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; stop(): Promise<void> };
+
+/** Builds if needed and starts `next start` on the port, with its own session secret. */
+export async function startApp(root: string, options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string> }): Promise<RunningApp> {
+  const baseUrl = `http://localhost:${options.port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.extraEnv,
+    DATABASE_URL: options.databaseUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
+    NEXTAUTH_URL: baseUrl,
+    PORT: String(options.port),
+  };
+  if (await portInUse(options.port)) throw new Error(`port ${options.port} is already in use: stop what runs there or choose another port`);
+  await buildIfNeeded(root, env, options.say);
+  options.say(`Starting the app on ${baseUrl}`);
+  const server: ChildProcess = spawn(process.execPath, [nextBin(root), "start", "-p", String(options.port)], { stdio: ["ignore", "ignore", "inherit"], env });
+  const stop = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    // Next.js waits for open keep-alive connections; don't wait on them for long.
+    const force = setTimeout(() => server.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(force);
+  };
+  if (!(await waitForHealth(baseUrl, server)) || server.exitCode !== null) {
+    await stop();
+    throw new Error(`the app did not become healthy on ${baseUrl}`);
+  }
+  return { baseUrl, env, stop };
+}
