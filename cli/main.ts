@@ -2,8 +2,8 @@
 import { openLocalDatabase } from "@/lib/db/local-database";
 import { AppError } from "@/lib/errors";
 import { ZodError } from "zod";
-import { projectCreate, tokenCreate, userCreate } from "./admin-commands";
 import { gate, releaseCreate, templatePush } from "./remote-commands";
+import { report } from "./report-command";
 import { CliError } from "./output";
 
 const HELP = `Usage: shipcheck <command> [options]
@@ -16,16 +16,21 @@ Local administration (uses DATABASE_URL, or the embedded PostgreSQL under .data/
 Against the API (SHIPCHECK_URL and SHIPCHECK_TOKEN):
   template push   --project <slug> <file.yml>
   release create  --project <slug> --version <v> --commit <sha> --template <name> [--template-version <n>] [--changed-files <file>]
+  report          --project <slug> --release <version> [--environment <env>] [--commit <sha>] [--format junit|ctrf|json]
+                  [--run-id <id>] [--run-url <url>] [--started-at <iso>] <file>    post a JUnit XML, CTRF or Shipcheck JSON report
   gate            --project <slug> --release <version> --environment <env>    exit 0 open, 1 closed, 2 error
 `;
 
 type Command = (args: string[]) => Promise<number>;
 
-/** Commands that work on the database directly. */
-const LOCAL: Record<string, Command> = {
-  "user create": userCreate,
-  "project create": projectCreate,
-  "token create": tokenCreate,
+/**
+ * Commands that work on the database directly. Loaded on use, so CI running only the remote
+ * commands needs neither the database layer nor a generated Prisma client.
+ */
+const LOCAL: Record<string, () => Promise<Command>> = {
+  "user create": async () => (await import("./admin-commands")).userCreate,
+  "project create": async () => (await import("./admin-commands")).projectCreate,
+  "token create": async () => (await import("./admin-commands")).tokenCreate,
 };
 
 /** Commands that talk to a Shipcheck server over HTTP. */
@@ -54,10 +59,11 @@ export async function main(argv: string[]): Promise<number> {
       return argv.length === 0 ? 2 : 0;
     }
     if (argv[0] === "gate") return await gate(argv.slice(1));
+    if (argv[0] === "report") return await report(argv.slice(1));
     const remote = REMOTE[name];
     if (remote) return await remote(argv.slice(2));
     const local = LOCAL[name];
-    if (local) return await withLocalDatabase(local, argv.slice(2));
+    if (local) return await withLocalDatabase(await local(), argv.slice(2));
     console.error(`Unknown command "${argv.join(" ")}".\n\n${HELP}`);
     return 2;
   } catch (error) {

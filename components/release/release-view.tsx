@@ -127,7 +127,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
     <li>
       <article aria-labelledby={titleId} className="flex gap-4 px-4 py-3">
         <div className="pt-0.5">
-          <StatusPill status={itemState.status} />
+          <StatusPill status={itemState.status} kind={item.kind} />
         </div>
         <div className="min-w-0 flex-1">
           <h3 id={titleId} className="font-medium">

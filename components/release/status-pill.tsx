@@ -9,7 +9,11 @@ const STYLE: Record<ItemStatus, { label: string; className: string }> = {
   "not-applicable": { label: "Not used here", className: "bg-slate-100 text-slate-500" },
 };
 
-export function StatusPill({ status }: { status: ItemStatus }) {
-  const { label, className } = STYLE[status];
+/** Rollback criteria read differently: a failed watch has tripped, a passed one is quiet. */
+const WATCH_LABEL: Partial<Record<ItemStatus, string>> = { failed: "Tripped", passed: "Quiet" };
+
+export function StatusPill({ status, kind }: { status: ItemStatus; kind?: string }) {
+  const { className } = STYLE[status];
+  const label = (kind === "watch" ? WATCH_LABEL[status] : undefined) ?? STYLE[status].label;
   return <span className={`inline-block min-w-20 rounded px-2 py-0.5 text-center text-xs font-semibold uppercase tracking-wide ${className}`}>{label}</span>;
 }

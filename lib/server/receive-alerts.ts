@@ -24,15 +24,16 @@ export async function receiveAlerts(ctx: ServerContext, payload: AlertmanagerPay
 
   const delivery = randomUUID();
   return db().$transaction(async (tx) => {
-    const deployedTo = new Map<string, string | null>();
+    const deployedTo = new Map<string, { id: string; version: string } | null>();
     for (const environment of new Set(alerts.map((a) => a.environment))) {
       const current = await tx.deployment.findFirst({ where: { projectId: project.id, environment }, orderBy: { deployedAt: "desc" } });
-      deployedTo.set(environment, current?.releaseId ?? null);
+      const release = current ? await tx.release.findUnique({ where: { id: current.releaseId }, select: { id: true, version: true } }) : null;
+      deployedTo.set(environment, release);
     }
     await tx.alert.createMany({
       data: alerts.map(({ alert, environment }) => ({
         projectId: project.id,
-        releaseId: deployedTo.get(environment) ?? null,
+        releaseId: deployedTo.get(environment)?.id ?? null,
         environment,
         name: alert.labels.alertname!,
         fingerprint: alert.fingerprint ?? createHash("sha256").update(JSON.stringify(alert.labels)).digest("hex").slice(0, 16),
@@ -54,7 +55,8 @@ export async function receiveAlerts(ctx: ServerContext, payload: AlertmanagerPay
     return {
       delivery,
       recorded: alerts.length,
-      alerts: alerts.map(({ alert, environment }) => ({ name: alert.labels.alertname!, status: alert.status, environment, release: deployedTo.get(environment) ? "deployed" : null })),
+      // The release the alert was recorded against: the one deployed to its environment, if any.
+      alerts: alerts.map(({ alert, environment }) => ({ name: alert.labels.alertname!, status: alert.status, environment, release: deployedTo.get(environment)?.version ?? null })),
     };
   });
 }

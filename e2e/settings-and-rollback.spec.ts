@@ -1,0 +1,68 @@
+// Project settings: an admin creates an API token (shown once) that CI can use, then revokes it.
+// After a deploy, a failing smoke test shows "Rollback recommended" on the release page.
+import { makeProject, makeUser } from "../tests/support/fixtures";
+import { api, baseUrl, signIn } from "../tests/support/http";
+import { expect, markDocument, expectSameDocument, postMetric, postResults, releasePath, screenshot, signInAs, test } from "./support";
+
+test("an admin creates a token, CI uses it, and after revocation it is refused", async ({ page }) => {
+  const p = await makeProject();
+  const admin = await makeUser(p.slug, "admin");
+  await page.goto(`/projects/${p.slug}/settings`);
+  await signInAs(page, admin.email, admin.password);
+  await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
+
+  const form = page.getByRole("form", { name: "New API token" });
+  await form.getByLabel("Name").fill("deploy-bot");
+  await form.getByRole("button", { name: "Create token" }).click();
+  const shown = page.getByRole("status").filter({ hasText: "shown only once" });
+  await expect(shown).toBeVisible();
+  const token = (await shown.locator("code").textContent())!.trim();
+  expect(token).toMatch(/^shp_[0-9A-Za-z]{49}$/);
+  await expect(page.getByRole("row", { name: /deploy-bot/ })).toContainText(token.slice(0, 10));
+  await screenshot(page, "30-settings-token-created");
+
+  const gate = `/api/v1/projects/${p.slug}/releases/${p.version}/gate?environment=staging`;
+  expect((await api(gate, { token })).status).toBe(200);
+
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Revoke deploy-bot" }).click();
+  await expect(page.getByRole("row", { name: /deploy-bot/ })).toContainText("revoked");
+  expect((await api(gate, { token })).status).toBe(401);
+});
+
+test("a release manager cannot open project settings", async ({ page }) => {
+  const p = await makeProject();
+  const manager = await makeUser(p.slug, "release-manager");
+  await page.goto(`/projects/${p.slug}/settings`);
+  await signInAs(page, manager.email, manager.password);
+  await expect(page.getByText(/not found|could not be found/i).first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API tokens" })).toHaveCount(0);
+});
+
+test("a failing smoke test after a deploy shows Rollback recommended with the reason and instructions", async ({ page }) => {
+  const p = await makeProject();
+  const manager = await makeUser(p.slug, "release-manager");
+  await postResults(p, "staging", [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }]);
+  await postMetric(p, "staging", "events_per_sec", 812);
+  const cookie = await signIn(manager.email, manager.password);
+  for (const item of ["staging-ws-events", "release-approval"]) {
+    const signed = await api(`/api/v1/projects/${p.slug}/releases/${p.version}/items/${item}/signoffs`, { json: { environment: "staging" }, headers: { cookie, origin: baseUrl() } });
+    expect(signed.status).toBe(201);
+  }
+  expect((await api(`/api/v1/projects/${p.slug}/releases/${p.version}/deployments`, { token: p.token, json: { environment: "staging" } })).status).toBe(201);
+
+  await page.goto(releasePath(p.slug, p.version));
+  await signInAs(page, manager.email, manager.password);
+  await expect(page.getByRole("status", { name: "staging gate" })).toContainText("staging: gate open");
+  await expect(page.getByRole("alert", { name: "Rollback recommended" })).toHaveCount(0);
+  await markDocument(page);
+
+  await postResults(p, "staging", [{ key: "tests/smoke/test_a.py::test_ok", status: "failed", message: "GET /health returned 503" }]);
+  const rollback = page.getByRole("alert", { name: "Rollback recommended" });
+  await expect(rollback).toBeVisible();
+  await expect(rollback).toContainText("Smoke tests fail after deploy");
+  await expect(rollback).toContainText("1 of 1 matching tests failed after the deploy");
+  await expect(rollback).toContainText("Roll back to the previous Cloud Run revision");
+  await expectSameDocument(page);
+  await screenshot(page, "31-rollback-recommended");
+});

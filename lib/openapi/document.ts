@@ -1,0 +1,598 @@
+// The OpenAPI 3.1 document served at GET /api/v1/openapi.json. Every schema in it is generated
+// from a zod schema: request bodies from the ones the handlers validate with, responses from
+// ./responses.ts, which the API tests check real responses against. One table of operations
+// (OPERATIONS) is the source for the document and for those tests.
+import { z } from "zod";
+import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
+import { templateSchema } from "@/lib/templates/schema";
+import { createReleaseSchema } from "@/lib/validation/admin";
+import { releaseVersion, slug } from "@/lib/validation/common";
+import { deploymentInputSchema } from "@/lib/validation/deployment";
+import { metricsPayloadSchema, resultsPayloadSchema } from "@/lib/validation/results";
+import { revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
+import { ctrfReportSchema, githubEventPayloadSchema, githubFormPayloadSchema, reportQuerySchemas } from "./requests";
+import * as responses from "./responses";
+
+type Io = "input" | "output";
+type JsonSchema = Record<string, unknown>;
+
+/** Named schemas, in components.schemas. Requests are described as sent (input), responses as sent back (output). */
+export const COMPONENT_SCHEMAS = {
+  Error: { schema: responses.errorSchema, io: "output" },
+  InternalError: { schema: responses.internalErrorSchema, io: "output" },
+  Health: { schema: responses.healthSchema, io: "output" },
+  Blocker: { schema: responses.blockerSchema, io: "output" },
+  GateDecision: { schema: responses.gateDecisionSchema, io: "output" },
+  GateReport: { schema: responses.gateReportSchema, io: "output" },
+  ReleaseState: { schema: responses.releaseStateSchema, io: "output" },
+  ReleaseCreated: { schema: responses.releaseCreatedSchema, io: "output" },
+  Deployment: { schema: responses.deploymentSchema, io: "output" },
+  IngestReport: { schema: responses.ingestReportSchema, io: "output" },
+  MetricsReport: { schema: responses.metricsReportSchema, io: "output" },
+  ResultHistory: { schema: responses.resultHistorySchema, io: "output" },
+  SignOffCreated: { schema: responses.signOffCreatedSchema, io: "output" },
+  SignOffRevoked: { schema: responses.signOffRevokedSchema, io: "output" },
+  StepTicked: { schema: responses.stepTickedSchema, io: "output" },
+  TemplateList: { schema: responses.templateListSchema, io: "output" },
+  TemplateDetail: { schema: responses.templateDetailSchema, io: "output" },
+  TemplateSaved: { schema: responses.templateSavedSchema, io: "output" },
+  TemplateImport: { schema: responses.templateImportSchema, io: "output" },
+  GithubAcknowledged: { schema: responses.githubAcknowledgedSchema, io: "output" },
+  GithubAccepted: { schema: responses.githubAcceptedSchema, io: "output" },
+  GithubIgnored: { schema: responses.githubIgnoredSchema, io: "output" },
+  AlertsReceived: { schema: responses.alertsReceivedSchema, io: "output" },
+  OpenApiDocument: { schema: responses.openApiDocumentSchema, io: "output" },
+  JsonSchemaDocument: { schema: responses.jsonSchemaDocumentSchema, io: "output" },
+
+  ResultsPayload: { schema: resultsPayloadSchema, io: "input" },
+  CtrfReport: { schema: ctrfReportSchema, io: "input" },
+  MetricsPayload: { schema: metricsPayloadSchema, io: "input" },
+  CreateRelease: { schema: createReleaseSchema, io: "input" },
+  DeploymentInput: { schema: deploymentInputSchema, io: "input" },
+  SignOffInput: { schema: signOffInputSchema, io: "input" },
+  RevokeSignOffInput: { schema: revokeSignOffInputSchema, io: "input" },
+  TickStepInput: { schema: tickStepInputSchema, io: "input" },
+  Template: { schema: templateSchema, io: "input" },
+  GithubEventPayload: { schema: githubEventPayloadSchema, io: "input" },
+  GithubFormPayload: { schema: githubFormPayloadSchema, io: "input" },
+  AlertmanagerPayload: { schema: alertmanagerPayloadSchema, io: "input" },
+} as const satisfies Record<string, { schema: z.ZodType; io: Io }>;
+
+export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
+
+/** JSON Schema 2020-12 of a zod schema; `$schema` moves to the document's jsonSchemaDialect. */
+export function jsonSchemaOf(schema: z.ZodType, io: Io): JsonSchema {
+  const json = z.toJSONSchema(schema, { io }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+export type HttpMethod = "get" | "post" | "put";
+
+/** A named schema, one of several named schemas, or a string body described in words. */
+type Media = { schema: SchemaName } | { oneOf: SchemaName[]; description: string } | { text: string };
+
+type SuccessResponse = {
+  description: string;
+  /** Media type -> a named schema, or a plain-text description for non-JSON bodies. */
+  content?: Record<string, Media>;
+  headers?: string[];
+};
+
+type Parameter = {
+  name: string;
+  in: "path" | "query" | "header";
+  required?: boolean;
+  description: string;
+  schema: JsonSchema;
+};
+
+export type Operation = {
+  path: string;
+  method: HttpMethod;
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description?: string;
+  /** Who may call: token or session (default), session only, token only, anyone, GitHub's signature. */
+  auth?: "any" | "session" | "token" | "public" | "github";
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<number, SuccessResponse>;
+  /** Error statuses the operation can answer, each with the error body. */
+  errors: ErrorStatus[];
+};
+
+const ERROR_RESPONSES = {
+  400: { name: "BadRequest", description: "The request cannot be read: malformed JSON or XML, an empty body, a missing query parameter." },
+  401: { name: "Unauthorized", description: "No credentials, or an invalid, expired or revoked token.", headers: ["WWW-Authenticate"] },
+  403: { name: "Forbidden", description: "The caller may not do this (token permission, role), or a cookie-authenticated write came without this site's Origin." },
+  404: { name: "NotFound", description: "The project, release, item or template does not exist or is not visible to the caller." },
+  409: { name: "Conflict", description: "The request conflicts with the current state (already exists, already signed off, Idempotency-Key still being processed)." },
+  413: { name: "PayloadTooLarge", description: "The body is larger than this endpoint accepts." },
+  415: { name: "UnsupportedMediaType", description: "The Content-Type is not one this endpoint reads." },
+  422: { name: "ValidationFailed", description: "The body is readable but not acceptable; `details` names each problem (with line and column for documents)." },
+  429: { name: "RateLimited", description: "The caller's requests per minute are spent.", headers: ["Retry-After"] },
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_RESPONSES;
+
+const READ_ERRORS: ErrorStatus[] = [401, 403, 404];
+const BODY_ERRORS: ErrorStatus[] = [400, 401, 403, 404, 413, 415, 422];
+
+const PATH = {
+  project: { name: "project", in: "path", required: true, description: "The project's slug.", schema: jsonSchemaOf(slug, "input") },
+  version: { name: "version", in: "path", required: true, description: "The release's version, e.g. `v1.8.0`.", schema: jsonSchemaOf(releaseVersion, "input") },
+  itemKey: { name: "itemKey", in: "path", required: true, description: "The checklist item's key.", schema: { type: "string" } },
+  signOffId: { name: "signOffId", in: "path", required: true, description: "The sign-off's id.", schema: { type: "string", format: "uuid" } },
+  name: { name: "name", in: "path", required: true, description: "The template's name.", schema: { type: "string" } },
+} satisfies Record<string, Parameter>;
+
+const IDEMPOTENCY_KEY: Parameter = {
+  name: "Idempotency-Key",
+  in: "header",
+  description:
+    "Any 1 to 255 visible ASCII characters. A retry with the same key and the same request gets the first response again (`Idempotent-Replayed: true`) and stores nothing twice; the same key with a different request is 422; while the first request is still running, 409.",
+  schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
+};
+
+const RELEASE_PARAMS = [PATH.project, PATH.version];
+
+const reportQuery = (name: keyof typeof reportQuerySchemas): Parameter => {
+  const schema = jsonSchemaOf(reportQuerySchemas[name], "input");
+  const { description, ...rest } = schema;
+  return { name, in: "query", description: `${String(description)} JUnit XML and CTRF only; Shipcheck JSON says it in its body.`, schema: rest };
+};
+
+export const OPERATIONS: Operation[] = [
+  {
+    path: "/api/health",
+    method: "get",
+    operationId: "getHealth",
+    tags: ["Service"],
+    summary: "Liveness and database readiness",
+    auth: "public",
+    responses: {
+      200: { description: "The app and its database answer.", content: { "application/json": { schema: "Health" } } },
+      503: { description: "The database does not answer.", content: { "application/json": { schema: "Health" } } },
+    },
+    errors: [],
+  },
+  {
+    path: "/api/v1/openapi.json",
+    method: "get",
+    operationId: "getOpenApiDocument",
+    tags: ["Service"],
+    summary: "This document",
+    auth: "public",
+    responses: { 200: { description: "The OpenAPI 3.1 document.", content: { "application/json": { schema: "OpenApiDocument" } } } },
+    errors: [],
+  },
+  {
+    path: "/api/v1/schemas/template.json",
+    method: "get",
+    operationId: "getTemplateJsonSchema",
+    tags: ["Templates"],
+    summary: "The checklist template format as JSON Schema",
+    description: "For editors (`# yaml-language-server: $schema=…`) and API clients. See docs/templates.md.",
+    auth: "public",
+    responses: { 200: { description: "JSON Schema 2020-12.", content: { "application/schema+json": { schema: "JsonSchemaDocument" } } } },
+    errors: [],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases",
+    method: "post",
+    operationId: "createRelease",
+    tags: ["Releases"],
+    summary: "Create a release from a template version",
+    description:
+      "The release gets its own snapshot of the template version's items (the latest unless `templateVersion` is given). `changedFiles` that touch a guarded path add that path's checks to the gate. Needs the `releases:write` token permission or the release-manager role.",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "CreateRelease" } } },
+    responses: { 201: { description: "Created.", content: { "application/json": { schema: "ReleaseCreated" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}",
+    method: "get",
+    operationId: "getRelease",
+    tags: ["Releases"],
+    summary: "The release with its items, their state per environment, and the gates",
+    parameters: RELEASE_PARAMS,
+    responses: { 200: { description: "The release.", content: { "application/json": { schema: "ReleaseState" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/gate",
+    method: "get",
+    operationId: "getGate",
+    tags: ["Gate"],
+    summary: "May this release go to this environment?",
+    description:
+      "Open iff every required pre-deploy item (plus guarded-path checks, plus the previous environment's gate) is satisfied for the release's current commit, or an administrator overrode it. `blocking` says why not. `npx shipcheck gate` turns this into an exit code.",
+    parameters: [...RELEASE_PARAMS, { name: "environment", in: "query", required: true, description: "One of the project's environments.", schema: { type: "string" } }],
+    responses: { 200: { description: "The gate (200 whether open or closed).", content: { "application/json": { schema: "GateReport" } } } },
+    errors: [400, ...READ_ERRORS, 422],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/deployments",
+    method: "post",
+    operationId: "recordDeployment",
+    tags: ["Releases"],
+    summary: "Record that the release was deployed to an environment",
+    description:
+      "Refused with 409 while that environment's gate is closed (`details` lists the blocking items, `path` = item key); allowed when it is open or overridden. The release becomes `deployed`, and its `watch` items start judging rollback criteria. Needs the `releases:write` token permission or the release-manager role.",
+    parameters: RELEASE_PARAMS,
+    requestBody: { content: { "application/json": { schema: "DeploymentInput" } } },
+    responses: { 201: { description: "Recorded.", content: { "application/json": { schema: "Deployment" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/results",
+    method: "post",
+    operationId: "postResults",
+    tags: ["Results"],
+    summary: "Report test results: Shipcheck JSON, JUnit XML or CTRF",
+    description:
+      "The format follows Content-Type (`application/xml` or `text/xml`: JUnit; `application/json`: Shipcheck JSON, or CTRF when `results.tool` is present) unless `?format=` says otherwise. JUnit and CTRF carry no environment, commit or run: send those as query parameters. Results for another commit than the release's are kept but don't count (`countsForRelease: false`). Latest by the run's own start time wins. Needs the `results:write` token permission or the engineer role. Bodies up to 25 MB; at most 20,000 results per request.",
+    parameters: [
+      ...RELEASE_PARAMS,
+      { name: "format", in: "query", description: "Overrides the Content-Type's choice.", schema: { type: "string", enum: ["json", "junit", "ctrf"] } },
+      reportQuery("environment"),
+      reportQuery("commit"),
+      reportQuery("runId"),
+      reportQuery("runUrl"),
+      reportQuery("startedAt"),
+      IDEMPOTENCY_KEY,
+    ],
+    requestBody: {
+      content: {
+        "application/json": { oneOf: ["ResultsPayload", "CtrfReport"], description: "Shipcheck JSON, or CTRF (recognised by `results.tool`, or `?format=ctrf`)." },
+        "application/xml": { text: "A JUnit XML report (pytest --junitxml, Surefire, jest-junit, Playwright, node --test-reporter=junit…)." },
+        "text/xml": { text: "Same as application/xml." },
+      },
+    },
+    responses: {
+      201: {
+        description: "Recorded (or, with a replayed Idempotency-Key, the first response again). Says which items the results fed and the gates after them.",
+        content: { "application/json": { schema: "IngestReport" } },
+        headers: ["Idempotent-Replayed"],
+      },
+    },
+    errors: [...BODY_ERRORS, 409, 429],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/results/history",
+    method: "get",
+    operationId: "getResultHistory",
+    tags: ["Results"],
+    summary: "One test's runs in this release and its latest outcome in earlier releases",
+    parameters: [...RELEASE_PARAMS, { name: "key", in: "query", required: true, description: "The result key.", schema: { type: "string", maxLength: 1000 } }],
+    responses: { 200: { description: "The history (50 runs, 20 earlier releases at most).", content: { "application/json": { schema: "ResultHistory" } } } },
+    errors: [400, ...READ_ERRORS],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/metrics",
+    method: "post",
+    operationId: "postMetrics",
+    tags: ["Results"],
+    summary: "Report named numeric values",
+    description: "Shipcheck judges them against the template's thresholds. Needs the `results:write` token permission or the engineer role.",
+    parameters: [...RELEASE_PARAMS, IDEMPOTENCY_KEY],
+    requestBody: { content: { "application/json": { schema: "MetricsPayload" } } },
+    responses: {
+      201: { description: "Recorded (or replayed).", content: { "application/json": { schema: "MetricsReport" } }, headers: ["Idempotent-Replayed"] },
+    },
+    errors: [...BODY_ERRORS, 409, 429],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/signoffs",
+    method: "post",
+    operationId: "signOffItem",
+    tags: ["Sign-offs"],
+    summary: "Sign off a manual item for one environment",
+    description:
+      "A person's word, bound to the release's current commit: API tokens are refused (403). Needs the item's role; the item's steps must all be ticked; `evidence: required` items need a comment.",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.itemKey],
+    requestBody: { content: { "application/json": { schema: "SignOffInput" } } },
+    responses: { 201: { description: "Signed off.", content: { "application/json": { schema: "SignOffCreated" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/steps",
+    method: "post",
+    operationId: "tickStep",
+    tags: ["Sign-offs"],
+    summary: "Tick or untick one sub-step of a manual item",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.itemKey],
+    requestBody: { content: { "application/json": { schema: "TickStepInput" } } },
+    responses: { 200: { description: "The step's state.", content: { "application/json": { schema: "StepTicked" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/signoffs/{signOffId}/revoke",
+    method: "post",
+    operationId: "revokeSignOff",
+    tags: ["Sign-offs"],
+    summary: "Withdraw a sign-off, with a reason",
+    description: "The signer, or a release manager, may revoke. The sign-off stays on record, marked revoked.",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.signOffId],
+    requestBody: { content: { "application/json": { schema: "RevokeSignOffInput" } } },
+    responses: { 200: { description: "Revoked.", content: { "application/json": { schema: "SignOffRevoked" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/templates",
+    method: "get",
+    operationId: "listTemplates",
+    tags: ["Templates"],
+    summary: "The project's templates",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Templates with their latest version.", content: { "application/json": { schema: "TemplateList" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/templates/{name}",
+    method: "get",
+    operationId: "getTemplate",
+    tags: ["Templates"],
+    summary: "A template with every version and what changed in each",
+    parameters: [PATH.project, PATH.name],
+    responses: { 200: { description: "The template.", content: { "application/json": { schema: "TemplateDetail" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/templates/{name}",
+    method: "put",
+    operationId: "saveTemplate",
+    tags: ["Templates"],
+    summary: "Save a template (checklist as code)",
+    description:
+      "A new immutable version when the meaning changed (201); 200 with the latest version when it did not (comments and key order don't count). The document's `name` must be the one in the URL. Needs the `templates:write` token permission or the admin role. `npx shipcheck template push` does this from CI.",
+    parameters: [PATH.project, PATH.name],
+    requestBody: {
+      content: {
+        "application/yaml": { text: "The template as YAML (see GET /api/v1/schemas/template.json). Also accepted: application/x-yaml, text/yaml, text/plain." },
+        "application/json": { schema: "Template" },
+      },
+    },
+    responses: {
+      201: { description: "A new version was saved.", content: { "application/json": { schema: "TemplateSaved" } } },
+      200: { description: "Nothing changed; no new version.", content: { "application/json": { schema: "TemplateSaved" } } },
+    },
+    errors: BODY_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/templates/{name}/import",
+    method: "post",
+    operationId: "importTemplate",
+    tags: ["Templates"],
+    summary: "Turn a Markdown checklist into a template",
+    description: "Returns the parsed template for review; with `?save=1` also saves it as a new version (201 when one was created).",
+    parameters: [
+      PATH.project,
+      PATH.name,
+      { name: "save", in: "query", description: "`1` or `true`: save the result as a new version.", schema: { type: "string", enum: ["1", "true"] } },
+    ],
+    requestBody: {
+      content: { "text/markdown": { text: "The checklist as Markdown (also text/x-markdown, text/plain), up to 5 MB." } },
+    },
+    responses: {
+      200: { description: "Parsed (and, with ?save=1, unchanged since the latest version).", content: { "application/json": { schema: "TemplateImport" } } },
+      201: { description: "Parsed and saved as a new version.", content: { "application/json": { schema: "TemplateImport" } } },
+    },
+    errors: BODY_ERRORS,
+  },
+  {
+    path: "/api/v1/webhooks/github",
+    method: "post",
+    operationId: "receiveGithubWebhook",
+    tags: ["Webhooks"],
+    summary: "GitHub webhook: workflow_run, check_run and check_suite become results",
+    description:
+      "No bearer token: the project is found by `repository.full_name` (linked in the project's Settings) and the delivery is verified with `X-Hub-Signature-256` against the secret stored there. Results go to every release of the project built from the event's head commit, keyed `github:<workflow>` (workflow_run), `github:<app>/<check run>` (check_run) or `github:<app>` (check_suite). A redelivery (same X-GitHub-Delivery) stores nothing.",
+    auth: "github",
+    parameters: [
+      { name: "X-GitHub-Event", in: "header", required: true, description: "The event name.", schema: { type: "string" } },
+      { name: "X-GitHub-Delivery", in: "header", required: true, description: "The delivery's id; deliveries are deduplicated by it.", schema: { type: "string" } },
+      {
+        name: "X-Hub-Signature-256",
+        in: "header",
+        required: true,
+        description: "`sha256=` + HMAC-SHA256 of the raw body with the webhook's secret.",
+        schema: { type: "string", pattern: "^sha256=[0-9a-fA-F]{64}$" },
+      },
+    ],
+    requestBody: {
+      content: {
+        "application/json": { schema: "GithubEventPayload" },
+        "application/x-www-form-urlencoded": { schema: "GithubFormPayload" },
+      },
+    },
+    responses: {
+      200: { description: "A ping, or a delivery already received.", content: { "application/json": { schema: "GithubAcknowledged" } } },
+      201: { description: "Results recorded.", content: { "application/json": { schema: "GithubAccepted" } } },
+      202: { description: "Valid, but nothing to record (another event or action, no release for the commit).", content: { "application/json": { schema: "GithubIgnored" } } },
+    },
+    errors: [400, 401, 404, 413],
+  },
+  {
+    path: "/api/v1/webhooks/alertmanager",
+    method: "post",
+    operationId: "receiveAlerts",
+    tags: ["Webhooks"],
+    summary: "Alertmanager webhook receiver: firing alerts feed `watch` items",
+    description:
+      "Alertmanager's webhook JSON (version 4), with the project's API token as bearer credentials (`results:write`). Each alert's environment is its `environment` (or `env`) label, else `?environment=`; alerts are recorded against the release deployed there.",
+    auth: "token",
+    parameters: [
+      { name: "environment", in: "query", description: "The environment for alerts without an `environment` label.", schema: { type: "string" } },
+    ],
+    requestBody: { content: { "application/json": { schema: "AlertmanagerPayload" } } },
+    responses: { 201: { description: "Alerts recorded.", content: { "application/json": { schema: "AlertsReceived" } } } },
+    errors: [...BODY_ERRORS, 429],
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Lookups for tests and tools
+
+/** The zod schema documenting one response; null when that status is not documented for the operation. */
+export function documentedResponse(path: string, method: HttpMethod, status: number): { name: SchemaName; schema: z.ZodType } | null {
+  const operation = OPERATIONS.find((o) => o.path === path && o.method === method);
+  if (!operation) return null;
+  if ((operation.errors as number[]).includes(status)) return { name: "Error", schema: responses.errorSchema };
+  const media = Object.values(operation.responses[status]?.content ?? {})[0];
+  if (!media || !("schema" in media)) return null;
+  return { name: media.schema, schema: COMPONENT_SCHEMAS[media.schema].schema };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The document
+
+const HEADERS = {
+  "X-Request-Id": {
+    description: "The request's id (yours, from an X-Request-Id request header, or a new one); also in the audit trail and the server log.",
+    required: true,
+    schema: { type: "string" },
+  },
+  "Retry-After": { description: "Seconds until the rate-limit window ends.", required: true, schema: { type: "integer", minimum: 1 } },
+  "WWW-Authenticate": { description: '`Bearer realm="shipcheck"`', required: true, schema: { type: "string" } },
+  "Idempotent-Replayed": {
+    description: "`true` when this is the stored response to an earlier request with the same Idempotency-Key; absent otherwise.",
+    required: false,
+    schema: { type: "string", enum: ["true"] },
+  },
+} as const;
+
+type HeaderName = keyof typeof HEADERS;
+
+/** Header objects for a response: X-Request-Id on everything the API's route wrapper answers. */
+const headerRefs = (names: readonly string[] = [], requestId = true) =>
+  Object.fromEntries([...(requestId ? ["X-Request-Id"] : []), ...names].map((name) => [name, { $ref: `#/components/headers/${name as HeaderName}` }]));
+
+const SECURITY: Record<NonNullable<Operation["auth"]>, Record<string, string[]>[]> = {
+  any: [{ apiToken: [] }, { session: [] }],
+  session: [{ session: [] }],
+  token: [{ apiToken: [] }],
+  public: [],
+  github: [],
+};
+
+function mediaObject(media: Media) {
+  if ("schema" in media) return { schema: ref(media.schema) };
+  if ("oneOf" in media) return { schema: { oneOf: media.oneOf.map(ref), description: media.description } };
+  return { schema: { type: "string", description: media.text } };
+}
+
+function operationObject(operation: Operation) {
+  // Health and the published documents are plain handlers: no request id, no error body.
+  const wrapped = operation.auth !== "public";
+  const responsesObject: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(operation.responses)) {
+    const headers = headerRefs(response.headers, wrapped);
+    responsesObject[status] = {
+      description: response.description,
+      ...(Object.keys(headers).length ? { headers } : {}),
+      ...(response.content ? { content: Object.fromEntries(Object.entries(response.content).map(([type, media]) => [type, mediaObject(media)])) } : {}),
+    };
+  }
+  for (const status of [...operation.errors].sort((a, b) => a - b)) responsesObject[status] = { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` };
+  if (wrapped) responsesObject["500"] = { $ref: "#/components/responses/InternalError" };
+  return {
+    operationId: operation.operationId,
+    tags: operation.tags,
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    security: SECURITY[operation.auth ?? "any"],
+    ...(operation.parameters?.length ? { parameters: operation.parameters } : {}),
+    ...(operation.requestBody
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(Object.entries(operation.requestBody.content).map(([type, media]) => [type, mediaObject(media)])),
+          },
+        }
+      : {}),
+    responses: responsesObject,
+  };
+}
+
+function buildDocument(): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of OPERATIONS) (paths[operation.path] ??= {})[operation.method] = operationObject(operation);
+
+  const errorResponses = Object.fromEntries(
+    Object.values(ERROR_RESPONSES).map((e) => [
+      e.name,
+      { description: e.description, headers: headerRefs("headers" in e ? e.headers : []), content: { "application/json": { schema: ref("Error") } } },
+    ]),
+  );
+
+  return {
+    openapi: "3.1.1",
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    info: {
+      title: "Shipcheck API",
+      version: "1.0.0",
+      summary: "Release checklists and deploy gates: CI results, metrics, sign-offs and an explainable gate per environment.",
+      description: [
+        "Machines authenticate with a project API token (`Authorization: Bearer shp_…`, created with `npx shipcheck token create`); people with the session cookie of a signed-in browser, and their writes must carry this site's `Origin`.",
+        'Errors are `{"error":{"code","message","details"?}}`. Every response carries `X-Request-Id`.',
+        "Results, metrics and alerts count against a per-caller budget (600 requests per minute by default, `SHIPCHECK_RATE_LIMIT_PER_MINUTE`): past it, 429 with `Retry-After`.",
+        "See docs/ci.md for CI set-up.",
+      ].join("\n\n"),
+    },
+    servers: [{ url: "/", description: "This Shipcheck server" }],
+    security: SECURITY.any,
+    tags: [
+      { name: "Releases", description: "Releases and their checklists." },
+      { name: "Results", description: "CI results and metrics." },
+      { name: "Gate", description: "Whether a release may deploy, and why not." },
+      { name: "Sign-offs", description: "Manual items, signed off by people." },
+      { name: "Templates", description: "Checklist templates and their versions." },
+      { name: "Webhooks", description: "GitHub and Alertmanager deliveries." },
+      { name: "Service", description: "Health and this document." },
+    ],
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(COMPONENT_SCHEMAS).map(([name, { schema, io }]) => [name, jsonSchemaOf(schema, io)])),
+      responses: {
+        ...errorResponses,
+        InternalError: { description: "Unexpected server error.", headers: headerRefs(), content: { "application/json": { schema: ref("InternalError") } } },
+      },
+      headers: HEADERS,
+      securitySchemes: {
+        apiToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "shp_…",
+          description: "A project API token: `shp_` followed by 49 letters and digits. Created with `npx shipcheck token create --project <slug> --name ci` (shown once).",
+        },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description:
+            "The session of a person signed in to Shipcheck (`__Secure-next-auth.session-token` over HTTPS). Writes with it must carry this site's `Origin` header.",
+        },
+      },
+    },
+  };
+}
+
+let built: JsonSchema | null = null;
+
+/** The document, built once per process (it depends on nothing but code). */
+export function openApiDocument(): JsonSchema {
+  built ??= buildDocument();
+  return built;
+}

@@ -1,0 +1,68 @@
+// Request bodies that have no zod schema of their own in the app, described for the OpenAPI
+// document only. Shipcheck's own contracts (results, metrics, releases, sign-offs, templates,
+// Alertmanager) are documented from the schemas the handlers validate with, not from these.
+import { z } from "zod";
+import { commitSha, environmentName, httpUrl, printable } from "@/lib/validation/common";
+
+/**
+ * CTRF (https://ctrf.io), the fields Shipcheck reads. Reporters write many more; they are
+ * accepted and ignored, hence the loose objects.
+ */
+const ctrfStatus = z.enum(["passed", "failed", "skipped", "pending", "other"]);
+
+export const ctrfReportSchema = z
+  .looseObject({
+    results: z.looseObject({
+      tool: z.looseObject({ name: z.string() }),
+      summary: z.looseObject({
+        start: z.number().meta({ description: "Epoch milliseconds; becomes the run's startedAt." }),
+        stop: z.number(),
+      }),
+      tests: z.array(
+        z.looseObject({
+          name: z.string().min(1),
+          status: ctrfStatus,
+          duration: z.number().min(0).meta({ description: "Milliseconds." }),
+          message: z.string().nullish(),
+          trace: z.string().nullish(),
+          filePath: z.string().nullish(),
+          suite: z.union([z.string(), z.array(z.string())]).nullish(),
+          retries: z.number().int().min(0).nullish(),
+          flaky: z.boolean().nullish(),
+          retryAttempts: z.array(z.looseObject({ status: ctrfStatus })).nullish(),
+        }),
+      ),
+    }),
+  })
+  .meta({
+    description:
+      "A CTRF report (recognised by `results.tool`; `?format=ctrf` to be explicit). Keys are `filePath::suite…::name`; passed after a retry is `flaky`; pending and other are `skipped`.",
+  });
+
+/** GitHub's event payload: Shipcheck needs the repository to find the project; the rest depends on the event. */
+export const githubEventPayloadSchema = z
+  .looseObject({
+    repository: z.looseObject({ full_name: z.string().meta({ description: '"owner/name", linked to a project in its Settings.' }) }),
+    action: z.string().optional(),
+    zen: z.string().optional().meta({ description: "`ping` events only." }),
+  })
+  .meta({ description: "A `workflow_run`, `check_run`, `check_suite` or `ping` event as GitHub sends it." });
+
+/** The form GitHub posts when the webhook's content type is application/x-www-form-urlencoded. */
+export const githubFormPayloadSchema = z.strictObject({
+  payload: z.string().meta({ description: "The event's JSON." }),
+});
+
+/**
+ * Run facts for JUnit XML and CTRF reports, which carry none of Shipcheck's own: passed as query
+ * parameters. Shipcheck JSON carries them in its body (`environment`, `commit`, `run`).
+ */
+export const reportQuerySchemas = {
+  environment: environmentName.meta({ description: "The environment the tests ran against; omitted: every environment." }),
+  commit: commitSha.meta({ description: "The commit tested; omitted: the release's. A prefix of the release's commit counts as it." }),
+  runId: printable(200).meta({ description: "The CI run's id." }),
+  runUrl: httpUrl.meta({ description: "Link to the CI run, shown next to the results." }),
+  startedAt: z.iso.datetime({ offset: true }).meta({
+    description: "When the run started (ISO 8601 with offset). Latest by this time wins; an older run never overwrites a newer one.",
+  }),
+};

@@ -1,0 +1,341 @@
+// What the API answers, as zod schemas: the OpenAPI document is generated from them and the API
+// tests check real responses against them, so the document cannot drift from the use cases.
+// Objects are strict (additionalProperties: false): a field added to a use case's return value
+// fails the tests until it is documented here.
+import { z } from "zod";
+import type { ErrorCode } from "@/lib/errors";
+import { PHASES, ROLES, templateSchema } from "@/lib/templates/schema";
+
+/** An ISO 8601 instant as `Date.toISOString()` writes it. */
+const instant = z.iso.datetime();
+const count = z.number().int().min(0);
+const role = z.enum(ROLES);
+const resultStatus = z.enum(["passed", "failed", "skipped", "flaky"]);
+
+// ---------------------------------------------------------------------------------------------
+// Errors (lib/http/respond.ts)
+
+export const ERROR_CODES = [
+  "bad_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "validation_failed",
+  "rate_limited",
+] as const satisfies readonly ErrorCode[];
+
+export const errorDetailSchema = z.strictObject({
+  path: z.string().meta({ description: "Dotted path of the offending field; empty for the document as a whole." }),
+  message: z.string(),
+  line: z.number().int().positive().optional().meta({ description: "Line in the submitted document (YAML templates, JUnit XML)." }),
+  column: z.number().int().positive().optional(),
+});
+
+export const errorSchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.enum(ERROR_CODES),
+      message: z.string().min(1).meta({ description: "One sentence a person can act on." }),
+      details: z.array(errorDetailSchema).optional(),
+    }),
+  })
+  .meta({ description: 'Every 4xx answer: `{"error":{"code","message","details"?}}`.' });
+
+export const internalErrorSchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.literal("internal"),
+      message: z.string(),
+      requestId: z.string().meta({ description: "Also in the X-Request-Id header; quote it when reporting the problem." }),
+    }),
+  })
+  .meta({ description: "An unexpected server error. Nothing was changed." });
+
+// ---------------------------------------------------------------------------------------------
+// Health (lib/server/check-database.ts)
+
+export const healthSchema = z.strictObject({
+  status: z.enum(["ok", "unavailable"]),
+  database: z.strictObject({
+    ok: z.boolean(),
+    latencyMs: count.optional(),
+    error: z.string().optional(),
+  }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Gate (lib/gate/types.ts, lib/server/get-gate.ts)
+
+export const blockerSchema = z.strictObject({
+  item: z.string().meta({ description: "The item's key; `environment:<name>` for a closed earlier environment, `project-lock` for a deploy lock." }),
+  title: z.string(),
+  reason: z.enum(["pending", "failed", "metric", "approvals", "stale", "previous-environment", "locked"]),
+  detail: z.string().meta({ description: 'Why, in words: "failed: 2 of 5 tests", "needs 1 more sign-off from release-manager".' }),
+});
+
+export const gateDecisionSchema = z.strictObject({
+  environment: z.string(),
+  open: z.boolean(),
+  overridden: z.boolean().meta({ description: "Opened by an administrator's written override, not by the checklist." }),
+  override: z.strictObject({ environment: z.string(), reason: z.string(), by: z.string() }).nullable(),
+  blocking: z.array(blockerSchema),
+});
+
+export const gateReportSchema = z.strictObject({
+  release: z.string(),
+  environment: z.string(),
+  open: z.boolean(),
+  overridden: z.boolean(),
+  blocking: z.array(blockerSchema),
+});
+
+const gatesByEnvironment = z.record(z.string(), gateDecisionSchema).meta({ description: "Gate per environment name." });
+
+// ---------------------------------------------------------------------------------------------
+// Release state (lib/server/get-release-state.ts)
+
+export const signOffViewSchema = z.strictObject({
+  id: z.uuid(),
+  by: z.string(),
+  userId: z.uuid(),
+  role,
+  comment: z.string().nullable(),
+  commitSha: z.string(),
+  createdAt: instant,
+  revokedAt: instant.nullable(),
+  revokeReason: z.string().nullable(),
+  stale: z.boolean().meta({ description: "Signed for an earlier commit of the release: shown, but no longer counts." }),
+});
+
+export const itemEnvironmentStateSchema = z.strictObject({
+  status: z.enum(["passed", "failed", "pending", "stale", "watching", "not-applicable"]),
+  summary: z.string(),
+  gating: z.boolean().meta({ description: "Counts toward this environment's gate." }),
+  failures: z.array(z.strictObject({ key: z.string(), message: z.string().nullable() })),
+  results: z.array(
+    z.strictObject({
+      key: z.string(),
+      status: resultStatus,
+      durationMs: count.nullable(),
+      runUrl: z.string().nullable(),
+      at: instant,
+    }),
+  ),
+  signOffs: z.array(signOffViewSchema),
+  steps: z.array(z.strictObject({ text: z.string(), ticked: z.boolean(), by: z.string().nullable(), at: instant.nullable() })),
+});
+
+export const releaseItemSchema = z.strictObject({
+  key: z.string(),
+  title: z.string(),
+  kind: z.enum(["check", "metric", "manual", "watch"]),
+  required: z.boolean(),
+  instructions: z.string().nullable().meta({ description: "Markdown." }),
+  requirement: z.string().meta({ description: "What satisfies the item, in words." }),
+  signOffRole: role.nullable(),
+  environments: z.record(z.string(), itemEnvironmentStateSchema),
+});
+
+export const releaseStateSchema = z.strictObject({
+  project: z.strictObject({ slug: z.string(), name: z.string() }),
+  release: z.strictObject({
+    version: z.string(),
+    commitSha: z.string(),
+    status: z.enum(["in_progress", "ready", "deployed", "rolled_back", "abandoned"]),
+    createdAt: instant,
+    template: z.string(),
+    templateVersion: z.number().int().positive(),
+  }),
+  environments: z.array(z.string()).meta({ description: "In deploy order." }),
+  gates: gatesByEnvironment,
+  rollback: z
+    .record(
+      z.string(),
+      z.strictObject({
+        recommended: z.boolean().meta({ description: "A watch item tripped since the deploy: Rollback recommended." }),
+        deployedAt: instant.nullable().meta({ description: "When the release was deployed to the environment; null when it was not." }),
+        reasons: z.array(z.strictObject({ item: z.string(), title: z.string(), detail: z.string() })),
+      }),
+    )
+    .meta({ description: "Per environment: should the release roll back, and why." }),
+  sections: z.array(z.strictObject({ title: z.string(), phase: z.enum(PHASES), items: z.array(releaseItemSchema) })),
+  rollbackInstructions: z.string().nullable(),
+  unmatched: z
+    .array(z.strictObject({ key: z.string(), status: resultStatus, environment: z.string().nullable() }))
+    .meta({ description: "Latest results for the release's commit that no item's pattern covers (at most 200)." }),
+  unmatchedCount: count,
+  viewer: z.strictObject({
+    role: role.nullable().meta({ description: "The caller's role when it may sign off; null for tokens and viewers." }),
+    userId: z.uuid().nullable(),
+  }),
+});
+
+export const releaseCreatedSchema = z.strictObject({
+  version: z.string(),
+  commit: z.string(),
+  status: z.enum(["in_progress", "ready", "deployed", "rolled_back", "abandoned"]),
+});
+
+export const deploymentSchema = z.strictObject({
+  id: z.uuid(),
+  release: z.string(),
+  environment: z.string(),
+  commit: z.string(),
+  overridden: z.boolean().meta({ description: "Deployed through an administrator's override of a closed gate." }),
+  deployedAt: instant,
+  deployedBy: z.string().meta({ description: "The person's name or email, or the token's name." }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Results and metrics (lib/server/record-results.ts, record-metrics.ts)
+
+export const ingestReportSchema = z.strictObject({
+  delivery: z.uuid(),
+  accepted: count,
+  commit: z.string(),
+  countsForRelease: z.boolean().meta({ description: "False when the results are for another commit than the release's: kept, but they don't count." }),
+  matched: z.array(z.strictObject({ item: z.string(), results: count })),
+  unmatched: z.array(z.string()).meta({ description: "Keys no item's pattern covers (the first 100)." }),
+  unmatchedCount: count,
+  gate: gatesByEnvironment.meta({ description: "The gate after ingestion: the request's environment, or every environment." }),
+});
+
+export const metricsReportSchema = z.strictObject({
+  delivery: z.uuid(),
+  accepted: count,
+  commit: z.string(),
+  countsForRelease: z.boolean(),
+  unmatched: z.array(z.string()).meta({ description: "Metric names no item uses." }),
+  gate: gatesByEnvironment,
+});
+
+export const resultHistorySchema = z.strictObject({
+  key: z.string(),
+  release: z.string(),
+  runs: z.array(
+    z.strictObject({
+      status: resultStatus,
+      message: z.string().nullable(),
+      durationMs: count.nullable(),
+      environment: z.string().nullable(),
+      commit: z.string(),
+      countsForRelease: z.boolean(),
+      runId: z.string().nullable(),
+      runUrl: z.string().nullable(),
+      source: z.string().meta({ description: "json, junit, ctrf or github." }),
+      at: instant,
+    }),
+  ),
+  earlierReleases: z.array(z.strictObject({ version: z.string(), status: resultStatus, runUrl: z.string().nullable(), at: instant })),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sign-offs and steps (lib/server/sign-off-item.ts, revoke-sign-off.ts, tick-step.ts)
+
+export const signOffCreatedSchema = z.strictObject({
+  id: z.uuid(),
+  item: z.string(),
+  environment: z.string(),
+  commit: z.string(),
+  role,
+  createdAt: instant,
+});
+
+export const signOffRevokedSchema = z.strictObject({ id: z.uuid(), revokedAt: instant });
+
+export const stepTickedSchema = z.strictObject({
+  step: count,
+  done: z.boolean(),
+  changed: z.boolean().meta({ description: "False when the step was already in that state." }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Templates (lib/server/get-templates.ts, save-template.ts, import-template.ts)
+
+export const templateListSchema = z.strictObject({
+  templates: z.array(z.strictObject({ name: z.string(), latestVersion: count, updatedAt: instant.nullable() })),
+});
+
+const itemRef = z.strictObject({ key: z.string(), title: z.string(), section: z.string() });
+
+export const templateDiffSchema = z.strictObject({
+  added: z.array(itemRef),
+  removed: z.array(itemRef),
+  changed: z.array(z.strictObject({ key: z.string(), title: z.string(), fields: z.array(z.string()) })),
+  other: z.array(z.string()).meta({ description: "Template-level changes: sections, guarded paths, rollback instructions, description, name." }),
+});
+
+export const templateDetailSchema = z.strictObject({
+  project: z.strictObject({ slug: z.string(), name: z.string() }),
+  name: z.string(),
+  versions: z
+    .array(
+      z.strictObject({
+        version: z.number().int().positive(),
+        createdAt: instant,
+        digest: z.string().regex(/^[0-9a-f]{64}$/),
+        source: z.string().meta({ description: "The YAML or JSON text as saved." }),
+        definition: templateSchema,
+        changes: templateDiffSchema.nullable().meta({ description: "Changes from the previous version; null for version 1." }),
+      }),
+    )
+    .meta({ description: "Newest first." }),
+});
+
+export const templateSavedSchema = z.strictObject({
+  template: z.string(),
+  version: z.number().int().positive(),
+  created: z.boolean().meta({ description: "False (HTTP 200) when the meaning did not change: no new version." }),
+});
+
+export const templateImportSchema = z.strictObject({
+  template: templateSchema,
+  warnings: z.array(z.string()).meta({ description: "What the importer decided that a reader might not expect." }),
+  yaml: z.string().meta({ description: "The template as YAML, as it is (or would be) saved." }),
+  saved: templateSavedSchema.nullable().meta({ description: "Null unless `?save=1`." }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (lib/server/receive-github-webhook.ts, receive-alerts.ts)
+
+export const githubPingSchema = z.strictObject({ ok: z.literal(true), zen: z.string().nullable() });
+export const githubDuplicateSchema = z.strictObject({ duplicate: z.literal(true), delivery: z.string() });
+export const githubAcknowledgedSchema = z
+  .union([githubPingSchema, githubDuplicateSchema])
+  .meta({ description: "A `ping`, or a delivery already received (by X-GitHub-Delivery): nothing stored." });
+export const githubIgnoredSchema = z.strictObject({ ignored: z.string().meta({ description: "Why nothing was stored." }), delivery: z.string() });
+export const githubAcceptedSchema = z.strictObject({
+  delivery: z.string(),
+  event: z.string(),
+  commit: z.string(),
+  accepted: count,
+  results: z.array(z.string()).meta({ description: "The result keys recorded (`github:<workflow>`, `github:<app>/<check run>`)." }),
+  releases: z.array(z.strictObject({ version: z.string(), matched: z.array(z.strictObject({ item: z.string(), results: count })), unmatched: z.array(z.string()) })),
+});
+
+export const alertsReceivedSchema = z.strictObject({
+  delivery: z.uuid(),
+  recorded: count,
+  alerts: z.array(
+    z.strictObject({
+      name: z.string(),
+      status: z.enum(["firing", "resolved"]),
+      environment: z.string(),
+      release: z.string().nullable().meta({ description: "Null when no release is deployed to the environment." }),
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Documents the API serves about itself
+
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.string().regex(/^3\.1\.\d+$/),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+export const jsonSchemaDocumentSchema = z.looseObject({ $schema: z.string(), type: z.literal("object") });
