@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { createReleaseAction } from "@/app/projects/[project]/actions";
+import { FormError } from "@/components/form-error";
 
 type Props = { project: string; templates: { name: string; latestVersion: number }[] };
 
@@ -64,11 +65,7 @@ export function NewReleaseForm({ project, templates }: Props) {
         <button type="submit" disabled={pending} className="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60">
           {pending ? "Creating…" : "Create release"}
         </button>
-        {error ? (
-          <p role="alert" className="mt-2 text-sm text-red-700">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} className="mt-2" />
       </div>
     </form>
   );

@@ -6,6 +6,7 @@ import { revokeSignOffAction, signOffAction } from "@/app/projects/[project]/rel
 import type { ItemEnvironmentState } from "@/lib/server/get-release-state";
 import { formatTime } from "../format-time";
 import { releaseQueryKey } from "./release-query";
+import { FormError } from "@/components/form-error";
 
 type Props = {
   project: string;
@@ -116,11 +117,7 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, environment
           </button>
         )
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { tickStepAction } from "@/app/projects/[project]/releases/[version]/acti
 import type { ItemEnvironmentState } from "@/lib/server/get-release-state";
 import { formatTime } from "../format-time";
 import { releaseQueryKey } from "./release-query";
+import { FormError } from "@/components/form-error";
 
 type Props = { project: string; version: string; itemKey: string; environment: string; steps: ItemEnvironmentState["steps"]; editable: boolean };
 
@@ -45,11 +46,7 @@ export function StepList({ project, version, itemKey, environment, steps, editab
           </li>
         ))}
       </ul>
-      {error ? (
-        <p role="alert" className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} className="mt-1" />
     </fieldset>
   );
 }

@@ -6,6 +6,7 @@ import { createTokenAction, revokeTokenAction } from "@/app/projects/[project]/s
 import { formatTime } from "@/components/format-time";
 import { TOKEN_PERMISSIONS } from "@/lib/auth/tokens";
 import type { ApiTokenView } from "@/lib/server/api-tokens";
+import { FormError } from "@/components/form-error";
 
 export function TokensPanel({ project, tokens }: { project: string; tokens: ApiTokenView[] }) {
   const router = useRouter();
@@ -70,11 +71,7 @@ export function TokensPanel({ project, tokens }: { project: string; tokens: ApiT
           <code className="mt-1 block break-all rounded bg-white p-2 font-mono text-xs">{secret}</code>
         </div>
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <table className="w-full text-sm">
         <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
           <tr>

@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import type { ReleaseStatus } from "@/generated/prisma/enums";
 import { NewReleaseForm } from "@/components/project/new-release-form";
 import { ProjectNav } from "@/components/project/project-nav";
 import { GateChip, RollbackChip } from "@/components/release/gate-chip";
 import { formatTime } from "@/components/format-time";
 import { requireUserForPage } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { orNotFound } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { listTemplates } from "@/lib/server/get-templates";
 import { listReleases, RELEASE_STATUSES } from "@/lib/server/list-releases";
@@ -25,13 +24,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const principal = await requireUserForPage(`/projects/${slug}`);
   const { status: rawStatus } = await searchParams;
   const status = RELEASE_STATUSES.find((s) => s === rawStatus) as ReleaseStatus | undefined;
-  let data;
-  try {
-    data = await listReleases({ principal }, slug, status);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
-    throw error;
-  }
+  const data = await orNotFound(listReleases({ principal }, slug, status));
   const canCreate = data.role !== null && roleAtLeast(data.role, "release-manager");
   const templates = canCreate ? await listTemplates({ principal }, slug) : [];
   const filter = (value: string | undefined, label: string) => (

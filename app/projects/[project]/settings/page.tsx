@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { ProjectNav } from "@/components/project/project-nav";
 import { GithubPanel } from "@/components/settings/github-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { requireUserForPage } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { orNotFound } from "@/lib/http/page";
 import { getProjectSettings } from "@/lib/server/get-project-settings";
 
 export const dynamic = "force-dynamic";
@@ -13,13 +12,7 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: slug } = await params;
   const principal = await requireUserForPage(`/projects/${slug}/settings`);
-  let settings;
-  try {
-    settings = await getProjectSettings({ principal }, slug);
-  } catch (error) {
-    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
-    throw error;
-  }
+  const settings = await orNotFound(getProjectSettings({ principal }, slug));
   return (
     <div className="space-y-6">
       <ProjectNav slug={slug} name={settings.project.name} current="settings" showSettings />

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { formatTime } from "@/components/format-time";
 import { ProjectNav } from "@/components/project/project-nav";
 import { roleIn } from "@/lib/auth/permissions";
 import { requireUserForPage } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { orNotFound } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { listTemplates } from "@/lib/server/get-templates";
 import { findProject } from "@/lib/server/lookup";
@@ -16,13 +15,7 @@ export const metadata: Metadata = { title: "Templates" };
 export default async function TemplatesPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: slug } = await params;
   const principal = await requireUserForPage(`/projects/${slug}/templates`);
-  let templates;
-  try {
-    templates = await listTemplates({ principal }, slug);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
-    throw error;
-  }
+  const templates = await orNotFound(listTemplates({ principal }, slug));
   const project = await findProject(slug);
   const role = roleIn(principal, project.id);
   const canEdit = role !== null && roleAtLeast(role, "admin");

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { ReleaseView } from "@/components/release/release-view";
 import { requireUserForPage } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { orNotFound } from "@/lib/http/page";
 import { getReleaseState } from "@/lib/server/get-release-state";
 
 export const dynamic = "force-dynamic";
@@ -18,13 +17,7 @@ export default async function ReleasePage({ params, searchParams }: { params: Pr
   const { project, version: rawVersion } = await params;
   const version = decodeURIComponent(rawVersion);
   const principal = await requireUserForPage(`/projects/${project}/releases/${encodeURIComponent(version)}`);
-  let state;
-  try {
-    state = await getReleaseState({ principal }, project, version);
-  } catch (error) {
-    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
-    throw error;
-  }
+  const state = await orNotFound(getReleaseState({ principal }, project, version));
   const { env } = await searchParams;
   const environment = env && state.environments.includes(env) ? env : state.environments[0]!;
   return <ReleaseView initialState={state} initialEnvironment={environment} />;

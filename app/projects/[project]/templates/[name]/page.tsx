@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { ProjectNav } from "@/components/project/project-nav";
 import { TemplateEditor } from "@/components/templates/template-editor";
 import { VersionHistory } from "@/components/templates/version-history";
 import { roleIn } from "@/lib/auth/permissions";
 import { requireUserForPage } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { orNotFound } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { getTemplate } from "@/lib/server/get-templates";
 import { findProject } from "@/lib/server/lookup";
@@ -22,13 +21,7 @@ export default async function TemplatePage({ params }: { params: Promise<Params>
   const { project: slug, name: rawName } = await params;
   const name = decodeURIComponent(rawName);
   const principal = await requireUserForPage(`/projects/${slug}/templates/${encodeURIComponent(name)}`);
-  let template;
-  try {
-    template = await getTemplate({ principal }, slug, name);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
-    throw error;
-  }
+  const template = await orNotFound(getTemplate({ principal }, slug, name));
   const project = await findProject(slug);
   const role = roleIn(principal, project.id);
   const canEdit = role !== null && roleAtLeast(role, "admin");

@@ -5,7 +5,7 @@ import { ProjectNav } from "@/components/project/project-nav";
 import { ImportForm } from "@/components/templates/import-form";
 import { roleIn } from "@/lib/auth/permissions";
 import { requireUserForPage } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { orNotFound } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { listTemplates } from "@/lib/server/get-templates";
 import { findProject } from "@/lib/server/lookup";
@@ -17,13 +17,7 @@ export const metadata: Metadata = { title: "Import a checklist" };
 export default async function ImportTemplatePage({ params }: { params: Promise<{ project: string }> }) {
   const { project: slug } = await params;
   const principal = await requireUserForPage(`/projects/${slug}/templates/import`);
-  let templates;
-  try {
-    templates = await listTemplates({ principal }, slug);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
-    throw error;
-  }
+  const templates = await orNotFound(listTemplates({ principal }, slug));
   const project = await findProject(slug);
   const role = roleIn(principal, project.id);
   if (role === null) notFound();
