@@ -1,5 +1,7 @@
-// Audit events are written inside the same transaction as the change they describe.
+// Audit events are written inside the same transaction as the change they describe, each one
+// chained to the previous event of its release (or project) by hash.
 import type { Prisma } from "@/generated/prisma/client";
+import { chainOf, eventHash, type ChainedEvent } from "@/lib/audit/chain";
 import { principalLabel } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/db/client";
 import type { ServerContext } from "./context";
@@ -16,20 +18,39 @@ export type AuditEntry = {
 
 export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry): Promise<void> {
   const { principal } = ctx;
+  const event: ChainedEvent = {
+    projectId: entry.projectId,
+    releaseId: entry.releaseId ?? null,
+    actorUserId: principal.kind === "user" ? principal.user.id : null,
+    actorToken: principal.kind === "token" ? principal.token.id : null,
+    actorLabel: principalLabel(principal),
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    // Stored as JSON and read back as JSON: hash what will be read back.
+    before: entry.before === undefined ? null : JSON.parse(JSON.stringify(entry.before)),
+    after: entry.after === undefined ? null : JSON.parse(JSON.stringify(entry.after)),
+    requestId: ctx.requestId ?? null,
+    ip: ctx.ip ?? null,
+    createdAt: new Date().toISOString(),
+  };
+  // One writer per chain at a time, so every event links to the one truly before it.
+  const chain = chainOf(event);
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
+  const previous = await tx.auditEvent.findFirst({
+    where: event.releaseId ? { releaseId: event.releaseId } : { releaseId: null, projectId: event.projectId },
+    orderBy: { id: "desc" },
+    select: { hash: true },
+  });
+  const prevHash = previous?.hash ?? null;
   await tx.auditEvent.create({
     data: {
-      projectId: entry.projectId,
-      releaseId: entry.releaseId ?? null,
-      actorUserId: principal.kind === "user" ? principal.user.id : null,
-      actorToken: principal.kind === "token" ? principal.token.id : null,
-      actorLabel: principalLabel(principal),
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId ?? null,
-      before: entry.before,
-      after: entry.after,
-      requestId: ctx.requestId ?? null,
-      ip: ctx.ip ?? null,
-    },
+      ...event,
+      before: event.before ?? undefined,
+      after: event.after ?? undefined,
+      createdAt: new Date(event.createdAt),
+      prevHash,
+      hash: eventHash(prevHash, event),
+    } as Prisma.AuditEventUncheckedCreateInput,
   });
 }

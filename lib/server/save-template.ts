@@ -2,24 +2,13 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { authorize } from "@/lib/auth/permissions";
+import { canonicalJson } from "@/lib/canonical-json";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { parseTemplate } from "@/lib/templates/parse";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
 import { findProject } from "./lookup";
-
-/** Stable JSON (sorted keys), so the digest depends on meaning, not on key order or comments. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** `expectedName`: the name the caller addressed (URL); the document must agree with it. */
 export async function saveTemplate(ctx: ServerContext, projectSlug: string, source: string, expectedName?: string) {
@@ -33,7 +22,7 @@ export async function saveTemplate(ctx: ServerContext, projectSlug: string, sour
       { path: "name", message: `must be "${expectedName}"` },
     ]);
   }
-  const digest = createHash("sha256").update(canonical(definition)).digest("hex");
+  const digest = createHash("sha256").update(canonicalJson(definition)).digest("hex");
 
   return db().$transaction(async (tx) => {
     // INSERT … ON CONFLICT DO NOTHING: concurrent first saves of a new template wait for each
