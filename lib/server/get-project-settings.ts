@@ -2,6 +2,7 @@
 import { authorize } from "@/lib/auth/permissions";
 import type { ServerContext } from "./context";
 import { listApiTokens } from "./api-tokens";
+import { listMembers } from "./members";
 import { findProject } from "./lookup";
 
 export async function getProjectSettings(ctx: ServerContext, projectSlug: string) {
@@ -10,6 +11,7 @@ export async function getProjectSettings(ctx: ServerContext, projectSlug: string
   return {
     project: { slug: project.slug, name: project.name, environments: project.environments.map((e) => e.name) },
     tokens: await listApiTokens(ctx, projectSlug),
+    members: await listMembers(ctx, projectSlug),
     github: { repository: project.githubRepository, secretSet: project.githubWebhookSecret !== null },
   };
 }

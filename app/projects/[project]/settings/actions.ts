@@ -7,7 +7,9 @@ import type { TokenPermission } from "@/lib/auth/tokens";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { revokeApiToken } from "@/lib/server/api-tokens";
 import { createApiToken } from "@/lib/server/create-api-token";
+import { addMember, removeMember, setMemberRole } from "@/lib/server/members";
 import { setGithubLink } from "@/lib/server/set-github-link";
+import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
 
 async function context() {
   return { principal: await requireUser(), requestId: randomUUID() };
@@ -42,5 +44,29 @@ export async function setGithubLinkAction(project: string, form: { repository: s
     });
     revalidatePath(`/projects/${project}/settings`);
     return { repository: link.repository };
+  });
+}
+
+export async function addMemberAction(project: string, form: { email: string; role: string }): Promise<ActionResult<{ email: string; password: string | null }>> {
+  return runAction(async () => {
+    const added = await addMember(await context(), project, addMemberSchema.parse(form));
+    revalidatePath(`/projects/${project}/settings`);
+    return { email: added.email, password: added.password };
+  });
+}
+
+export async function setMemberRoleAction(project: string, userId: string, role: string): Promise<ActionResult<{ role: string }>> {
+  return runAction(async () => {
+    const changed = await setMemberRole(await context(), project, userId, setMemberRoleSchema.parse({ role }).role);
+    revalidatePath(`/projects/${project}/settings`);
+    return { role: changed.role };
+  });
+}
+
+export async function removeMemberAction(project: string, userId: string): Promise<ActionResult<{ userId: string }>> {
+  return runAction(async () => {
+    await removeMember(await context(), project, userId);
+    revalidatePath(`/projects/${project}/settings`);
+    return { userId };
   });
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ProjectNav } from "@/components/project/project-nav";
 import { GithubPanel } from "@/components/settings/github-panel";
+import { MembersPanel } from "@/components/settings/members-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { requireUserForPage } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
@@ -16,6 +17,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   return (
     <div className="space-y-6">
       <ProjectNav slug={slug} name={settings.project.name} current="settings" showSettings />
+      <section aria-labelledby="members" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="members" className="mb-3 font-semibold">
+          Members
+        </h2>
+        <MembersPanel project={slug} members={settings.members} viewerId={principal.user.id} />
+      </section>
       <section aria-labelledby="tokens" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="tokens" className="mb-1 font-semibold">
           API tokens

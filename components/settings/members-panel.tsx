@@ -1,0 +1,110 @@
+"use client";
+// Who works on the project and in which role; admins add people, change roles, remove them.
+import { useRouter } from "next/navigation";
+import { useState, useTransition, type FormEvent } from "react";
+import { addMemberAction, removeMemberAction, setMemberRoleAction } from "@/app/projects/[project]/settings/actions";
+import { FormError } from "@/components/form-error";
+import type { MemberView } from "@/lib/server/members";
+import { ROLES } from "@/lib/templates/schema";
+
+const field = "rounded border border-slate-300 px-2 py-1.5";
+
+export function MembersPanel({ project, members, viewerId }: { project: string; members: MemberView[]; viewerId: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ email: string; password: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function run(work: () => Promise<{ ok: boolean; error?: { message: string } }>) {
+    setError(null);
+    startTransition(async () => {
+      const outcome = await work();
+      if (!outcome.ok) setError(outcome.error?.message ?? "failed");
+      router.refresh();
+    });
+  }
+
+  function add(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const target = event.currentTarget;
+    setCreated(null);
+    run(async () => {
+      const outcome = await addMemberAction(project, { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "viewer") });
+      if (outcome.ok) {
+        target.reset();
+        if (outcome.value.password) setCreated({ email: outcome.value.email, password: outcome.value.password });
+      }
+      return outcome;
+    });
+  }
+
+  return (
+    <div className="space-y-3 text-sm">
+      <table className="w-full">
+        <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th className="py-1">Member</th>
+            <th>Role</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {members.map((m) => (
+            <tr key={m.userId}>
+              <td className="py-1.5">
+                {m.email}
+                {m.userId === viewerId ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
+              </td>
+              <td>
+                <select aria-label={`Role of ${m.email}`} value={m.role} disabled={pending} onChange={(e) => run(() => setMemberRoleAction(project, m.userId, e.target.value))} className={field}>
+                  {ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {role}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td className="text-right">
+                <button
+                  type="button"
+                  aria-label={`Remove ${m.email}`}
+                  disabled={pending}
+                  onClick={() => window.confirm(`Remove ${m.email} from the project?`) && run(() => removeMemberAction(project, m.userId))}
+                  className="text-xs text-red-700 underline"
+                >
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form onSubmit={add} aria-label="Add member" className="flex flex-wrap items-end gap-3">
+        <label className="font-medium">
+          Email
+          <input name="email" type="email" required className={`mt-1 block w-72 ${field}`} />
+        </label>
+        <label className="font-medium">
+          Role
+          <select name="role" defaultValue="engineer" className={`mt-1 block ${field}`}>
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {role}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" disabled={pending} className="rounded bg-slate-900 px-4 py-2 font-medium text-white hover:bg-slate-700 disabled:opacity-60">
+          Add member
+        </button>
+      </form>
+      {created ? (
+        <div role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3">
+          Account created for {created.email}. Their password, shown once: <code className="font-mono">{created.password}</code>
+        </div>
+      ) : null}
+      <FormError message={error} />
+    </div>
+  );
+}
