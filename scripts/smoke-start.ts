@@ -13,8 +13,22 @@ const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG
 delete env.DATABASE_URL;
 
 const say = (msg: string) => console.log(`[smoke] ${msg}`);
+/** Every `npm start` process group this test started, so a failure never leaves one running. */
+const started = new Set<number>();
+
+function cleanUp(): void {
+  for (const pid of started) {
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 function fail(msg: string): never {
   console.error(`[smoke] FAILED: ${msg}`);
+  cleanUp();
   process.exit(1);
 }
 
@@ -22,6 +36,7 @@ async function start(): Promise<{ child: ChildProcess; output: () => string }> {
   let output = "";
   // Its own process group, so a stop reaches npm and everything under it, as Ctrl-C would.
   const child = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  started.add(child.pid!);
   child.stdout!.on("data", (d) => (output += String(d)));
   child.stderr!.on("data", (d) => (output += String(d)));
   const deadline = Date.now() + 240_000;
@@ -43,7 +58,10 @@ async function stop(child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const done = !(await portOpen(port)) && !(await portOpen(pgPort)) && !existsSync(".data/pg/postmaster.pid");
-    if (done) return;
+    if (done) {
+      started.delete(child.pid!);
+      return;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   fail(`not stopped cleanly within 60 s after SIGTERM:\n${output()}`);
@@ -106,4 +124,4 @@ async function main() {
   say("passed");
 }
 
-void main();
+main().catch((error: Error) => fail(error.stack ?? error.message));
