@@ -159,8 +159,26 @@ function markCharColumns<Q extends SqlQueryable>(queryable: Q): Q {
   return queryable;
 }
 
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on every ";", which cuts a
+ * PL/pgSQL body ($$ … ; … $$) apart. The native engine sends the whole script at once, and so do
+ * we: PostgreSQL's simple-query protocol takes several statements and runs them as one
+ * implicit transaction, so a migration applies entirely or not at all.
+ */
+function runScriptsWhole(adapter: SqlDriverAdapter): void {
+  const internals = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+}
+
 function markCharColumnsInAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
   markCharColumns(adapter);
+  runScriptsWhole(adapter);
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => markCharColumns(await startTransaction(isolationLevel));
   return adapter;
