@@ -1,0 +1,134 @@
+// Who may do what, as data: the permission test walks it over HTTP, and docs/permissions.md is
+// generated from it (scripts/write-permissions-doc.ts), so the document and the test can't drift.
+
+export const PEOPLE = ["viewer", "engineer", "release-manager", "admin"] as const;
+export type Person = (typeof PEOPLE)[number];
+export const CALLERS = ["anonymous", "outsider", ...PEOPLE, "project-token", "other-token"] as const;
+export type Caller = (typeof CALLERS)[number];
+
+/** What a request needs from the test's fresh project. */
+export type Setup = {
+  slug: string;
+  version: string;
+  commit: string;
+  /** A sign-off given by the engineer on the engineer item, for revocation rows. */
+  signOffId: string;
+  /** The engineer's user id, for member rows. */
+  engineerId: string;
+  /** The project's API token's id, for revocation. */
+  tokenId: string;
+  /** An existing account that is not a member, for "add a member" rows. */
+  spareEmail: string;
+};
+
+export type RouteRow = {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** The route file's path pattern under /api/v1, as in the OpenAPI document. */
+  route: string;
+  what: string;
+  /** People whose role allows it (the least role and everyone above it). */
+  people: Person[];
+  /** Token permission that allows it; null: tokens never may. */
+  token: string | null;
+  /** Status for a caller who is allowed (a few are allowed but then refused for another reason, noted). */
+  allowed: number;
+  note?: string;
+  /** Callers that reach the action although not members (public documents, token-scoped webhooks). */
+  open?: Caller[];
+  request(s: Setup): { path: string; json?: unknown; body?: string; type?: string };
+};
+
+const rel = (s: Setup) => `/api/v1/projects/${s.slug}/releases/${s.version}`;
+const ALL_PEOPLE: Person[] = [...PEOPLE];
+const ENGINEER_UP: Person[] = ["engineer", "release-manager", "admin"];
+const MANAGER_UP: Person[] = ["release-manager", "admin"];
+const ADMIN: Person[] = ["admin"];
+
+export const MATRIX_TEMPLATE = `name: matrix
+sections:
+  - title: Pre-deploy
+    phase: pre-deploy
+    items:
+      - { key: smoke, title: Smoke tests, kind: check, patterns: ["tests/smoke/*"] }
+      - { key: throughput, title: Throughput, kind: metric, metric: events_per_sec, operator: ">", threshold: 500 }
+      - { key: ws-check, title: WebSocket check, kind: manual, role: engineer }
+      - { key: stepped, title: Stepped check, kind: manual, role: engineer, steps: [first, second] }
+      - { key: approval, title: Approval, kind: manual, role: release-manager }
+`;
+
+export const ROUTES: RouteRow[] = [
+  { method: "GET", route: "/projects/{project}/releases/{version}", what: "read a release", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: rel(s) }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/gate", what: "ask the gate", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/gate?environment=staging` }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/results/history", what: "a test's history", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/results/history?key=tests/smoke/test_a.py::test_ok` }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/results", what: "post test results", people: ENGINEER_UP, token: "results:write", allowed: 201, request: (s) => ({ path: `${rel(s)}/results`, json: { environment: "staging", results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] } }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/metrics", what: "post metrics", people: ENGINEER_UP, token: "results:write", allowed: 201, request: (s) => ({ path: `${rel(s)}/metrics`, json: { environment: "staging", metrics: [{ name: "events_per_sec", value: 812 }] } }) },
+  { method: "POST", route: "/projects/{project}/releases", what: "create a release", people: MANAGER_UP, token: "releases:write", allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/releases`, json: { version: "v9.9.9", commit: s.commit, template: "matrix" } }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/deployments", what: "record a deploy", people: MANAGER_UP, token: "releases:write", allowed: 409, note: "409: allowed, but this release's gate is closed", request: (s) => ({ path: `${rel(s)}/deployments`, json: { environment: "staging" } }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/items/{itemKey}/signoffs", what: "sign off an engineer item", people: ENGINEER_UP, token: null, allowed: 201, note: "the item's role decides: a release-manager item needs release-manager", request: (s) => ({ path: `${rel(s)}/items/ws-check/signoffs`, json: { environment: "staging" } }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/items/{itemKey}/steps", what: "tick a sub-step", people: ENGINEER_UP, token: null, allowed: 200, request: (s) => ({ path: `${rel(s)}/items/stepped/steps`, json: { environment: "staging", step: 0, done: true } }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/signoffs/{signOffId}/revoke", what: "revoke someone else's sign-off", people: MANAGER_UP, token: null, allowed: 200, note: "signers may always revoke their own", request: (s) => ({ path: `${rel(s)}/signoffs/${s.signOffId}/revoke`, json: { reason: "signed the wrong build" } }) },
+  { method: "GET", route: "/projects/{project}/templates", what: "list templates", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/templates` }) },
+  { method: "GET", route: "/projects/{project}/templates/{name}", what: "read a template", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/templates/matrix` }) },
+  { method: "PUT", route: "/projects/{project}/templates/{name}", what: "save a template version", people: ADMIN, token: "templates:write", allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/templates/matrix`, body: MATRIX_TEMPLATE.replace("Smoke tests", "Smoke tests (v2)"), type: "application/yaml" }) },
+  { method: "POST", route: "/projects/{project}/templates/{name}/import", what: "import a Markdown checklist", people: ADMIN, token: "templates:write", allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/templates/imported/import`, body: "## Checks\n- [ ] Tag the release\n", type: "text/markdown" }) },
+  { method: "GET", route: "/projects/{project}/members", what: "list members", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members` }) },
+  { method: "POST", route: "/projects/{project}/members", what: "add a member", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members`, json: { email: s.spareEmail, role: "viewer" } }), note: "project admins add existing accounts; instance admins may create one" },
+  { method: "PATCH", route: "/projects/{project}/members/{userId}", what: "change a member's role", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members/${s.engineerId}`, json: { role: "release-manager" } }) },
+  { method: "DELETE", route: "/projects/{project}/members/{userId}", what: "remove a member", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members/${s.engineerId}` }) },
+  { method: "POST", route: "/webhooks/alertmanager", what: "send alerts", people: [], token: "results:write", allowed: 201, open: ["other-token"], note: "alerts go to the token's own project, so any project's token is accepted", request: () => ({ path: "/api/v1/webhooks/alertmanager", json: { status: "firing", alerts: [{ status: "firing", labels: { alertname: "Matrix", environment: "staging" } }] } }) },
+  { method: "GET", route: "/openapi.json", what: "the API description", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/openapi.json" }) },
+  { method: "GET", route: "/schemas/template.json", what: "the template JSON Schema", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/schemas/template.json" }) },
+];
+
+/** Routes whose callers prove themselves otherwise (covered by their own tests). */
+export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
+  { method: "POST", route: "/webhooks/github", why: "authenticated by the X-Hub-Signature-256 HMAC of the linked repository's secret, not by a session or token (tests/api/github-webhook.test.ts)" },
+];
+
+/** The status a caller gets on a route row. */
+export function expectedStatus(row: RouteRow, caller: Caller): number {
+  if (row.open?.includes(caller)) return row.allowed;
+  if (caller === "anonymous") return 401;
+  if (caller === "other-token") return 404;
+  // Not a member: the project is hidden rather than forbidden.
+  if (caller === "outsider") return row.route.startsWith("/webhooks/") ? 403 : 404;
+  if (caller === "project-token") return row.token ? row.allowed : 403;
+  return row.people.includes(caller) ? row.allowed : 403;
+}
+
+export type ActionRow = {
+  file: string;
+  name: string;
+  what: string;
+  people: Person[];
+  /** Page that hosts the action (any page of the app can receive it). */
+  page(s: Setup): string;
+  args(s: Setup): unknown[];
+  note?: string;
+};
+
+export const ACTIONS: ActionRow[] = [
+  { file: "app/projects/[project]/actions.ts", name: "createReleaseAction", what: "create a release", people: MANAGER_UP, page: (s) => `/projects/${s.slug}`, args: (s) => [s.slug, { version: "v8.8.8", commit: s.commit, template: "matrix" }] },
+  { file: "app/projects/[project]/releases/[version]/actions.ts", name: "signOffAction", what: "sign off an engineer item", people: ENGINEER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, "ws-check", { environment: "staging" }] },
+  { file: "app/projects/[project]/releases/[version]/actions.ts", name: "tickStepAction", what: "tick a sub-step", people: ENGINEER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, "stepped", { environment: "staging", step: 0, done: true }] },
+  { file: "app/projects/[project]/releases/[version]/actions.ts", name: "revokeSignOffAction", what: "revoke someone else's sign-off", people: MANAGER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, s.signOffId, { reason: "wrong build" }], note: "signers may always revoke their own" },
+  { file: "app/projects/[project]/templates/actions.ts", name: "saveTemplateAction", what: "save a template version", people: ADMIN, page: (s) => `/projects/${s.slug}/templates`, args: (s) => [s.slug, MATRIX_TEMPLATE.replace("Smoke tests", "Smoke (v2)"), "matrix"] },
+  { file: "app/projects/[project]/templates/actions.ts", name: "previewImportAction", what: "preview a Markdown import", people: ADMIN, page: (s) => `/projects/${s.slug}/templates`, args: (s) => [s.slug, "imported", "## Checks\n- [ ] Tag the release\n"] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "createTokenAction", what: "create an API token", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { name: `t-${s.slug}`, permissions: ["gate:read"] }] },
+  { file: "app/projects/[project]/templates/actions.ts", name: "saveImportedTemplateAction", what: "save an imported template", people: ADMIN, page: (s) => `/projects/${s.slug}/templates`, args: (s) => [s.slug, { name: "imported", sections: [{ title: "Checks", phase: "pre-deploy", items: [{ key: "tag", title: "Tag the release", kind: "manual" }] }] }] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "revokeTokenAction", what: "revoke an API token", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.tokenId] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "addMemberAction", what: "add a member", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { email: s.spareEmail, role: "viewer" }] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "setMemberRoleAction", what: "change a member's role", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.engineerId, "viewer"] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "removeMemberAction", what: "remove a member", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.engineerId] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "setGithubLinkAction", what: "link a GitHub repository", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { repository: `acme/${s.slug}`, secret: "a-webhook-secret-of-length" }] },
+];
+
+export const ACTION_CALLERS = ["anonymous", "outsider", ...PEOPLE] as const;
+export type ActionCaller = (typeof ACTION_CALLERS)[number];
+
+/** Error codes a refused action answers with (its form shows the message). */
+export function expectedActionOutcome(row: ActionRow, caller: ActionCaller): "ok" | "unauthorized" | "not_found" | "forbidden" {
+  if (caller === "anonymous") return "unauthorized";
+  if (caller === "outsider") return "not_found";
+  return row.people.includes(caller) ? "ok" : "forbidden";
+}
