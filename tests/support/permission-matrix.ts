@@ -67,6 +67,8 @@ export const ROUTES: RouteRow[] = [
   { method: "POST", route: "/projects/{project}/releases/{version}/items/{itemKey}/signoffs", what: "sign off an engineer item", people: ENGINEER_UP, token: null, allowed: 201, note: "the item's role decides: a release-manager item needs release-manager", request: (s) => ({ path: `${rel(s)}/items/ws-check/signoffs`, json: { environment: "staging" } }) },
   { method: "POST", route: "/projects/{project}/releases/{version}/items/{itemKey}/steps", what: "tick a sub-step", people: ENGINEER_UP, token: null, allowed: 200, request: (s) => ({ path: `${rel(s)}/items/stepped/steps`, json: { environment: "staging", step: 0, done: true } }) },
   { method: "POST", route: "/projects/{project}/releases/{version}/signoffs/{signOffId}/revoke", what: "revoke someone else's sign-off", people: MANAGER_UP, token: null, allowed: 200, note: "signers may always revoke their own", request: (s) => ({ path: `${rel(s)}/signoffs/${s.signOffId}/revoke`, json: { reason: "signed the wrong build" } }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/audit", what: "read the audit trail", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/audit` }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/evidence-pack", what: "export the evidence pack", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/evidence-pack` }) },
   { method: "GET", route: "/projects/{project}/templates", what: "list templates", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/templates` }) },
   { method: "GET", route: "/projects/{project}/templates/{name}", what: "read a template", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/templates/matrix` }) },
   { method: "PUT", route: "/projects/{project}/templates/{name}", what: "save a template version", people: ADMIN, token: "templates:write", allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/templates/matrix`, body: MATRIX_TEMPLATE.replace("Smoke tests", "Smoke tests (v2)"), type: "application/yaml" }) },
@@ -75,6 +77,15 @@ export const ROUTES: RouteRow[] = [
   { method: "POST", route: "/projects/{project}/members", what: "add a member", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members`, json: { email: s.spareEmail, role: "viewer" } }), note: "project admins add existing accounts; instance admins may create one" },
   { method: "PATCH", route: "/projects/{project}/members/{userId}", what: "change a member's role", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members/${s.engineerId}`, json: { role: "release-manager" } }) },
   { method: "DELETE", route: "/projects/{project}/members/{userId}", what: "remove a member", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members/${s.engineerId}` }) },
+  { method: "PATCH", route: "/projects/{project}/releases/{version}", what: "rebuild: bind a new commit", people: MANAGER_UP, token: "releases:write", allowed: 200, request: (s) => ({ path: rel(s), json: { commit: [...s.commit].reverse().join("") } }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/evidence/{evidenceId}", what: "download an evidence file", people: ALL_PEOPLE, token: "gate:read", allowed: 404, note: "404: allowed, but there is no such file (downloads: tests/api/signoff-rules.test.ts)", request: (s) => ({ path: `${rel(s)}/evidence/00000000-0000-4000-8000-000000000000` }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/badge.svg", what: "the gate badge", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/badge.svg?environment=staging` }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/overrides", what: "override a closed gate", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `${rel(s)}/overrides`, json: { environment: "staging", reason: "smoke suite is down, verified by hand" } }) },
+  { method: "DELETE", route: "/projects/{project}/releases/{version}/overrides/{overrideId}", what: "lift a gate override", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such override", request: (s) => ({ path: `${rel(s)}/overrides/00000000-0000-4000-8000-000000000000` }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/overrides/{overrideId}/lift", what: "lift a gate override", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such override", request: (s) => ({ path: `${rel(s)}/overrides/00000000-0000-4000-8000-000000000000/lift` }) },
+  { method: "POST", route: "/projects/{project}/releases/{version}/rollback-decisions", what: "record a rollback decision", people: MANAGER_UP, token: "releases:write", allowed: 409, note: "409: allowed, but this release was never deployed", request: (s) => ({ path: `${rel(s)}/rollback-decisions`, json: { environment: "staging", decision: "keep", reason: "traffic looks fine" } }) },
+  { method: "POST", route: "/projects/{project}/lock", what: "lock deploys of the project", people: MANAGER_UP, token: "releases:write", allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/lock`, json: { reason: "incident 4711" } }) },
+  { method: "DELETE", route: "/projects/{project}/lock", what: "unlock deploys", people: MANAGER_UP, token: "releases:write", allowed: 409, note: "409: allowed, but the project is not locked", request: (s) => ({ path: `/api/v1/projects/${s.slug}/lock` }) },
   { method: "POST", route: "/webhooks/alertmanager", what: "send alerts", people: [], token: "results:write", allowed: 201, open: ["other-token"], note: "alerts go to the token's own project, so any project's token is accepted", request: () => ({ path: "/api/v1/webhooks/alertmanager", json: { status: "firing", alerts: [{ status: "firing", labels: { alertname: "Matrix", environment: "staging" } }] } }) },
   { method: "GET", route: "/openapi.json", what: "the API description", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/openapi.json" }) },
   { method: "GET", route: "/schemas/template.json", what: "the template JSON Schema", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/schemas/template.json" }) },
@@ -105,6 +116,8 @@ export type ActionRow = {
   page(s: Setup): string;
   args(s: Setup): unknown[];
   note?: string;
+  /** Outcome for a caller who is allowed, when the fresh project refuses for another reason (noted). */
+  allowed?: "ok" | "conflict" | "not_found";
 };
 
 export const ACTIONS: ActionRow[] = [
@@ -120,6 +133,12 @@ export const ACTIONS: ActionRow[] = [
   { file: "app/projects/[project]/settings/actions.ts", name: "addMemberAction", what: "add a member", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { email: s.spareEmail, role: "viewer" }] },
   { file: "app/projects/[project]/settings/actions.ts", name: "setMemberRoleAction", what: "change a member's role", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.engineerId, "viewer"] },
   { file: "app/projects/[project]/settings/actions.ts", name: "removeMemberAction", what: "remove a member", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.engineerId] },
+  { file: "app/projects/[project]/actions.ts", name: "lockProjectAction", what: "lock deploys of the project", people: MANAGER_UP, page: (s) => `/projects/${s.slug}`, args: (s) => [s.slug, { reason: "incident 4711" }] },
+  { file: "app/projects/[project]/actions.ts", name: "unlockProjectAction", what: "unlock deploys", people: MANAGER_UP, page: (s) => `/projects/${s.slug}`, args: (s) => [s.slug], allowed: "conflict", note: "conflict: allowed, but the project is not locked" },
+  { file: "app/projects/[project]/releases/[version]/actions.ts", name: "recordDeploymentAction", what: "record a deploy", people: MANAGER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, { environment: "staging" }], allowed: "conflict", note: "conflict: allowed, but this release's gate is closed" },
+  { file: "app/projects/[project]/releases/[version]/actions.ts", name: "overrideGateAction", what: "override a closed gate", people: ADMIN, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, { environment: "staging", reason: "smoke suite is down, verified by hand" }] },
+  { file: "app/projects/[project]/releases/[version]/actions.ts", name: "liftOverrideAction", what: "lift a gate override", people: ADMIN, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such override" },
+  { file: "app/projects/[project]/releases/[version]/actions.ts", name: "rollbackDecisionAction", what: "record a rollback decision", people: MANAGER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, { environment: "staging", decision: "keep", reason: "traffic looks fine" }], allowed: "conflict", note: "conflict: allowed, but this release was never deployed" },
   { file: "app/projects/[project]/settings/actions.ts", name: "setGithubLinkAction", what: "link a GitHub repository", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { repository: `acme/${s.slug}`, secret: "a-webhook-secret-of-length" }] },
 ];
 
@@ -127,8 +146,8 @@ export const ACTION_CALLERS = ["anonymous", "outsider", ...PEOPLE] as const;
 export type ActionCaller = (typeof ACTION_CALLERS)[number];
 
 /** Error codes a refused action answers with (its form shows the message). */
-export function expectedActionOutcome(row: ActionRow, caller: ActionCaller): "ok" | "unauthorized" | "not_found" | "forbidden" {
+export function expectedActionOutcome(row: ActionRow, caller: ActionCaller): "ok" | "conflict" | "unauthorized" | "not_found" | "forbidden" {
   if (caller === "anonymous") return "unauthorized";
   if (caller === "outsider") return "not_found";
-  return row.people.includes(caller) ? "ok" : "forbidden";
+  return row.people.includes(caller) ? (row.allowed ?? "ok") : "forbidden";
 }
