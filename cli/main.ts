@@ -19,6 +19,9 @@ Against the API (SHIPCHECK_URL and SHIPCHECK_TOKEN):
   report          --project <slug> --release <version> [--environment <env>] [--commit <sha>] [--format junit|ctrf|json]
                   [--run-id <id>] [--run-url <url>] [--started-at <iso>] <file>    post a JUnit XML, CTRF or Shipcheck JSON report
   gate            --project <slug> --release <version> --environment <env>    exit 0 open, 1 closed, 2 error
+
+Offline:
+  verify          <evidence-pack.json>    check an exported evidence pack's audit chain: exit 0 intact, 1 altered, 2 unreadable
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -60,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (argv[0] === "gate") return await gate(argv.slice(1));
     if (argv[0] === "report") return await report(argv.slice(1));
+    // Loaded on use, like the local commands: verifying a pack needs no server and no database.
+    if (argv[0] === "verify") return await (await import("./verify-command")).verify(argv.slice(1));
     const remote = REMOTE[name];
     if (remote) return await remote(argv.slice(2));
     const local = LOCAL[name];

@@ -16,8 +16,8 @@ say("Roles are per project and ordered: each role may do everything the roles be
 say();
 say("- **viewer**: read releases, gates, templates, history.");
 say("- **engineer**: post results and metrics; sign off items whose role is engineer; tick their steps.");
-say("- **release-manager**: sign off release-manager items; create releases; record deploys; revoke anyone's sign-off.");
-say("- **admin**: templates, members, API tokens, the GitHub link.");
+say("- **release-manager**: sign off release-manager items; create releases and bind a rebuild's commit; record deploys and rollback decisions; lock and unlock deploys of the project; revoke anyone's sign-off.");
+say("- **admin**: templates, members, API tokens, the GitHub link; override a closed gate (and lift the override).");
 say("- Instance administrators (`shipcheck user create --admin`) are admin of every project.");
 say();
 say("API tokens belong to one project and carry permissions: `results:write`, `releases:write`,");
@@ -52,7 +52,8 @@ for (const row of ACTIONS) {
   say(`| \`${row.name}\` | ${row.what}${row.note ? ` (${row.note})` : ""} | ${cells.join(" | ")} |`);
 }
 say();
-say("`ok`: done; `unauthorized`: not signed in; `forbidden`: the role does not allow it; `not_found`: not a member.");
+say("`ok`: done; `unauthorized`: not signed in; `forbidden`: the role does not allow it; `not_found`: not a member;");
+say("`conflict`: allowed, but refused by the state of the fresh test project (see the note).");
 
 const text = `${lines.join("\n")}\n`;
 if (process.argv.includes("--stdout")) process.stdout.write(text);

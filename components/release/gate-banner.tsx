@@ -1,4 +1,5 @@
 import type { GateDecision } from "@/lib/gate";
+import { DeployButton, LiftOverrideButton, OverrideForm } from "./gate-actions";
 
 const REASON_LABEL: Record<string, string> = {
   pending: "pending",
@@ -38,10 +39,23 @@ function BlockerList({ blockers }: { blockers: GateDecision["blocking"] }) {
   );
 }
 
-/** Per-environment verdict, with every blocking reason spelled out. */
-export function GateBanner({ gate }: { gate: GateDecision }) {
+type Actions = {
+  project: string;
+  version: string;
+  /** Release managers record deploys through open gates. */
+  canDeploy: boolean;
+  /** Administrators override closed gates and lift overrides. */
+  canOverride: boolean;
+  /** The active override's id, for "Lift override". */
+  overrideId: string | null;
+  lastDeployedAt: string | null;
+};
+
+/** Per-environment verdict, with every blocking reason spelled out, and what the reader may do about it. */
+export function GateBanner({ gate, actions }: { gate: GateDecision; actions?: Actions }) {
+  const locked = gate.blocking.some((b) => b.reason === "locked");
   const tone = gate.overridden
-    ? "border-amber-400 bg-amber-50"
+    ? "border-amber-500 bg-amber-50"
     : gate.open
       ? "border-emerald-400 bg-emerald-50"
       : "border-red-400 bg-red-50";
@@ -49,19 +63,30 @@ export function GateBanner({ gate }: { gate: GateDecision }) {
     ? `${gate.environment}: gate OVERRIDDEN`
     : gate.open
       ? `${gate.environment}: gate open`
-      : `${gate.environment}: gate closed`;
+      : locked
+        ? `${gate.environment}: gate closed (project locked)`
+        : `${gate.environment}: gate closed`;
+  const target = actions ? { project: actions.project, version: actions.version, environment: gate.environment } : null;
   return (
     <section role="status" aria-label={`${gate.environment} gate`} className={`rounded-lg border-l-4 p-4 ${tone}`}>
-      <h2 className="text-base font-semibold">{headline}</h2>
+      <h2 className={`text-base font-semibold ${gate.overridden ? "uppercase tracking-wide text-amber-900" : ""}`}>{headline}</h2>
       {gate.overridden && gate.override ? (
-        <p className="mt-1 text-sm">
-          Overridden by {gate.override.by}: {gate.override.reason}
+        <p className="mt-1 text-sm font-medium text-amber-950">
+          by {gate.override.by}: <q>{gate.override.reason}</q>
+        </p>
+      ) : null}
+      {!gate.overridden && gate.override ? (
+        <p className="mt-1 text-sm text-slate-700">
+          An override by {gate.override.by} ({gate.override.reason}) does not count while the project is locked.
         </p>
       ) : null}
       {gate.open && !gate.overridden ? <p className="mt-1 text-sm text-emerald-900">Every required item is satisfied for this commit. Safe to deploy.</p> : null}
       {gate.blocking.length > 0 ? (
         <>
-          <p className="mt-1 text-sm text-slate-700">{countsByReason(gate)}</p>
+          <p className="mt-1 text-sm text-slate-700">
+            {gate.overridden ? "Still blocking (overridden): " : ""}
+            {countsByReason(gate)}
+          </p>
           <BlockerList blockers={gate.blocking.slice(0, SHOWN)} />
           {gate.blocking.length > SHOWN ? (
             <details className="mt-1 text-sm">
@@ -69,6 +94,13 @@ export function GateBanner({ gate }: { gate: GateDecision }) {
               <BlockerList blockers={gate.blocking.slice(SHOWN)} />
             </details>
           ) : null}
+        </>
+      ) : null}
+      {actions && target ? (
+        <>
+          {gate.open && actions.canDeploy ? <DeployButton {...target} overridden={gate.overridden} lastDeployedAt={actions.lastDeployedAt} /> : null}
+          {!gate.open && !locked && !gate.override && actions.canOverride ? <OverrideForm {...target} /> : null}
+          {gate.override && actions.overrideId && actions.canOverride ? <LiftOverrideButton {...target} overrideId={actions.overrideId} /> : null}
         </>
       ) : null}
     </section>

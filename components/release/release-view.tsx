@@ -4,9 +4,12 @@ import Link from "next/link";
 import { useState } from "react";
 import { roleAtLeast } from "@/lib/gate/roles";
 import type { ReleaseItemView, ReleaseState } from "@/lib/server/get-release-state";
+import { AuditTimeline } from "./audit-timeline";
 import { CheckDetails } from "./check-details";
+import { formatTime } from "../format-time";
 import { GateBanner } from "./gate-banner";
 import { Instructions } from "./instructions";
+import { LockBanner } from "./lock-banner";
 import { useReleaseState } from "./release-query";
 import { RollbackPanel } from "./rollback-panel";
 import { SignOffPanel } from "./sign-off-panel";
@@ -22,9 +25,12 @@ const PHASE_LABEL: Record<string, string> = {
 };
 
 export function ReleaseView({ initialState, initialEnvironment }: { initialState: ReleaseState; initialEnvironment: string }) {
-  const { data: state, error, isFetching } = useReleaseState(initialState);
+  const { data: state, error, isFetching, dataUpdatedAt } = useReleaseState(initialState);
   const [environment, setEnvironment] = useState(initialEnvironment);
   const { project, release } = state;
+  const { role } = state.viewer;
+  const canDeploy = role !== null && roleAtLeast(role, "release-manager");
+  const canOverride = role === "admin";
 
   function choose(env: string) {
     setEnvironment(env);
@@ -52,12 +58,37 @@ export function ReleaseView({ initialState, initialEnvironment }: { initialState
         </p>
       </header>
 
-      <RollbackPanel state={state} />
+      <LockBanner lock={state.lock}>
+        {canDeploy ? (
+          <p className="mt-2 text-sm">
+            <Link href={`/projects/${project.slug}`} className="font-medium underline">
+              Unlock deploys on the project page
+            </Link>
+          </p>
+        ) : null}
+      </LockBanner>
+
+      <RollbackPanel state={state} canDecide={canDeploy} />
 
       <div className="grid gap-3 md:grid-cols-2">
-        {state.environments.map((env) => (
-          <GateBanner key={env} gate={state.gates[env]!} />
-        ))}
+        {state.environments.map((env) => {
+          const active = state.overrides.find((o) => o.environment === env && o.liftedAt === null);
+          const deployedAt = state.rollback[env]?.deployedAt ?? null;
+          return (
+            <GateBanner
+              key={env}
+              gate={state.gates[env]!}
+              actions={{
+                project: project.slug,
+                version: release.version,
+                canDeploy,
+                canOverride,
+                overrideId: active?.id ?? null,
+                lastDeployedAt: deployedAt ? formatTime(deployedAt) : null,
+              }}
+            />
+          );
+        })}
       </div>
 
       <div role="tablist" aria-label="Environment" className="flex gap-1 border-b border-slate-200">
@@ -114,6 +145,8 @@ export function ReleaseView({ initialState, initialEnvironment }: { initialState
           <p className="mt-1 whitespace-pre-wrap text-slate-700">{state.rollbackInstructions}</p>
         </section>
       ) : null}
+
+      <AuditTimeline project={project.slug} version={release.version} refreshedAt={dataUpdatedAt} />
     </div>
   );
 }
@@ -161,6 +194,8 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               version={state.release.version}
               itemKey={item.key}
               itemTitle={item.title}
+              itemVersion={item.version}
+              evidencePolicy={item.evidence ?? "optional"}
               environment={environment}
               state={itemState}
               canSignOff={canSignOff}

@@ -763,6 +763,18 @@ describe("project lock", () => {
   it("blocks a gate with no items at all", () => {
     expect(evaluateGate(gateInput({ lock: { reason: "incident" } }), "staging").open).toBe(false);
   });
+
+  it("names who locked, when known", () => {
+    const gate = evaluateGate(gateInput({ lock: { reason: "incident 42", by: "rm@example.com" } }), "staging");
+    expect(gate.blocking).toEqual([{ item: "project-lock", title: "Project deploy lock", reason: "locked", detail: "locked by rm@example.com: incident 42" }]);
+  });
+
+  it("wins over an override: the gate stays closed and is not reported as overridden", () => {
+    const override = { environment: "staging", reason: "hotfix for outage", by: "admin@example.com" };
+    const gate = evaluateGate(gateInput({ items: [checkItem()], overrides: [override], lock: { reason: "freeze" } }), "staging");
+    expect(gate).toMatchObject({ open: false, overridden: false, override });
+    expect(gate.blocking.map((b) => b.reason)).toEqual(["locked", "pending"]);
+  });
 });
 
 describe("override", () => {

@@ -245,7 +245,8 @@ export function evaluateGate(input: GateInput, environment: string): GateDecisio
 
   const blocking: Blocker[] = [];
   if (input.lock) {
-    blocking.push({ item: "project-lock", title: "Project deploy lock", reason: "locked", detail: input.lock.reason });
+    const { reason, by } = input.lock;
+    blocking.push({ item: "project-lock", title: "Project deploy lock", reason: "locked", detail: by ? `locked by ${by}: ${reason}` : reason });
   }
   const previous = input.environments[position - 1];
   if (previous !== undefined) {
@@ -264,5 +265,7 @@ export function evaluateGate(input: GateInput, environment: string): GateDecisio
     if (blocker) blocking.push(blocker);
   }
   const override = input.overrides?.find((o) => o.environment === environment) ?? null;
-  return { environment, open: blocking.length === 0 || override !== null, overridden: override !== null, override, blocking };
+  // A deploy lock wins over an override: while the project is locked, nothing opens.
+  const overridden = override !== null && !input.lock;
+  return { environment, open: blocking.length === 0 || overridden, overridden, override, blocking };
 }

@@ -54,7 +54,8 @@ export type GateInput = {
   metrics: GateMetric[];
   signOffs: GateSignOff[];
   overrides?: GateOverride[];
-  lock?: { reason: string } | null;
+  /** A project deploy lock closes every gate, overridden or not. */
+  lock?: { reason: string; by?: string | null } | null;
   /** For watch items: they are evaluated only after a deploy, on evidence that came after it. */
   deployments?: GateDeployment[];
   alerts?: GateAlert[];

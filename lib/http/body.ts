@@ -3,10 +3,11 @@ import { AppError } from "@/lib/errors";
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
-export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<string> {
+/** The body's bytes, refused with 413 as soon as it passes `limit` (declared or actually sent). */
+export async function readBytes(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -20,8 +21,13 @@ export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Pr
     }
     chunks.push(value);
   }
+  return Buffer.concat(chunks);
+}
+
+export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<string> {
+  const bytes = await readBytes(request, limit);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("bad_request", "the request body is not valid UTF-8");
   }

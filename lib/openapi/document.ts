@@ -3,14 +3,17 @@
 // ./responses.ts, which the API tests check real responses against. One table of operations
 // (OPERATIONS) is the source for the document and for those tests.
 import { z } from "zod";
+import { auditTrailSchema, evidencePackSchema } from "@/lib/audit/pack";
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
+import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema } from "@/lib/validation/admin";
 import { releaseVersion, slug } from "@/lib/validation/common";
 import { deploymentInputSchema } from "@/lib/validation/deployment";
 import { metricsPayloadSchema, resultsPayloadSchema } from "@/lib/validation/results";
+import { gateOverrideInputSchema, projectLockInputSchema, rollbackDecisionInputSchema, updateReleaseSchema } from "@/lib/validation/release";
 import { revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
-import { ctrfReportSchema, githubEventPayloadSchema, githubFormPayloadSchema, reportQuerySchemas } from "./requests";
+import { ctrfReportSchema, githubEventPayloadSchema, githubFormPayloadSchema, reportQuerySchemas, signOffFormSchema } from "./requests";
 import * as responses from "./responses";
 
 type Io = "input" | "output";
@@ -42,7 +45,19 @@ export const COMPONENT_SCHEMAS = {
   GithubIgnored: { schema: responses.githubIgnoredSchema, io: "output" },
   AlertsReceived: { schema: responses.alertsReceivedSchema, io: "output" },
   OpenApiDocument: { schema: responses.openApiDocumentSchema, io: "output" },
+  MemberList: { schema: responses.memberListSchema, io: "output" },
+  MemberAdded: { schema: responses.memberAddedSchema, io: "output" },
+  MemberRoleChanged: { schema: responses.memberRoleChangedSchema, io: "output" },
+  MemberRemoved: { schema: responses.memberRemovedSchema, io: "output" },
+  AuditTrail: { schema: auditTrailSchema, io: "output" },
+  EvidencePack: { schema: evidencePackSchema, io: "output" },
   JsonSchemaDocument: { schema: responses.jsonSchemaDocumentSchema, io: "output" },
+  EvidenceFile: { schema: responses.evidenceFileSchema, io: "output" },
+  ReleaseUpdated: { schema: responses.releaseUpdatedSchema, io: "output" },
+  GateOverrideCreated: { schema: responses.gateOverrideCreatedSchema, io: "output" },
+  GateOverrideLifted: { schema: responses.gateOverrideLiftedSchema, io: "output" },
+  ProjectLockState: { schema: responses.projectLockStateSchema, io: "output" },
+  RollbackDecisionCreated: { schema: responses.rollbackDecisionCreatedSchema, io: "output" },
 
   ResultsPayload: { schema: resultsPayloadSchema, io: "input" },
   CtrfReport: { schema: ctrfReportSchema, io: "input" },
@@ -50,12 +65,19 @@ export const COMPONENT_SCHEMAS = {
   CreateRelease: { schema: createReleaseSchema, io: "input" },
   DeploymentInput: { schema: deploymentInputSchema, io: "input" },
   SignOffInput: { schema: signOffInputSchema, io: "input" },
+  SignOffForm: { schema: signOffFormSchema, io: "input" },
+  UpdateRelease: { schema: updateReleaseSchema, io: "input" },
+  GateOverrideInput: { schema: gateOverrideInputSchema, io: "input" },
+  ProjectLockInput: { schema: projectLockInputSchema, io: "input" },
+  RollbackDecisionInput: { schema: rollbackDecisionInputSchema, io: "input" },
   RevokeSignOffInput: { schema: revokeSignOffInputSchema, io: "input" },
   TickStepInput: { schema: tickStepInputSchema, io: "input" },
   Template: { schema: templateSchema, io: "input" },
   GithubEventPayload: { schema: githubEventPayloadSchema, io: "input" },
   GithubFormPayload: { schema: githubFormPayloadSchema, io: "input" },
   AlertmanagerPayload: { schema: alertmanagerPayloadSchema, io: "input" },
+  AddMember: { schema: addMemberSchema, io: "input" },
+  SetMemberRole: { schema: setMemberRoleSchema, io: "input" },
 } as const satisfies Record<string, { schema: z.ZodType; io: Io }>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -72,7 +94,7 @@ const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 // ---------------------------------------------------------------------------------------------
 // Operations
 
-export type HttpMethod = "get" | "post" | "put";
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
 /** A named schema, one of several named schemas, or a string body described in words. */
 type Media = { schema: SchemaName } | { oneOf: SchemaName[]; description: string } | { text: string };
@@ -130,7 +152,10 @@ const PATH = {
   version: { name: "version", in: "path", required: true, description: "The release's version, e.g. `v1.8.0`.", schema: jsonSchemaOf(releaseVersion, "input") },
   itemKey: { name: "itemKey", in: "path", required: true, description: "The checklist item's key.", schema: { type: "string" } },
   signOffId: { name: "signOffId", in: "path", required: true, description: "The sign-off's id.", schema: { type: "string", format: "uuid" } },
+  evidenceId: { name: "evidenceId", in: "path", required: true, description: "The evidence file's id (from a sign-off's `evidence.id`).", schema: { type: "string", format: "uuid" } },
+  overrideId: { name: "overrideId", in: "path", required: true, description: "The override's id (from the release's `overrides`).", schema: { type: "string", format: "uuid" } },
   name: { name: "name", in: "path", required: true, description: "The template's name.", schema: { type: "string" } },
+  userId: { name: "userId", in: "path", required: true, description: "The member's user id (from the member list).", schema: { type: "string", format: "uuid" } },
 } satisfies Record<string, Parameter>;
 
 const IDEMPOTENCY_KEY: Parameter = {
@@ -208,6 +233,19 @@ export const OPERATIONS: Operation[] = [
     errors: READ_ERRORS,
   },
   {
+    path: "/api/v1/projects/{project}/releases/{version}",
+    method: "patch",
+    operationId: "updateReleaseCommit",
+    tags: ["Releases"],
+    summary: "Bind the release to a new build's commit",
+    description:
+      "A rebuild: `{\"commit\":\"<sha>\"}`. Sign-offs and results for the old commit stay on record but stop counting (the items become `stale` or pending), active gate overrides are lifted, a `ready` release goes back to `in_progress`. Audited with the commit before and after. Needs the `releases:write` token permission or the release-manager role.",
+    parameters: RELEASE_PARAMS,
+    requestBody: { content: { "application/json": { schema: "UpdateRelease" } } },
+    responses: { 200: { description: "Updated (or unchanged, `changed: false`).", content: { "application/json": { schema: "ReleaseUpdated" } } } },
+    errors: BODY_ERRORS,
+  },
+  {
     path: "/api/v1/projects/{project}/releases/{version}/gate",
     method: "get",
     operationId: "getGate",
@@ -218,6 +256,92 @@ export const OPERATIONS: Operation[] = [
     parameters: [...RELEASE_PARAMS, { name: "environment", in: "query", required: true, description: "One of the project's environments.", schema: { type: "string" } }],
     responses: { 200: { description: "The gate (200 whether open or closed).", content: { "application/json": { schema: "GateReport" } } } },
     errors: [400, ...READ_ERRORS, 422],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/badge.svg",
+    method: "get",
+    operationId: "getGateBadge",
+    tags: ["Gate"],
+    summary: "The gate as an SVG badge",
+    description:
+      "`gate | open` (green), `gate | blocked (n)` (red) or `gate | overridden` (amber). Same read permission as the gate (the `gate:read` token permission or any member); `Cache-Control: no-store`.",
+    parameters: [...RELEASE_PARAMS, { name: "environment", in: "query", required: true, description: "One of the project's environments.", schema: { type: "string" } }],
+    responses: { 200: { description: "The badge.", content: { "image/svg+xml": { text: "An SVG image." } } } },
+    errors: [400, ...READ_ERRORS, 422],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/overrides",
+    method: "post",
+    operationId: "overrideGate",
+    tags: ["Gate"],
+    summary: "Override a closed gate (administrators)",
+    description:
+      "`{\"environment\",\"reason\"}`, the reason at least 10 characters. The gate opens with `overridden: true` and keeps listing what blocks it; the page, the API, the badge and the audit trail all say so. 409 when the gate is open, already overridden, or the project is locked (a lock wins over overrides). People with the admin role only; tokens cannot override.",
+    auth: "session",
+    parameters: RELEASE_PARAMS,
+    requestBody: { content: { "application/json": { schema: "GateOverrideInput" } } },
+    responses: { 201: { description: "Overridden.", content: { "application/json": { schema: "GateOverrideCreated" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/overrides/{overrideId}",
+    method: "delete",
+    operationId: "liftOverride",
+    tags: ["Gate"],
+    summary: "Lift a gate override (administrators)",
+    description: "The override stays on record, marked lifted with who and when; the gate is judged by its items again.",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.overrideId],
+    responses: { 200: { description: "Lifted.", content: { "application/json": { schema: "GateOverrideLifted" } } } },
+    errors: [...READ_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/overrides/{overrideId}/lift",
+    method: "post",
+    operationId: "liftOverrideByPost",
+    tags: ["Gate"],
+    summary: "Lift a gate override (administrators), for clients without DELETE",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.overrideId],
+    responses: { 200: { description: "Lifted.", content: { "application/json": { schema: "GateOverrideLifted" } } } },
+    errors: [...READ_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/rollback-decisions",
+    method: "post",
+    operationId: "recordRollbackDecision",
+    tags: ["Releases"],
+    summary: "Record the decision after a deploy: rolled back, or keep",
+    description:
+      "`{\"environment\",\"decision\":\"rolled_back\"|\"keep\",\"toVersion\"?,\"reason\"}`. `rolled_back` names an existing other release of the project (422 otherwise), sets this release's status to `rolled_back` and records that release as deployed to the environment again. The decision answers \"Rollback recommended\" for the latest deploy there. 409 when the release was never deployed to the environment. Needs the `releases:write` token permission or the release-manager role.",
+    parameters: RELEASE_PARAMS,
+    requestBody: { content: { "application/json": { schema: "RollbackDecisionInput" } } },
+    responses: { 201: { description: "Recorded.", content: { "application/json": { schema: "RollbackDecisionCreated" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/lock",
+    method: "post",
+    operationId: "lockProject",
+    tags: ["Gate"],
+    summary: "Lock deploys of the whole project",
+    description:
+      "`{\"reason\"}`. Every gate of every release of the project closes with reason `locked` (overrides included) until the lock is lifted. 409 when already locked. Needs the `releases:write` token permission or the release-manager role.",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "ProjectLockInput" } } },
+    responses: { 201: { description: "Locked.", content: { "application/json": { schema: "ProjectLockState" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/lock",
+    method: "delete",
+    operationId: "unlockProject",
+    tags: ["Gate"],
+    summary: "Lift the project's deploy lock",
+    description: "409 when the project is not locked. Needs the `releases:write` token permission or the release-manager role.",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Unlocked.", content: { "application/json": { schema: "ProjectLockState" } } } },
+    errors: [...READ_ERRORS, 409],
   },
   {
     path: "/api/v1/projects/{project}/releases/{version}/deployments",
@@ -297,12 +421,34 @@ export const OPERATIONS: Operation[] = [
     tags: ["Sign-offs"],
     summary: "Sign off a manual item for one environment",
     description:
-      "A person's word, bound to the release's current commit: API tokens are refused (403). Needs the item's role; the item's steps must all be ticked; `evidence: required` items need a comment.",
+      "A person's word, bound to the release's current commit: API tokens are refused (403). Needs the item's role; the item's steps must all be ticked. Evidence is a link (`evidenceUrl`, http or https) or, as multipart/form-data, a `file`: PNG, JPEG, PDF, HAR or JSON judged by content (anything else 415, a `.har` without `log.entries` 422), at most 10 MB (413); nothing is stored when it is refused. `evidence: required` items need a link or a file (422). 409 when `expectedVersion` is not the item's current version (someone signed off or revoked since), when the caller already signed, or when the item already has the approvals it needs for this environment and commit.",
     auth: "session",
     parameters: [...RELEASE_PARAMS, PATH.itemKey],
-    requestBody: { content: { "application/json": { schema: "SignOffInput" } } },
+    requestBody: { content: { "application/json": { schema: "SignOffInput" }, "multipart/form-data": { schema: "SignOffForm" } } },
     responses: { 201: { description: "Signed off.", content: { "application/json": { schema: "SignOffCreated" } } } },
     errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/evidence/{evidenceId}",
+    method: "get",
+    operationId: "getEvidence",
+    tags: ["Sign-offs"],
+    summary: "Download a sign-off's evidence file",
+    description:
+      "Always an attachment (`Content-Disposition: attachment`), with the type the content was checked to be, `X-Content-Type-Options: nosniff` and `Content-Security-Policy: default-src 'none'; sandbox`. For readers of the project (the `gate:read` token permission or any member).",
+    parameters: [...RELEASE_PARAMS, PATH.evidenceId],
+    responses: {
+      200: {
+        description: "The file.",
+        content: {
+          "image/png": { text: "A PNG image." },
+          "image/jpeg": { text: "A JPEG image." },
+          "application/pdf": { text: "A PDF document." },
+          "application/json": { text: "A HAR or JSON file, as uploaded." },
+        },
+      },
+    },
+    errors: READ_ERRORS,
   },
   {
     path: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/steps",
@@ -328,6 +474,78 @@ export const OPERATIONS: Operation[] = [
     requestBody: { content: { "application/json": { schema: "RevokeSignOffInput" } } },
     responses: { 200: { description: "Revoked.", content: { "application/json": { schema: "SignOffRevoked" } } } },
     errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/audit",
+    method: "get",
+    operationId: "getAuditTrail",
+    tags: ["Audit"],
+    summary: "The release's audit trail, oldest first, with the hash chain's state",
+    description: "Every change to the release as an append-only, hash-chained event (`hash` = sha256 of the previous hash and the event). `chain.ok` is false, with the first broken link, when any event was changed, removed or reordered.",
+    parameters: RELEASE_PARAMS,
+    responses: { 200: { description: "The trail.", content: { "application/json": { schema: "AuditTrail" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/evidence-pack",
+    method: "get",
+    operationId: "exportEvidencePack",
+    tags: ["Audit"],
+    summary: "Download the evidence pack: template version, results, metrics, sign-offs with evidence digests, gates, deploys and the audit chain",
+    description: "Sent as an attachment (`Content-Disposition`). `npx shipcheck verify pack.json` checks its chain offline.",
+    parameters: RELEASE_PARAMS,
+    responses: { 200: { description: "The pack.", content: { "application/json": { schema: "EvidencePack" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/members",
+    method: "get",
+    operationId: "listMembers",
+    tags: ["Members"],
+    summary: "The project's members and their roles",
+    description: "Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Members.", content: { "application/json": { schema: "MemberList" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/members",
+    method: "post",
+    operationId: "addMember",
+    tags: ["Members"],
+    summary: "Add a person to the project with a role",
+    description: "Project admins add existing accounts; an instance administrator may name a new email, which creates the account and returns its password once. 409 when already a member.",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "AddMember" } } },
+    responses: { 201: { description: "Added.", content: { "application/json": { schema: "MemberAdded" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/members/{userId}",
+    method: "patch",
+    operationId: "setMemberRole",
+    tags: ["Members"],
+    summary: "Change a member's role",
+    description: "409 when it would leave the project without an admin.",
+    auth: "session",
+    parameters: [PATH.project, PATH.userId],
+    requestBody: { content: { "application/json": { schema: "SetMemberRole" } } },
+    responses: { 200: { description: "Changed.", content: { "application/json": { schema: "MemberRoleChanged" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/members/{userId}",
+    method: "delete",
+    operationId: "removeMember",
+    tags: ["Members"],
+    summary: "Remove a member from the project",
+    description: "409 when it would leave the project without an admin.",
+    auth: "session",
+    parameters: [PATH.project, PATH.userId],
+    responses: { 200: { description: "Removed.", content: { "application/json": { schema: "MemberRemoved" } } } },
+    errors: [...READ_ERRORS, 409],
   },
   {
     path: "/api/v1/projects/{project}/templates",
@@ -560,6 +778,8 @@ function buildDocument(): JsonSchema {
       { name: "Sign-offs", description: "Manual items, signed off by people." },
       { name: "Templates", description: "Checklist templates and their versions." },
       { name: "Webhooks", description: "GitHub and Alertmanager deliveries." },
+      { name: "Audit", description: "The hash-chained audit trail and the evidence pack." },
+      { name: "Members", description: "People of a project and their roles." },
       { name: "Service", description: "Health and this document." },
     ],
     paths,

@@ -66,3 +66,21 @@ export const reportQuerySchemas = {
     description: "When the run started (ISO 8601 with offset). Latest by this time wins; an older run never overwrites a newer one.",
   }),
 };
+
+/**
+ * A sign-off as multipart/form-data: the JSON body's fields as text parts, plus the evidence file.
+ * The file's type is judged by its content (PNG, JPEG, PDF, HAR, JSON), not by its part's
+ * Content-Type or name.
+ */
+export const signOffFormSchema = z
+  .strictObject({
+    environment: environmentName,
+    comment: z.string().max(5_000).optional(),
+    evidenceUrl: httpUrl.optional(),
+    expectedVersion: z.string().regex(/^\d+$/).optional().meta({ description: "The item's `version` as the caller last saw it (decimal)." }),
+    file: z
+      .string()
+      .optional()
+      .meta({ contentMediaType: "application/octet-stream", description: "The evidence file: PNG, JPEG, PDF, HAR (with log.entries) or JSON, at most 10 MB." }),
+  })
+  .meta({ description: "Same fields as the JSON body, plus `file`." });

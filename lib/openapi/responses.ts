@@ -95,6 +95,72 @@ export const gateReportSchema = z.strictObject({
 const gatesByEnvironment = z.record(z.string(), gateDecisionSchema).meta({ description: "Gate per environment name." });
 
 // ---------------------------------------------------------------------------------------------
+// Evidence, overrides, locks, rollback decisions, rebuilds (lib/server/sign-off-item.ts,
+// gate-override.ts, project-lock.ts, rollback-decision.ts, update-release-commit.ts)
+
+export const evidenceFileSchema = z.strictObject({
+  id: z.uuid(),
+  filename: z.string().meta({ description: "Sanitised; its extension matches the checked type." }),
+  contentType: z.enum(["image/png", "image/jpeg", "application/pdf", "application/json"]).meta({ description: "Decided from the content (HAR and JSON are application/json)." }),
+  size: count,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const gateOverrideViewSchema = z.strictObject({
+  id: z.uuid(),
+  environment: z.string(),
+  reason: z.string(),
+  by: z.string(),
+  createdAt: instant,
+  liftedAt: instant.nullable(),
+  liftedBy: z.string().nullable(),
+});
+
+export const gateOverrideCreatedSchema = gateOverrideViewSchema.extend({
+  release: z.string(),
+  blocking: z.array(blockerSchema).meta({ description: "What still blocks the gate: the override opens it, it does not satisfy these." }),
+});
+
+export const gateOverrideLiftedSchema = gateOverrideViewSchema.extend({ release: z.string() });
+
+export const projectLockViewSchema = z.strictObject({
+  reason: z.string(),
+  by: z.string().nullable(),
+  at: instant.nullable(),
+});
+
+export const projectLockStateSchema = z.strictObject({
+  project: z.string(),
+  locked: z.boolean(),
+  lock: projectLockViewSchema.nullable(),
+});
+
+export const rollbackDecisionViewSchema = z.strictObject({
+  id: z.uuid(),
+  environment: z.string(),
+  decision: z.enum(["rolled_back", "keep"]),
+  toVersion: z.string().nullable(),
+  reason: z.string(),
+  by: z.string(),
+  createdAt: instant,
+});
+
+export const rollbackDecisionCreatedSchema = rollbackDecisionViewSchema.extend({
+  release: z.string(),
+  status: z.enum(["in_progress", "ready", "deployed", "rolled_back", "abandoned"]).meta({ description: "The release's status after the decision (`rolled_back` after a rollback)." }),
+});
+
+export const releaseUpdatedSchema = z.strictObject({
+  version: z.string(),
+  commit: z.string(),
+  previousCommit: z.string(),
+  changed: z.boolean().meta({ description: "False when the commit was already the release's." }),
+  status: z.enum(["in_progress", "ready", "deployed", "rolled_back", "abandoned"]),
+  staleSignOffs: count.meta({ description: "Sign-offs (not revoked) for another commit: shown greyed, no longer counted." }),
+  liftedOverrides: count.meta({ description: "Gate overrides lifted because they were given for the old build." }),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Release state (lib/server/get-release-state.ts)
 
 export const signOffViewSchema = z.strictObject({
@@ -108,6 +174,10 @@ export const signOffViewSchema = z.strictObject({
   revokedAt: instant.nullable(),
   revokeReason: z.string().nullable(),
   stale: z.boolean().meta({ description: "Signed for an earlier commit of the release: shown, but no longer counts." }),
+  evidenceUrl: z.string().nullable().meta({ description: "Evidence given as an http(s) link." }),
+  evidence: evidenceFileSchema
+    .nullable()
+    .meta({ description: "Evidence given as a file: GET …/evidence/{id} serves it as a download." }),
 });
 
 export const itemEnvironmentStateSchema = z.strictObject({
@@ -136,6 +206,8 @@ export const releaseItemSchema = z.strictObject({
   instructions: z.string().nullable().meta({ description: "Markdown." }),
   requirement: z.string().meta({ description: "What satisfies the item, in words." }),
   signOffRole: role.nullable(),
+  evidence: z.enum(["none", "optional", "required"]).nullable().meta({ description: "Manual items: whether a sign-off needs evidence (a link or a file)." }),
+  version: count.meta({ description: "Bumped by every sign-off and revocation: send it as `expectedVersion` when signing off." }),
   environments: z.record(z.string(), itemEnvironmentStateSchema),
 });
 
@@ -158,9 +230,18 @@ export const releaseStateSchema = z.strictObject({
         recommended: z.boolean().meta({ description: "A watch item tripped since the deploy: Rollback recommended." }),
         deployedAt: instant.nullable().meta({ description: "When the release was deployed to the environment; null when it was not." }),
         reasons: z.array(z.strictObject({ item: z.string(), title: z.string(), detail: z.string() })),
+        decision: rollbackDecisionViewSchema
+          .optional()
+          .meta({ description: "The release manager's decision about the latest deploy here; once there is one, `recommended` is false." }),
       }),
     )
     .meta({ description: "Per environment: should the release roll back, and why." }),
+  rollbackDecisions: z.array(rollbackDecisionViewSchema).meta({ description: "Every rollback decision about the release, newest first." }),
+  rollbackTargets: z.array(z.string()).meta({ description: "Other releases of the project, newest first (where a rollback can go)." }),
+  lock: projectLockViewSchema
+    .nullable()
+    .meta({ description: "The project's deploy lock; while set, every gate is closed with reason `locked`." }),
+  overrides: z.array(gateOverrideViewSchema).meta({ description: "Every gate override of the release, active (liftedAt null) and lifted, newest first." }),
   sections: z.array(z.strictObject({ title: z.string(), phase: z.enum(PHASES), items: z.array(releaseItemSchema) })),
   rollbackInstructions: z.string().nullable(),
   unmatched: z
@@ -242,6 +323,9 @@ export const signOffCreatedSchema = z.strictObject({
   commit: z.string(),
   role,
   createdAt: instant,
+  itemVersion: count.meta({ description: "The item's version after this sign-off." }),
+  evidenceUrl: z.string().nullable(),
+  evidence: evidenceFileSchema.nullable(),
 });
 
 export const signOffRevokedSchema = z.strictObject({ id: z.uuid(), revokedAt: instant });
@@ -339,3 +423,15 @@ export const openApiDocumentSchema = z.looseObject({
 });
 
 export const jsonSchemaDocumentSchema = z.looseObject({ $schema: z.string(), type: z.literal("object") });
+
+
+export const memberSchema = z.strictObject({ userId: z.uuid(), email: z.string(), name: z.string().nullable(), role: z.enum(ROLES), since: instant });
+export const memberListSchema = z.strictObject({ members: z.array(memberSchema) });
+export const memberAddedSchema = z.strictObject({
+  userId: z.uuid(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  password: z.string().nullable().meta({ description: "Only when an instance administrator created the account: its generated password, shown once." }),
+});
+export const memberRoleChangedSchema = z.strictObject({ userId: z.uuid(), email: z.string(), role: z.enum(ROLES) });
+export const memberRemovedSchema = z.strictObject({ userId: z.uuid(), removed: z.literal(true) });

@@ -5,8 +5,14 @@ import { db } from "@/lib/db/client";
 import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
 import type { RoleName } from "@/lib/templates/schema";
 import type { ServerContext } from "./context";
+import { toOverrideView, type GateOverrideView } from "./gate-override";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
+import { lockView, type ProjectLockView } from "./project-lock";
+import { settledBy, toDecisionView, type RollbackDecisionView } from "./rollback-decision";
+import type { EvidenceFileView } from "./sign-off-item";
+
+export type { EvidenceFileView };
 
 export type SignOffView = {
   id: string;
@@ -19,6 +25,10 @@ export type SignOffView = {
   revokedAt: string | null;
   revokeReason: string | null;
   stale: boolean;
+  /** Evidence given as a link (http or https). */
+  evidenceUrl: string | null;
+  /** Evidence given as a file: download it from GET …/evidence/{id}. */
+  evidence: EvidenceFileView | null;
 };
 
 export type ItemEnvironmentState = {
@@ -42,7 +52,19 @@ export type ReleaseItemView = {
   requirement: string;
   /** Manual items: the least role whose sign-off counts. */
   signOffRole: RoleName | null;
+  /** Manual items: whether a sign-off needs evidence (a link or a file), may have it, or takes none. */
+  evidence: "none" | "optional" | "required" | null;
+  /** Bumped by every sign-off and revocation; send it back as `expectedVersion` when signing off. */
+  version: number;
   environments: Record<string, ItemEnvironmentState>;
+};
+
+export type RollbackAdviceView = {
+  recommended: boolean;
+  deployedAt: string | null;
+  reasons: { item: string; title: string; detail: string }[];
+  /** The release manager's answer to the latest deploy here, when there is one. */
+  decision?: RollbackDecisionView;
 };
 
 export type ReleaseState = {
@@ -50,8 +72,16 @@ export type ReleaseState = {
   release: { version: string; commitSha: string; status: string; createdAt: string; template: string; templateVersion: number };
   environments: string[];
   gates: Record<string, GateDecision>;
-  /** Per environment where the release is deployed: should it roll back, and why. */
-  rollback: Record<string, { recommended: boolean; deployedAt: string | null; reasons: { item: string; title: string; detail: string }[] }>;
+  /** Per environment where the release is deployed: should it roll back, and why (no longer, once decided). */
+  rollback: Record<string, RollbackAdviceView>;
+  /** Every rollback decision about this release, newest first. */
+  rollbackDecisions: RollbackDecisionView[];
+  /** Other releases of the project, newest first: where a rollback can go back to. */
+  rollbackTargets: string[];
+  /** The project's deploy lock: while set, every gate is closed. */
+  lock: ProjectLockView | null;
+  /** Every gate override of this release, active and lifted, newest first. */
+  overrides: GateOverrideView[];
   sections: { title: string; phase: string; items: ReleaseItemView[] }[];
   rollbackInstructions: string | null;
   /** Latest results for this commit whose key no item's pattern covers (a pattern may be wrong). */
@@ -102,7 +132,21 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   authorize(ctx.principal, project, "release:read");
   const release = await findRelease(project.id, version);
   const environments = project.environments.map((e) => e.name);
-  const { input, items, signOffs } = await loadGateInput(release, environments);
+  const { input, items, signOffs, deployments, lock } = await loadGateInput(release, environments);
+  const evidenceFiles = await db().evidence.findMany({
+    where: { releaseId: release.id },
+    select: { id: true, filename: true, contentType: true, size: true, sha256: true },
+  });
+  const evidenceById = new Map(evidenceFiles.map((e) => [e.id, e]));
+  const overrides = await db().gateOverride.findMany({ where: { releaseId: release.id }, orderBy: { createdAt: "desc" } });
+  const decisions = await db().rollbackDecision.findMany({ where: { releaseId: release.id }, orderBy: { createdAt: "desc" } });
+  const settled = settledBy(decisions, deployments);
+  const others = await db().release.findMany({
+    where: { projectId: project.id, id: { not: release.id } },
+    orderBy: { createdAt: "desc" },
+    select: { version: true },
+    take: 50,
+  });
   const ticks = await db().stepTick.findMany({
     where: { releaseId: release.id, commitSha: release.commitSha },
     include: { user: { select: { email: true, name: true } } },
@@ -148,6 +192,8 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
             revokedAt: s.revokedAt?.toISOString() ?? null,
             revokeReason: s.revokeReason,
             stale: s.commitSha !== release.commitSha,
+            evidenceUrl: s.evidenceUrl,
+            evidence: (s.evidenceId ? evidenceById.get(s.evidenceId) : undefined) ?? null,
           })),
         steps: (gateItem.kind === "manual" ? gateItem.steps : []).map((text, step) => {
           const tick = ticks.find((t) => t.itemId === row.id && t.environment === environment && t.step === step);
@@ -163,6 +209,8 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       instructions: row.instructions,
       requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
       signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
+      evidence: gateItem.kind === "manual" ? gateItem.evidence : null,
+      version: row.version,
       environments: perEnvironment,
     });
   });
@@ -183,9 +231,16 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     rollback: Object.fromEntries(
       environments.map((e) => {
         const advice = adviseRollback(input, e);
-        return [e, { recommended: advice.recommended, deployedAt: advice.deployedAt?.toISOString() ?? null, reasons: advice.reasons }];
+        const decision = settled.get(e);
+        const view: RollbackAdviceView = { recommended: advice.recommended && !decision, deployedAt: advice.deployedAt?.toISOString() ?? null, reasons: advice.reasons };
+        if (decision) view.decision = toDecisionView(decision);
+        return [e, view];
       }),
     ),
+    rollbackDecisions: decisions.map(toDecisionView),
+    rollbackTargets: others.map((r) => r.version),
+    lock: lockView(lock),
+    overrides: overrides.map(toOverrideView),
     sections,
     rollbackInstructions: definition.rollback?.instructions ?? null,
     ...unmatchedResults(input),

@@ -41,6 +41,9 @@ export async function loadGateInput(release: Release, environments: string[], cl
   });
   const deployments = await client.deployment.findMany({ where: { releaseId: release.id }, orderBy: { deployedAt: "asc" } });
   const alerts = await client.alert.findMany({ where: { releaseId: release.id } });
+  // Active overrides (one per environment at most; the oldest wins should there ever be two).
+  const overrides = await client.gateOverride.findMany({ where: { releaseId: release.id, liftedAt: null }, orderBy: { createdAt: "asc" } });
+  const project = await client.project.findUniqueOrThrow({ where: { id: release.projectId }, select: { lockedReason: true, lockedBy: true, lockedAt: true } });
   const input: GateInput = {
     commitSha: release.commitSha,
     environments,
@@ -77,7 +80,9 @@ export async function loadGateInput(release: Release, environments: string[], cl
     // Latest deploy per environment: rollback criteria look at what came after it.
     deployments: [...new Map(deployments.map((d) => [d.environment, d])).values()].map((d) => ({ environment: d.environment, deployedAt: d.deployedAt })),
     alerts: alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: a.receivedAt })),
+    overrides: overrides.map((o) => ({ environment: o.environment, reason: o.reason, by: o.by })),
+    lock: project.lockedReason !== null ? { reason: project.lockedReason, by: project.lockedBy } : null,
   };
-  return { input, items, signOffs };
+  return { input, items, signOffs, deployments, overrides, lock: project };
 }
 

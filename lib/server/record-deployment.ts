@@ -20,6 +20,8 @@ export async function recordDeployment(ctx: ServerContext, projectSlug: string, 
   return db().$transaction(async (tx) => {
     // One deploy decision at a time per release: the gate is read and acted on atomically.
     await tx.$queryRaw`SELECT id FROM "Release" WHERE id = ${release.id}::uuid FOR UPDATE`;
+    // A deploy lock taken meanwhile waits for this decision, and this one sees a lock already taken.
+    await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${project.id}::uuid FOR SHARE`;
     const { input } = await loadGateInput(release, environments, tx);
     const gate = evaluateGate(input, environment);
     if (!gate.open) {

@@ -2,14 +2,19 @@
 // overview show them.
 import type { Release } from "@/generated/prisma/client";
 import { adviseRollback, evaluateGate, type GateDecision } from "@/lib/gate";
+import { db } from "@/lib/db/client";
 import { loadGateInput } from "./load-gate-input";
+import { settledBy } from "./rollback-decision";
 
 export type ReleaseHealth = { gates: GateDecision[]; rollbackRecommended: string[] };
 
 export async function healthOf(release: Release, environments: string[]): Promise<ReleaseHealth> {
-  const { input } = await loadGateInput(release, environments);
+  const { input, deployments } = await loadGateInput(release, environments);
+  // Once a release manager decided (rolled back, or kept it), the recommendation is answered.
+  const decisions = deployments.length ? await db().rollbackDecision.findMany({ where: { releaseId: release.id } }) : [];
+  const settled = settledBy(decisions, deployments);
   return {
     gates: environments.map((e) => evaluateGate(input, e)),
-    rollbackRecommended: environments.filter((e) => adviseRollback(input, e).recommended),
+    rollbackRecommended: environments.filter((e) => !settled.has(e) && adviseRollback(input, e).recommended),
   };
 }

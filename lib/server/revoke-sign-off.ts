@@ -26,6 +26,8 @@ export async function revokeSignOff(ctx: ServerContext, projectSlug: string, ver
     if (signOff.userId !== principal.user.id && !roleAtLeast(role, "release-manager")) {
       throw new AppError("forbidden", "only the signer or a release-manager can revoke this sign-off");
     }
+    // A revocation changes the item as much as a sign-off: pages that loaded it before must reload.
+    await tx.$executeRaw`UPDATE "ReleaseItem" SET version = version + 1 WHERE id = ${signOff.itemId}::uuid`;
     const revoked = await tx.signOff.update({
       where: { id: signOffId },
       data: { revokedAt: new Date(), revokedById: principal.user.id, revokeReason: input.reason },

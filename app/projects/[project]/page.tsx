@@ -1,15 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReleaseStatus } from "@/generated/prisma/enums";
+import { DeployLockControls } from "@/components/project/deploy-lock";
 import { NewReleaseForm } from "@/components/project/new-release-form";
 import { ProjectNav } from "@/components/project/project-nav";
 import { GateChip, RollbackChip } from "@/components/release/gate-chip";
+import { LockBanner } from "@/components/release/lock-banner";
 import { formatTime } from "@/components/format-time";
 import { requireUserForPage } from "@/lib/auth/session";
 import { orNotFound } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { listTemplates } from "@/lib/server/get-templates";
 import { listReleases, RELEASE_STATUSES } from "@/lib/server/list-releases";
+import { getProjectLock } from "@/lib/server/project-lock";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +30,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const data = await orNotFound(listReleases({ principal }, slug, status));
   const canCreate = data.role !== null && roleAtLeast(data.role, "release-manager");
   const templates = canCreate ? await listTemplates({ principal }, slug) : [];
+  const { lock } = await getProjectLock({ principal }, slug);
   const filter = (value: string | undefined, label: string) => (
     <Link
       key={label}
@@ -41,6 +45,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   return (
     <div className="space-y-6">
       <ProjectNav slug={data.project.slug} name={data.project.name} current="releases" showSettings={data.role === "admin"} />
+      <LockBanner lock={lock}>{canCreate ? <DeployLockControls project={slug} locked /> : null}</LockBanner>
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2">
         {filter(undefined, "All")}
         {RELEASE_STATUSES.map((s) => filter(s, STATUS_LABEL[s]!))}
@@ -88,6 +93,15 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
           </table>
         )}
       </section>
+      {canCreate && !lock ? (
+        <section aria-labelledby="deploy-lock" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 id="deploy-lock" className="mb-1 font-semibold">
+            Deploy lock
+          </h2>
+          <p className="mb-3 text-sm text-slate-600">Closes every gate of every release of this project until unlocked (an incident, a freeze). Overrides don&apos;t open a locked gate.</p>
+          <DeployLockControls project={slug} locked={false} />
+        </section>
+      ) : null}
       {canCreate ? (
         <section aria-labelledby="new-release" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
           <h2 id="new-release" className="mb-3 font-semibold">

@@ -5,9 +5,14 @@ import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { requireUser } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
+import { liftOverride, overrideGate } from "@/lib/server/gate-override";
+import { recordDeployment } from "@/lib/server/record-deployment";
 import { revokeSignOff } from "@/lib/server/revoke-sign-off";
+import { recordRollbackDecision } from "@/lib/server/rollback-decision";
 import { signOffItem } from "@/lib/server/sign-off-item";
 import { tickStep } from "@/lib/server/tick-step";
+import { deploymentInputSchema } from "@/lib/validation/deployment";
+import { gateOverrideInputSchema, rollbackDecisionInputSchema } from "@/lib/validation/release";
 import { revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
 
 async function context() {
@@ -16,7 +21,13 @@ async function context() {
   return { principal, requestId: randomUUID(), ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null };
 }
 
-export async function signOffAction(project: string, version: string, itemKey: string, form: { environment: string; comment?: string }): Promise<ActionResult<{ id: string }>> {
+/** Sign-offs without a file; with a file the page posts multipart/form-data to the API (same use case). */
+export async function signOffAction(
+  project: string,
+  version: string,
+  itemKey: string,
+  form: { environment: string; comment?: string; evidenceUrl?: string; expectedVersion?: number },
+): Promise<ActionResult<{ id: string }>> {
   return runAction(async () => {
     const input = signOffInputSchema.parse(form);
     const signOff = await signOffItem(await context(), project, version, itemKey, input);
@@ -37,5 +48,40 @@ export async function tickStepAction(project: string, version: string, itemKey: 
     const input = tickStepInputSchema.parse(form);
     const outcome = await tickStep(await context(), project, version, itemKey, input);
     return { done: outcome.done };
+  });
+}
+
+export async function recordDeploymentAction(project: string, version: string, form: { environment: string }): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    const input = deploymentInputSchema.parse(form);
+    const deployment = await recordDeployment(await context(), project, version, input.environment);
+    return { id: deployment.id };
+  });
+}
+
+export async function overrideGateAction(project: string, version: string, form: { environment: string; reason: string }): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    const input = gateOverrideInputSchema.parse(form);
+    const override = await overrideGate(await context(), project, version, input);
+    return { id: override.id };
+  });
+}
+
+export async function liftOverrideAction(project: string, version: string, overrideId: string): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    const lifted = await liftOverride(await context(), project, version, overrideId);
+    return { id: lifted.id };
+  });
+}
+
+export async function rollbackDecisionAction(
+  project: string,
+  version: string,
+  form: { environment: string; decision: string; toVersion?: string; reason: string },
+): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    const input = rollbackDecisionInputSchema.parse({ ...form, toVersion: form.toVersion || undefined });
+    const decision = await recordRollbackDecision(await context(), project, version, input);
+    return { id: decision.id };
   });
 }
