@@ -57,14 +57,6 @@ export async function recordMetrics(
         })),
       });
       if (options.raw) await keepRawPayload(tx, options.raw, { projectId: project.id, releaseId: release.id, source: "metrics", deliveryId: delivery });
-      await recordAudit(tx, ctx, {
-        projectId: project.id,
-        releaseId: release.id,
-        action: "metrics.recorded",
-        targetType: "release",
-        targetId: release.id,
-        after: { delivery, commit, environment: payload.environment ?? null, metrics: payload.metrics },
-      });
       const { input } = await loadGateInput(release, environments, tx);
       const used = new Set(input.items.flatMap((i) => (i.kind === "metric" ? [i.metric] : i.kind === "watch" && i.metric ? [i.metric.name] : [])));
       const shown = payload.environment ? [payload.environment] : environments;
@@ -76,6 +68,15 @@ export async function recordMetrics(
         unmatched: names.filter((n) => !used.has(n)),
         gate: Object.fromEntries(shown.map((e) => [e, evaluateGate(input, e)])),
       };
+      // Last: the audit chain's lock is then held only for the moment before commit.
+      await recordAudit(tx, ctx, {
+        projectId: project.id,
+        releaseId: release.id,
+        action: "metrics.recorded",
+        targetType: "release",
+        targetId: release.id,
+        after: { delivery, commit, environment: payload.environment ?? null, metrics: payload.metrics },
+      });
       await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
       return body;
     });

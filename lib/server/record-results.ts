@@ -65,6 +65,10 @@ export async function recordResults(
         await claimIdempotencyKey(tx, options.idempotency ?? null);
         await insertResults(tx, { releaseId: release.id, commit, payload, startedAt, source, delivery });
         if (options.raw) await keepRawPayload(tx, options.raw, { projectId: project.id, releaseId: release.id, source, deliveryId: delivery });
+        const { input } = await loadGateInput(release, environments, tx);
+        const report = ingestReport(input.items, payload, environments, (e) => evaluateGate(input, e));
+        const body: IngestReport = { delivery, accepted: payload.results.length, commit, countsForRelease: commit === release.commitSha, ...report };
+        // Last: the audit chain's lock is then held only for the moment before commit.
         await recordAudit(tx, ctx, {
           projectId: project.id,
           releaseId: release.id,
@@ -73,9 +77,6 @@ export async function recordResults(
           targetId: release.id,
           after: { delivery, source, count: payload.results.length, commit, environment: payload.environment ?? null, run: payload.run ?? null },
         });
-        const { input } = await loadGateInput(release, environments, tx);
-        const report = ingestReport(input.items, payload, environments, (e) => evaluateGate(input, e));
-        const body: IngestReport = { delivery, accepted: payload.results.length, commit, countsForRelease: commit === release.commitSha, ...report };
         await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
         return body;
       },
