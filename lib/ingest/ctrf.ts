@@ -46,7 +46,8 @@ const ctrfTest = z.object({
   retryAttempts: z.array(z.object({ status: ctrfStatus })).nullish(),
 });
 
-const ctrfReport = z.object({
+/** The part of a CTRF report Shipcheck reads; other fields are accepted and ignored. */
+export const ctrfReportSchema = z.object({
   results: z.object({
     tool: z.object({ name: z.string() }),
     summary: z.object({ start: z.number(), stop: z.number() }),
@@ -68,8 +69,8 @@ export function parseCtrf(json: unknown, options: ParseOptions = {}): ParsedRepo
   return { format: "ctrf", results: collector.results(), ...(startedAt ? { run: { startedAt } } : {}) };
 }
 
-function validate(json: unknown): z.infer<typeof ctrfReport> {
-  const parsed = ctrfReport.safeParse(json);
+function validate(json: unknown): z.infer<typeof ctrfReportSchema> {
+  const parsed = ctrfReportSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
   const first = details[0];

@@ -2,42 +2,14 @@
 // document only. Shipcheck's own contracts (results, metrics, releases, sign-offs, templates,
 // Alertmanager) are documented from the schemas the handlers validate with, not from these.
 import { z } from "zod";
+import { ctrfReportSchema as ctrfParseSchema } from "@/lib/ingest/ctrf";
 import { commitSha, environmentName, httpUrl, printable } from "@/lib/validation/common";
 
-/**
- * CTRF (https://ctrf.io), the fields Shipcheck reads. Reporters write many more; they are
- * accepted and ignored, hence the loose objects.
- */
-const ctrfStatus = z.enum(["passed", "failed", "skipped", "pending", "other"]);
-
-export const ctrfReportSchema = z
-  .looseObject({
-    results: z.looseObject({
-      tool: z.looseObject({ name: z.string() }),
-      summary: z.looseObject({
-        start: z.number().meta({ description: "Epoch milliseconds; becomes the run's startedAt." }),
-        stop: z.number(),
-      }),
-      tests: z.array(
-        z.looseObject({
-          name: z.string().min(1),
-          status: ctrfStatus,
-          duration: z.number().min(0).meta({ description: "Milliseconds." }),
-          message: z.string().nullish(),
-          trace: z.string().nullish(),
-          filePath: z.string().nullish(),
-          suite: z.union([z.string(), z.array(z.string())]).nullish(),
-          retries: z.number().int().min(0).nullish(),
-          flaky: z.boolean().nullish(),
-          retryAttempts: z.array(z.looseObject({ status: ctrfStatus })).nullish(),
-        }),
-      ),
-    }),
-  })
-  .meta({
-    description:
-      "A CTRF report (recognised by `results.tool`; `?format=ctrf` to be explicit). Keys are `filePath::suite…::name`; passed after a retry is `flaky`; pending and other are `skipped`.",
-  });
+/** CTRF (https://ctrf.io): the very schema the parser validates with, described. */
+export const ctrfReportSchema = ctrfParseSchema.meta({
+  description:
+    "A CTRF report (recognised by `results.tool`; `?format=ctrf` to be explicit). Fields not listed are accepted and ignored. Keys are `filePath::suite…::name`; passed after a retry is `flaky`; pending and other are `skipped`.",
+});
 
 /** GitHub's event payload: Shipcheck needs the repository to find the project; the rest depends on the event. */
 export const githubEventPayloadSchema = z
