@@ -23,7 +23,8 @@ export function GithubPanel({ project, repository, secretSet }: { project: strin
     <form onSubmit={save} aria-label="GitHub repository" className="space-y-3 text-sm">
       <p className="text-slate-600">
         In the repository&apos;s <em>Settings → Webhooks</em>, add <code className="font-mono">/api/v1/webhooks/github</code> on this server with content type{" "}
-        <code className="font-mono">application/json</code>, the same secret, and the <em>Workflow runs</em> and <em>Check runs</em> events. Results are keyed <code className="font-mono">github:, the same secret, and the <em>Workflow runs</em>, <em>Check runs</em> and <em>Check suites</em> events.lt;workflow, the same secret, and the <em>Workflow runs</em>, <em>Check runs</em> and <em>Check suites</em> events.gt;</code> and <code className="font-mono">github:, the same secret, and the <em>Workflow runs</em>, <em>Check runs</em> and <em>Check suites</em> events.lt;app, the same secret, and the <em>Workflow runs</em>, <em>Check runs</em> and <em>Check suites</em> events.gt;/, the same secret, and the <em>Workflow runs</em>, <em>Check runs</em> and <em>Check suites</em> events.lt;check, the same secret, and the <em>Workflow runs</em>, <em>Check runs</em> and <em>Check suites</em> events.gt;</code>.
+        <code className="font-mono">application/json</code>, the same secret, and the <em>Workflow runs</em> and <em>Check runs</em> events. Results are keyed{" "}
+        <code className="font-mono">github:&lt;workflow&gt;</code> and <code className="font-mono">github:&lt;app&gt;/&lt;check&gt;</code>.
       </p>
       <div className="flex flex-wrap items-end gap-3">
         <label className="font-medium">
