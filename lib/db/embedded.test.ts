@@ -1,26 +1,16 @@
 // The embedded PostgreSQL lifecycle, with real binaries, in a temporary directory under /tmp on a
 // free port (never the default .data/pg or 54329, which a developer may be using).
 import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hydrateSymlinks, resolveEmbeddedPort, startEmbeddedPostgres, type RunningPostgres } from "./embedded";
 import { createScratchDatabase } from "./database-url";
 import { applyMigrations, DEFAULT_MIGRATIONS_DIR, diffSchemaToMigration } from "./migrate";
+import { freePort } from "@/tests/support/free-port";
 
 const isRoot = process.getuid?.() === 0;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
