@@ -22,6 +22,11 @@ const itemBase = {
   instructions: z.string().max(20_000).optional(),
   required: z.boolean().default(true),
   environments: z.array(z.string().min(1).max(60)).default([]),
+  /**
+   * Done on this environment after deploying there, and gates the environments after it
+   * (e.g. `verifyOn: staging` gates production). Unset: done before deploying, gates its own.
+   */
+  verifyOn: z.string().min(1).max(60).optional(),
 };
 
 const expectation = z.union([
