@@ -186,7 +186,14 @@ describe("check items", () => {
     const gate = evaluateGate(input, "staging");
     expect(gate.open).toBe(false);
     expect(gate.blocking).toEqual([
-      { item: "smoke", title: "Smoke tests pass", reason: "failed", detail: "1 of 3 tests failed" },
+      {
+        item: "smoke",
+        title: "Smoke tests pass",
+        reason: "failed",
+        detail: "1 of 3 tests failed",
+        failures: [{ key: "tests/smoke/test_b.py::test_events", message: "AssertionError: expected 5 events, got 4" }],
+        moreFailures: 0,
+      },
     ]);
     const evaluation = evaluateItem(item, input, "staging");
     expect(evaluation.status).toBe("failed");
@@ -292,7 +299,9 @@ describe("check items", () => {
       const input = gateInput({ items: [item], results });
       const gate = evaluateGate(input, "staging");
       expect(gate.open).toBe(false);
-      expect(gate.blocking).toEqual([expect.objectContaining({ reason: "failed", detail: "1 of 2 tests failed" })]);
+      expect(gate.blocking).toEqual([
+        expect.objectContaining({ reason: "flaky", detail: "1 flaky test (passed only on retry; this check blocks flaky tests)" }),
+      ]);
       expect(evaluateItem(item, input, "staging").failures).toEqual([
         { key: "tests/smoke/b.py::test_retry", message: "passed on retry 2" },
       ]);
@@ -374,9 +383,9 @@ describe("check items", () => {
   });
 
   describe("which results count", () => {
-    it("ignores results for another commit", () => {
+    it("ignores results for another commit, and says they are stale", () => {
       expect(gateFor(checkItem(), { results: smokeResults(3, 0, { commitSha: OLD_SHA }) }).blocking).toEqual([
-        expect.objectContaining({ reason: "pending", detail: "no result yet" }),
+        expect.objectContaining({ reason: "stale", detail: "tested on abc1234, release is now def4567" }),
       ]);
       // ... including a newer failure for the old commit.
       const results = [
@@ -501,7 +510,7 @@ describe("metric items", () => {
 
   it("ignores values for another commit or another environment", () => {
     expect(gateFor(metricItem(), { metrics: [metric(812, { commitSha: OLD_SHA })] }).blocking).toEqual([
-      expect.objectContaining({ reason: "pending" }),
+      expect.objectContaining({ reason: "stale", detail: "websocket_events_per_sec measured on abc1234, release is now def4567" }),
     ]);
     expect(gateFor(metricItem(), { metrics: [metric(812, { environment: "production" })] }).blocking).toEqual([
       expect.objectContaining({ reason: "pending" }),

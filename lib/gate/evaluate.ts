@@ -4,13 +4,16 @@ import type { CheckItem, ManualItem, MetricItem, WatchItem } from "@/lib/templat
 import { patternMatches } from "./match";
 import { roleAtLeast } from "./roles";
 import type {
+  BlockReason,
   Blocker,
   GateAlert,
   GateDecision,
+  GateDeployment,
   GateInput,
   GateItem,
   GateMetric,
   GateResult,
+  GateSignOff,
   ItemEvaluation,
   RollbackAdvice,
 } from "./types";
@@ -23,13 +26,57 @@ export class UnknownEnvironmentError extends Error {
 
 const short = (sha: string) => sha.slice(0, 7);
 
-function appliesTo(item: GateItem, environment: string): boolean {
+/** How many failing tests a reason names before "and N more". */
+const FAILURES_SHOWN = 3;
+
+function listed(item: GateItem, environment: string): boolean {
   return item.environments.length === 0 || item.environments.includes(environment);
 }
 
-function countsFor(environment: string, commitSha: string) {
-  return (row: { environment: string | null; commitSha: string }) =>
-    row.commitSha === commitSha && (row.environment === null || row.environment === environment);
+/** Where the item's work happens: its own environment, or the one it is verified on. */
+function workedOn(item: GateItem, environment: string): string {
+  return item.verifyOn ?? environment;
+}
+
+/**
+ * Whether the item concerns this environment at all: listed for it and, with `verifyOn`, either
+ * the environment it is done on or one after it.
+ */
+function concerns(item: GateItem, environment: string, environments: string[]): boolean {
+  if (!listed(item, environment)) return false;
+  if (item.verifyOn === undefined) return true;
+  const done = environments.indexOf(item.verifyOn);
+  return done >= 0 && environments.indexOf(environment) >= done;
+}
+
+/** Gating here: done before deploying here, or verified on an earlier environment. */
+function gatesHere(item: GateItem, environment: string, environments: string[]): boolean {
+  return concerns(item, environment, environments) && item.verifyOn !== environment;
+}
+
+/** When the release's current commit first went out to an environment, if it has. */
+function firstDeployOf(input: GateInput, environment: string): Date | null {
+  let first: Date | null = null;
+  for (const d of input.deployments ?? []) {
+    if (d.environment === environment && d.commitSha === input.commitSha && (!first || d.deployedAt < first)) first = d.deployedAt;
+  }
+  return first;
+}
+
+/** The evidence an item may use for an environment: its place, and since when (verifyOn: after the deploy). */
+type Evidence = { environment: string; strict: boolean; since: Date | null };
+
+function evidenceFor(item: GateItem, input: GateInput, environment: string): Evidence | "not-deployed" {
+  if (item.verifyOn === undefined) return { environment, strict: false, since: null };
+  const since = firstDeployOf(input, item.verifyOn);
+  return since ? { environment: item.verifyOn, strict: true, since } : "not-deployed";
+}
+
+/** Rows reported for the place: that environment (or, unless strict, for none), after `since`. */
+function reportedFor(evidence: Evidence) {
+  return (row: { environment: string | null; reportedAt: Date }) =>
+    (row.environment === evidence.environment || (!evidence.strict && row.environment === null)) &&
+    (evidence.since === null || row.reportedAt.getTime() > evidence.since.getTime());
 }
 
 /** The producer's own clock decides which run is newer; arrival time breaks ties. */
@@ -39,29 +86,37 @@ function newer(a: GateResult, b: GateResult): boolean {
   return at !== bt ? at > bt : a.reportedAt.getTime() > b.reportedAt.getTime();
 }
 
-export function latestResults(results: GateResult[], environment: string, commitSha: string): GateResult[] {
+/** The latest run of each key and variant among the given results. */
+function latestRuns(results: GateResult[]): GateResult[] {
   const latest = new Map<string, GateResult>();
-  for (const result of results.filter(countsFor(environment, commitSha))) {
-    const current = latest.get(result.key);
-    if (!current || newer(result, current)) latest.set(result.key, result);
+  for (const result of results) {
+    const id = `${result.variant ?? ""}\u0000${result.key}`;
+    const current = latest.get(id);
+    if (!current || newer(result, current)) latest.set(id, result);
   }
   return [...latest.values()];
 }
 
-function latestMetric(metrics: GateMetric[], name: string, environment: string, commitSha: string) {
+/** The latest run per key and variant that counts for an environment and commit. */
+export function latestResults(results: GateResult[], environment: string, commitSha: string): GateResult[] {
+  const place = reportedFor({ environment, strict: false, since: null });
+  return latestRuns(results.filter((r) => r.commitSha === commitSha && place(r)));
+}
+
+function latestMetric(metrics: GateMetric[], name: string, keep: (m: GateMetric) => boolean) {
   let latest: GateMetric | undefined;
-  for (const metric of metrics.filter(countsFor(environment, commitSha))) {
-    if (metric.name === name && (!latest || metric.reportedAt >= latest.reportedAt)) latest = metric;
+  for (const metric of metrics) {
+    if (metric.name === name && keep(metric) && (!latest || metric.reportedAt >= latest.reportedAt)) latest = metric;
   }
   return latest;
 }
 
-function base(item: GateItem, environment: string): ItemEvaluation {
+function base(item: GateItem, environment: string, environments: string[]): ItemEvaluation {
   return {
     key: item.key,
     status: "pending",
     summary: "",
-    gating: item.phase === "pre-deploy" && item.required && item.kind !== "watch" && appliesTo(item, environment),
+    gating: item.phase === "pre-deploy" && item.required && item.kind !== "watch" && gatesHere(item, environment, environments),
     failures: [],
     matched: [],
     validSignOffs: [],
@@ -69,35 +124,61 @@ function base(item: GateItem, environment: string): ItemEvaluation {
   };
 }
 
-function evaluateCheck(item: CheckItem & GateItem, results: GateResult[], evaluation: ItemEvaluation): ItemEvaluation {
-  const matched = results.filter((r) => item.patterns.some((p) => patternMatches(p, r.key)));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: Evidence, evaluation: ItemEvaluation): ItemEvaluation {
+  const place = reportedFor(evidence);
+  const covered = (r: GateResult) => item.patterns.some((p) => patternMatches(p, r.key));
+  const matched = latestResults(input.results, evidence.environment, input.commitSha).filter((r) => place(r) && covered(r));
   const counted = matched.filter((r) => r.status !== "skipped");
-  const failing = counted.filter((r) => r.status === "failed" || (r.status === "flaky" && item.flaky === "block"));
-  const passing = counted.length - failing.length;
+  const failed = counted.filter((r) => r.status === "failed");
+  const blockedFlaky = item.flaky === "block" ? counted.filter((r) => r.status === "flaky") : [];
   const out = {
     ...evaluation,
     matched,
-    failures: failing.map((r) => ({ key: r.key, message: r.message ?? null })),
+    failures: [...failed, ...blockedFlaky].map((r) => ({ key: r.key, message: r.message ?? null })),
   };
   const expected = item.expect === "all-pass" ? undefined : item.expect;
+  const wanted = expected ? ("count" in expected ? expected.count : expected.min) : 0;
+
+  const failedParts: string[] = [];
+  if (failed.length > item.allowFailures) failedParts.push(`${failed.length} of ${counted.length} tests failed`);
+  if (blockedFlaky.length > 0) failedParts.push(`${plural(blockedFlaky.length, "flaky test")} (passed only on retry; this check blocks flaky tests)`);
+  if (expected && "count" in expected && counted.length > expected.count) failedParts.push(`expected exactly ${expected.count} tests, got ${counted.length}`);
+
+  const missingParts: string[] = [];
+  const uncovered = item.patterns.filter((p) => !counted.some((r) => patternMatches(p, r.key)));
   if (counted.length === 0) {
-    const skipped = matched.length;
-    return { ...out, status: "pending", summary: skipped ? `no result yet (${skipped} skipped)` : "no result yet" };
+    missingParts.push(matched.length ? `no result yet (${matched.length} skipped)` : "no result yet");
+  } else {
+    if (uncovered.length > 0) missingParts.push(`no result for ${uncovered.map((p) => `\`${p}\``).join(", ")}`);
+    if (counted.length < wanted) {
+      missingParts.push(expected && "count" in expected ? `${counted.length} of ${wanted} expected tests reported` : `${counted.length} of at least ${wanted} tests reported`);
+    }
   }
-  if (expected && "count" in expected && counted.length < expected.count) {
-    return { ...out, status: "pending", summary: `${counted.length} of ${expected.count} expected tests reported` };
+
+  if (failedParts.length > 0) {
+    return { ...out, status: "failed", summary: [...failedParts, ...(counted.length ? missingParts : [])].join("; ") };
   }
-  if (expected && "min" in expected && counted.length < expected.min) {
-    return { ...out, status: "pending", summary: `${counted.length} of at least ${expected.min} tests reported` };
+  if (missingParts.length > 0) {
+    const stale = staleResultCommit(input, evidence, covered);
+    if (stale && counted.length === 0) {
+      return { ...out, status: "stale", summary: `tested on ${short(stale)}, release is now ${short(input.commitSha)}` };
+    }
+    return { ...out, status: "pending", summary: missingParts.join("; ") };
   }
-  if (expected && "count" in expected && counted.length > expected.count) {
-    return { ...out, status: "failed", summary: `expected exactly ${expected.count} tests, got ${counted.length}` };
+  const allowed = failed.length > 0 ? ` (${plural(failed.length, "failure")} allowed)` : "";
+  return { ...out, status: "passed", summary: `${counted.length - failed.length}/${counted.length} passed${allowed}` };
+}
+
+/** The latest other commit with results this check would have counted: the release was rebuilt since. */
+function staleResultCommit(input: GateInput, evidence: Evidence, covered: (r: GateResult) => boolean): string | null {
+  const place = reportedFor({ ...evidence, since: null });
+  let latest: GateResult | null = null;
+  for (const r of input.results) {
+    if (r.commitSha !== input.commitSha && r.status !== "skipped" && place(r) && covered(r) && (!latest || newer(r, latest))) latest = r;
   }
-  if (failing.length > item.allowFailures) {
-    return { ...out, status: "failed", summary: `${failing.length} of ${counted.length} tests failed` };
-  }
-  const allowed = failing.length > 0 ? ` (${failing.length} failure allowed)` : "";
-  return { ...out, status: "passed", summary: `${passing}/${counted.length} passed${allowed}` };
+  return latest?.commitSha ?? null;
 }
 
 const compare: Record<MetricItem["operator"], (value: number, threshold: number) => boolean> = {
@@ -108,15 +189,17 @@ const compare: Record<MetricItem["operator"], (value: number, threshold: number)
   "==": (v, t) => v === t,
 };
 
-function evaluateMetric(
-  item: MetricItem & GateItem,
-  input: GateInput,
-  environment: string,
-  evaluation: ItemEvaluation,
-): ItemEvaluation {
-  const metric = latestMetric(input.metrics, item.metric, environment, input.commitSha);
+function evaluateMetric(item: MetricItem & GateItem, input: GateInput, evidence: Evidence, evaluation: ItemEvaluation): ItemEvaluation {
+  const place = reportedFor(evidence);
+  const metric = latestMetric(input.metrics, item.metric, (m) => m.commitSha === input.commitSha && place(m));
   const unit = item.unit ? ` ${item.unit}` : "";
-  if (!metric) return { ...evaluation, status: "pending", summary: `no value for ${item.metric} yet` };
+  if (!metric) {
+    const before = reportedFor({ ...evidence, since: null });
+    const stale = latestMetric(input.metrics, item.metric, (m) => m.commitSha !== input.commitSha && before(m));
+    return stale
+      ? { ...evaluation, status: "stale", summary: `${item.metric} measured on ${short(stale.commitSha)}, release is now ${short(input.commitSha)}` }
+      : { ...evaluation, status: "pending", summary: `no value for ${item.metric} yet` };
+  }
   const ok = compare[item.operator](metric.value, item.threshold);
   return {
     ...evaluation,
@@ -125,16 +208,13 @@ function evaluateMetric(
   };
 }
 
-function evaluateManual(
-  item: ManualItem & GateItem,
-  input: GateInput,
-  environment: string,
-  evaluation: ItemEvaluation,
-): ItemEvaluation {
+function evaluateManual(item: ManualItem & GateItem, input: GateInput, evidence: Evidence, evaluation: ItemEvaluation): ItemEvaluation {
   const live = input.signOffs.filter(
-    (s) => s.itemKey === item.key && s.environment === environment && s.revokedAt === null,
+    (s) => s.itemKey === item.key && s.environment === evidence.environment && s.revokedAt === null,
   );
-  const valid = live.filter((s) => s.commitSha === input.commitSha && roleAtLeast(s.role, item.role));
+  // verifyOn: a sign-off counts only when given after the current commit's deploy there.
+  const afterDeploy = (s: GateSignOff) => evidence.since === null || s.createdAt.getTime() >= evidence.since.getTime();
+  const valid = live.filter((s) => s.commitSha === input.commitSha && roleAtLeast(s.role, item.role) && afterDeploy(s));
   const stale = live.filter((s) => s.commitSha !== input.commitSha && roleAtLeast(s.role, item.role));
   const approvers = new Set(valid.map((s) => s.userId)).size;
   const out = { ...evaluation, validSignOffs: valid, staleSignOffs: stale };
@@ -165,8 +245,13 @@ const after = (at: Date, since: Date) => at.getTime() > since.getTime();
  * A rollback criterion, judged only on evidence that arrived after the release went out:
  * a matching check failing again, the metric condition becoming true, or the alert firing.
  */
+/** The release's latest deploy to an environment, whatever its commit. */
+function latestDeployTo(input: GateInput, environment: string) {
+  return (input.deployments ?? []).filter((d) => d.environment === environment).reduce<GateDeployment | null>((last, d) => (!last || d.deployedAt >= last.deployedAt ? d : last), null);
+}
+
 function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment: string, evaluation: ItemEvaluation): ItemEvaluation {
-  const deployment = input.deployments?.find((d) => d.environment === environment);
+  const deployment = latestDeployTo(input, environment);
   if (!deployment) return { ...evaluation, status: "watching", summary: `evaluated after a deploy to ${environment}` };
   const since = deployment.deployedAt;
   const reasons: string[] = [];
@@ -180,7 +265,8 @@ function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment
     if (failing.length) reasons.push(`${failing.length} of ${recent.length} matching tests failed after the deploy`);
   }
   if (item.metric) {
-    const metric = latestMetric(input.metrics.filter((m) => after(m.reportedAt, since)), item.metric.name, environment, input.commitSha);
+    const place = reportedFor({ environment, strict: false, since });
+    const metric = latestMetric(input.metrics, item.metric.name, (m) => m.commitSha === input.commitSha && place(m));
     if (metric && compare[item.metric.operator](metric.value, item.metric.threshold)) {
       reasons.push(`${item.metric.name} ${metric.value} ${item.metric.operator} ${item.metric.threshold}`);
     }
@@ -198,9 +284,9 @@ function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment
 
 /** After a deploy: should this environment roll back, and why (every tripped watch item). */
 export function adviseRollback(input: GateInput, environment: string): RollbackAdvice {
-  const deployment = input.deployments?.find((d) => d.environment === environment) ?? null;
+  const deployment = latestDeployTo(input, environment);
   const reasons = input.items
-    .filter((item) => item.kind === "watch" && appliesTo(item, environment))
+    .filter((item) => item.kind === "watch" && listed(item, environment))
     .map((item) => ({ item, evaluation: evaluateItem(item, input, environment) }))
     .filter(({ evaluation }) => evaluation.status === "failed")
     .map(({ item, evaluation }) => ({ item: item.key, title: item.title, detail: evaluation.summary }));
@@ -208,35 +294,49 @@ export function adviseRollback(input: GateInput, environment: string): RollbackA
 }
 
 export function evaluateItem(item: GateItem, input: GateInput, environment: string): ItemEvaluation {
-  const evaluation = base(item, environment);
-  if (!appliesTo(item, environment)) {
-    return { ...evaluation, status: "not-applicable", summary: `not used for ${environment}` };
+  const evaluation = base(item, environment, input.environments);
+  if (!concerns(item, environment, input.environments)) {
+    return { ...evaluation, status: "not-applicable", summary: item.verifyOn && listed(item, environment) ? `done on ${item.verifyOn}, after ${environment}` : `not used for ${environment}` };
+  }
+  if (item.kind === "watch") return evaluateWatch(item, input, environment, evaluation);
+  const evidence = evidenceFor(item, input, environment);
+  if (evidence === "not-deployed") {
+    return { ...evaluation, status: "pending", summary: `done on ${workedOn(item, environment)} after its deploy: record the deploy to ${workedOn(item, environment)} first` };
   }
   switch (item.kind) {
     case "check":
-      return evaluateCheck(item, latestResults(input.results, environment, input.commitSha), evaluation);
+      return evaluateCheck(item, input, evidence, evaluation);
     case "metric":
-      return evaluateMetric(item, input, environment, evaluation);
+      return evaluateMetric(item, input, evidence, evaluation);
     case "manual":
-      return evaluateManual(item, input, environment, evaluation);
-    case "watch":
-      return evaluateWatch(item, input, environment, evaluation);
+      return evaluateManual(item, input, evidence, evaluation);
   }
 }
 
 function blockerFor(item: GateItem, evaluation: ItemEvaluation): Blocker | null {
   if (!evaluation.gating || evaluation.status === "passed") return null;
-  const reason =
-    evaluation.status === "stale"
-      ? "stale"
-      : evaluation.status === "failed"
-        ? item.kind === "metric"
-          ? "metric"
-          : "failed"
-        : item.kind === "manual"
-          ? "approvals"
-          : "pending";
-  return { item: item.key, title: item.title, reason, detail: evaluation.summary };
+  const blocker: Blocker = { item: item.key, title: item.title, reason: reasonOf(item, evaluation), detail: evaluation.summary };
+  if (item.kind === "check" && evaluation.status === "failed" && evaluation.failures.length > 0) {
+    blocker.failures = evaluation.failures.slice(0, FAILURES_SHOWN).map((f) => ({ key: f.key, message: firstLine(f.message) }));
+    blocker.moreFailures = Math.max(0, evaluation.failures.length - FAILURES_SHOWN);
+  }
+  return blocker;
+}
+
+function reasonOf(item: GateItem, evaluation: ItemEvaluation): BlockReason {
+  if (evaluation.status === "stale") return "stale";
+  if (evaluation.status === "failed") {
+    if (item.kind === "metric") return "metric";
+    // Only blocked flaky tests, nothing that failed outright: say flaky.
+    const onlyFlaky = item.kind === "check" && evaluation.matched.every((r) => r.status !== "failed") && evaluation.failures.length > 0;
+    return onlyFlaky ? "flaky" : "failed";
+  }
+  return item.kind === "manual" ? "approvals" : "pending";
+}
+
+function firstLine(message: string | null): string | null {
+  const line = message?.split("\n").find((l) => l.trim() !== "")?.trim();
+  return line ? (line.length > 200 ? `${line.slice(0, 199)}…` : line) : null;
 }
 
 export function evaluateGate(input: GateInput, environment: string): GateDecision {
@@ -251,12 +351,16 @@ export function evaluateGate(input: GateInput, environment: string): GateDecisio
   const previous = input.environments[position - 1];
   if (previous !== undefined) {
     const earlier = evaluateGate(input, previous);
-    if (!earlier.open) {
+    // The earlier checklist must be met; an override opens only the gate it was given for.
+    const unmet = earlier.blocking.filter((b) => b.reason !== "locked");
+    if (unmet.length > 0) {
       blocking.push({
         item: `environment:${previous}`,
         title: `${previous} gate`,
         reason: "previous-environment",
-        detail: `${previous} gate is closed (${earlier.blocking.length} blocking)`,
+        detail: earlier.overridden
+          ? `${previous} was opened by an override, not by its checklist (${unmet.length} blocking)`
+          : `${previous} gate is closed (${unmet.length} blocking)`,
       });
     }
   }
@@ -265,7 +369,7 @@ export function evaluateGate(input: GateInput, environment: string): GateDecisio
     if (blocker) blocking.push(blocker);
   }
   const override = input.overrides?.find((o) => o.environment === environment) ?? null;
-  // A deploy lock wins over an override: while the project is locked, nothing opens.
-  const overridden = override !== null && !input.lock;
+  // Overridden means opened by the override: not when the checklist is met, never under a deploy lock.
+  const overridden = override !== null && !input.lock && blocking.length > 0;
   return { environment, open: blocking.length === 0 || overridden, overridden, override, blocking };
 }

@@ -8,8 +8,9 @@ describe("patternMatches", () => {
       expect(patternMatches("tests/smoke/*", "tests/smoke/test_b.py::TestWs::test_events")).toBe(true);
     });
 
-    it("a single star does not cross directories, a double star does", () => {
-      expect(patternMatches("tests/smoke/*", "tests/smoke/nested/test_c.py::test_ok")).toBe(false);
+    it("a single star matches a subdirectory, and so covers what is inside it, as the shell would run it", () => {
+      expect(patternMatches("tests/smoke/*", "tests/smoke/nested/test_c.py::test_ok")).toBe(true);
+      expect(patternMatches("tests/smoke/*", "tests/smoke.py::test_ok")).toBe(false);
       expect(patternMatches("tests/smoke/**", "tests/smoke/nested/test_c.py::test_ok")).toBe(true);
     });
 

@@ -7,6 +7,8 @@ export type ResultStatus = "passed" | "failed" | "skipped" | "flaky";
 
 export type GateResult = {
   key: string;
+  /** A run dimension kept out of the key (a Playwright project / browser); null when none. */
+  variant?: string | null;
   status: ResultStatus;
   message?: string | null;
   durationMs?: number | null;
@@ -40,8 +42,8 @@ export type GateSignOff = {
 
 export type GateOverride = { environment: string; reason: string; by: string };
 
-/** When this release went out to an environment (its latest deploy there). */
-export type GateDeployment = { environment: string; deployedAt: Date };
+/** A recorded deploy of this release to an environment, at the commit it had then. */
+export type GateDeployment = { environment: string; commitSha: string; deployedAt: Date };
 
 export type GateAlert = { name: string; environment: string; status: "firing" | "resolved"; receivedAt: Date };
 
@@ -56,7 +58,10 @@ export type GateInput = {
   overrides?: GateOverride[];
   /** A project deploy lock closes every gate, overridden or not. */
   lock?: { reason: string; by?: string | null } | null;
-  /** For watch items: they are evaluated only after a deploy, on evidence that came after it. */
+  /**
+   * Every recorded deploy of the release. Watch items look at evidence after the latest deploy
+   * to their environment; `verifyOn` items at evidence after a deploy of the current commit.
+   */
   deployments?: GateDeployment[];
   alerts?: GateAlert[];
 };
@@ -83,13 +88,23 @@ export type ItemEvaluation = {
 export type BlockReason =
   | "pending"
   | "failed"
+  | "flaky"
   | "metric"
   | "approvals"
   | "stale"
   | "previous-environment"
   | "locked";
 
-export type Blocker = { item: string; title: string; reason: BlockReason; detail: string };
+export type Blocker = {
+  item: string;
+  title: string;
+  reason: BlockReason;
+  detail: string;
+  /** For a failed check: the first failing tests, each with the first line of its message. */
+  failures?: FailedTest[];
+  /** How many more failing tests there are beyond `failures`. */
+  moreFailures?: number;
+};
 
 export type GateDecision = {
   environment: string;

@@ -18,7 +18,7 @@ const items: GateItem[] = [
 ];
 
 function input(extra: Partial<GateInput> = {}): GateInput {
-  return { commitSha: SHA, environments: ["staging", "production"], items, results: [], metrics: [], signOffs: [], deployments: [{ environment: "production", deployedAt }], alerts: [], ...extra };
+  return { commitSha: SHA, environments: ["staging", "production"], items, results: [], metrics: [], signOffs: [], deployments: [{ environment: "production", commitSha: SHA, deployedAt }], alerts: [], ...extra };
 }
 
 const result = (status: "passed" | "failed", at: Date) => ({ key: "tests/mission_critical/test_x.py::test_y", status, commitSha: SHA, environment: null, startedAt: at, reportedAt: at });

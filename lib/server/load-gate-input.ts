@@ -77,8 +77,7 @@ export async function loadGateInput(release: Release, environments: string[], cl
       createdAt: s.createdAt,
       revokedAt: s.revokedAt,
     })),
-    // Latest deploy per environment: rollback criteria look at what came after it.
-    deployments: [...new Map(deployments.map((d) => [d.environment, d])).values()].map((d) => ({ environment: d.environment, deployedAt: d.deployedAt })),
+    deployments: deployments.map((d) => ({ environment: d.environment, commitSha: d.commitSha, deployedAt: d.deployedAt })),
     alerts: alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: a.receivedAt })),
     overrides: overrides.map((o) => ({ environment: o.environment, reason: o.reason, by: o.by })),
     lock: project.lockedReason !== null ? { reason: project.lockedReason, by: project.lockedBy } : null,
