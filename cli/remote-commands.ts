@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import type { GateReport } from "@/lib/server/get-gate";
 import { apiClientFromEnv } from "./api-client";
-import { CliError, usageError } from "./output";
+import { CliError, printBlocker, usageError } from "./output";
 
 const enc = encodeURIComponent;
 
@@ -73,6 +73,6 @@ export async function gate(args: string[]): Promise<number> {
     return 0;
   }
   console.log(`Gate for ${body.release} → ${body.environment}: closed (${body.blocking.length} blocking)`);
-  for (const b of body.blocking) console.log(`  ✗ ${b.title} [${b.reason}]: ${b.detail}`);
+  for (const b of body.blocking) printBlocker(b);
   return 1;
 }

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import type { GateDecision } from "@/lib/gate";
 import type { IngestReport } from "@/lib/server/record-results";
 import { ApiError, apiClientFromEnv } from "./api-client";
-import { CliError, usageError } from "./output";
+import { CliError, printBlocker, usageError } from "./output";
 
 export const REPORT_USAGE =
   "shipcheck report --project <slug> --release <version> [--environment <env>] [--commit <sha>] [--format junit|ctrf|json] [--run-id <id>] [--run-url <url>] [--started-at <iso>] <file>";
@@ -170,7 +170,7 @@ function printGate(environment: string, decision: GateDecision): void {
   const state = decision.overridden ? "OVERRIDDEN (open by an administrator's decision)" : decision.open ? "open" : `closed (${decision.blocking.length} blocking)`;
   console.log(`Gate ${environment}: ${state}`);
   if (decision.open) return;
-  for (const b of decision.blocking) console.log(`  ✗ ${b.title} [${b.reason}]: ${b.detail}`);
+  for (const b of decision.blocking) printBlocker(b);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,6 +4,7 @@ import { DeployButton, LiftOverrideButton, OverrideForm } from "./gate-actions";
 const REASON_LABEL: Record<string, string> = {
   pending: "pending",
   failed: "failed",
+  flaky: "flaky",
   metric: "below threshold",
   approvals: "needs sign-off",
   stale: "stale",
@@ -29,12 +30,28 @@ function BlockerList({ blockers }: { blockers: GateDecision["blocking"] }) {
           <span className="shrink-0 whitespace-nowrap rounded bg-white/70 px-1.5 text-center text-xs font-semibold uppercase text-slate-700 ring-1 ring-slate-300 sm:w-40">
             {REASON_LABEL[blocker.reason] ?? blocker.reason}
           </span>
-          <span>
+          <span className="min-w-0">
             <span className="font-medium">{blocker.title}</span>
             <span className="text-slate-700"> — {blocker.detail}</span>
+            {blocker.failures?.length ? <FailingTests failures={blocker.failures} more={blocker.moreFailures ?? 0} /> : null}
           </span>
         </li>
       ))}
+    </ul>
+  );
+}
+
+/** The first failing tests of a check, each with the first line of its message: what to open first. */
+function FailingTests({ failures, more }: { failures: NonNullable<GateDecision["blocking"][number]["failures"]>; more: number }) {
+  return (
+    <ul className="mt-0.5 space-y-0.5 text-xs text-slate-800" aria-label="Failing tests">
+      {failures.map((f) => (
+        <li key={f.key} className="break-words">
+          <code className="break-all font-mono">{f.key}</code>
+          {f.message ? <span className="text-slate-700">: {f.message}</span> : null}
+        </li>
+      ))}
+      {more > 0 ? <li className="text-slate-700">and {more} more</li> : null}
     </ul>
   );
 }
@@ -77,7 +94,9 @@ export function GateBanner({ gate, actions }: { gate: GateDecision; actions?: Ac
       ) : null}
       {!gate.overridden && gate.override ? (
         <p className="mt-1 text-sm text-slate-700">
-          An override by {gate.override.by} ({gate.override.reason}) does not count while the project is locked.
+          {locked
+            ? `An override by ${gate.override.by} (${gate.override.reason}) does not count while the project is locked.`
+            : `An override by ${gate.override.by} (${gate.override.reason}) is still active, but the checklist is met without it.`}
         </p>
       ) : null}
       {gate.open && !gate.overridden ? <p className="mt-1 text-sm text-emerald-900">Every required item is satisfied for this commit. Safe to deploy.</p> : null}

@@ -156,6 +156,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
   const titleId = `item-${item.key}`;
   const { role, userId } = state.viewer;
   const canSignOff = role !== null && item.signOffRole !== null && roleAtLeast(role, item.signOffRole);
+  const signedOn = item.verifyOn ?? environment;
   return (
     <li>
       <article aria-labelledby={titleId} className="flex gap-4 px-4 py-3">
@@ -170,6 +171,11 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
           <p className="text-xs text-slate-500">
             <span className="uppercase">{item.kind}</span> · {item.requirement}
           </p>
+          {item.verifyOn ? (
+            <p className="mt-0.5 text-xs font-medium text-indigo-800">
+              Done on {item.verifyOn} after its deploy{environment === item.verifyOn ? "; it gates the environments after it" : `; it gates ${environment}`}
+            </p>
+          ) : null}
           <p className="mt-1 text-sm text-slate-800">{itemState.summary}</p>
           {item.instructions ? (
             <details className="mt-1">
@@ -183,7 +189,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               project={state.project.slug}
               version={state.release.version}
               itemKey={item.key}
-              environment={environment}
+              environment={signedOn}
               steps={itemState.steps}
               editable={canSignOff && itemState.status !== "passed" && !itemState.signOffs.some((s) => !s.revokedAt && !s.stale)}
             />
@@ -196,7 +202,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               itemTitle={item.title}
               itemVersion={item.version}
               evidencePolicy={item.evidence ?? "optional"}
-              environment={environment}
+              environment={signedOn}
               state={itemState}
               canSignOff={canSignOff}
               viewerId={userId}

@@ -72,8 +72,15 @@ export const healthSchema = z.strictObject({
 export const blockerSchema = z.strictObject({
   item: z.string().meta({ description: "The item's key; `environment:<name>` for a closed earlier environment, `project-lock` for a deploy lock." }),
   title: z.string(),
-  reason: z.enum(["pending", "failed", "metric", "approvals", "stale", "previous-environment", "locked"]),
-  detail: z.string().meta({ description: 'Why, in words: "failed: 2 of 5 tests", "needs 1 more sign-off from release-manager".' }),
+  reason: z.enum(["pending", "failed", "flaky", "metric", "approvals", "stale", "previous-environment", "locked"]).meta({
+    description: "`flaky`: a check with `flaky: block` has tests that passed only on retry. `stale`: the evidence is for an earlier commit. `previous-environment`: the earlier environment's checklist is not met (an override of it does not count).",
+  }),
+  detail: z.string().meta({ description: 'Why, in words: "2 of 5 tests failed", "needs 1 more sign-off from release-manager", "tested on abc1234, release is now def5678".' }),
+  failures: z
+    .array(z.strictObject({ key: z.string(), message: z.string().nullable().meta({ description: "The first line of the failure message." }) }))
+    .optional()
+    .meta({ description: "A failed check: its first failing tests." }),
+  moreFailures: count.optional().meta({ description: "How many failing tests there are beyond `failures`." }),
 });
 
 export const gateDecisionSchema = z.strictObject({
@@ -206,6 +213,7 @@ export const releaseItemSchema = z.strictObject({
   instructions: z.string().nullable().meta({ description: "Markdown." }),
   requirement: z.string().meta({ description: "What satisfies the item, in words." }),
   signOffRole: role.nullable(),
+  verifyOn: z.string().nullable().meta({ description: "Done on this environment after its deploy there, gating the environments after it; sign-offs are given for it. Null: done before each deploy." }),
   evidence: z.enum(["none", "optional", "required"]).nullable().meta({ description: "Manual items: whether a sign-off needs evidence (a link or a file)." }),
   version: count.meta({ description: "Bumped by every sign-off and revocation: send it as `expectedVersion` when signing off." }),
   environments: z.record(z.string(), itemEnvironmentStateSchema),

@@ -52,6 +52,8 @@ export type ReleaseItemView = {
   requirement: string;
   /** Manual items: the least role whose sign-off counts. */
   signOffRole: RoleName | null;
+  /** Done on this environment after its deploy there, gating the ones after it; null: before each deploy. */
+  verifyOn: string | null;
   /** Manual items: whether a sign-off needs evidence (a link or a file), may have it, or takes none. */
   evidence: "none" | "optional" | "required" | null;
   /** Bumped by every sign-off and revocation; send it back as `expectedVersion` when signing off. */
@@ -167,6 +169,8 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     const perEnvironment: Record<string, ItemEnvironmentState> = {};
     for (const environment of environments) {
       const evaluation = evaluateItem(gateItem, input, environment);
+      // A verifyOn item is signed where the work happens, whichever environment's tab shows it.
+      const signedOn = gateItem.verifyOn ?? environment;
       perEnvironment[environment] = {
         status: evaluation.status,
         summary: evaluation.summary,
@@ -180,7 +184,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
           at: (r.startedAt ?? r.reportedAt).toISOString(),
         })),
         signOffs: signOffs
-          .filter((s) => s.itemId === row.id && s.environment === environment)
+          .filter((s) => s.itemId === row.id && s.environment === signedOn)
           .map((s) => ({
             id: s.id,
             by: s.user.name ?? s.user.email,
@@ -196,7 +200,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
             evidence: (s.evidenceId ? evidenceById.get(s.evidenceId) : undefined) ?? null,
           })),
         steps: (gateItem.kind === "manual" ? gateItem.steps : []).map((text, step) => {
-          const tick = ticks.find((t) => t.itemId === row.id && t.environment === environment && t.step === step);
+          const tick = ticks.find((t) => t.itemId === row.id && t.environment === signedOn && t.step === step);
           return { text, ticked: Boolean(tick), by: tick ? (tick.user.name ?? tick.user.email) : null, at: tick?.tickedAt.toISOString() ?? null };
         }),
       };
@@ -209,6 +213,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       instructions: row.instructions,
       requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
       signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
+      verifyOn: gateItem.verifyOn ?? null,
       evidence: gateItem.kind === "manual" ? gateItem.evidence : null,
       version: row.version,
       environments: perEnvironment,

@@ -19,14 +19,15 @@ type LatestResult = {
 
 /**
  * Only the latest run of each key (per environment) for the release's commit can matter to the
- * gate, so only those rows are read, however long the release's history grows.
+ * gate, so only those rows are read, however long the release's history grows; plus the latest
+ * run on any earlier commit, so that a check the rebuild left without results says "stale".
  */
 function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
   return client.$queryRaw<LatestResult[]>`
-    SELECT DISTINCT ON (key, environment) key, status::text AS status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl"
+    SELECT DISTINCT ON (key, environment, "commitSha" = ${release.commitSha}) key, status::text AS status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl"
     FROM "Result"
-    WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
-    ORDER BY key, environment, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
+    WHERE "releaseId" = ${release.id}::uuid
+    ORDER BY key, environment, "commitSha" = ${release.commitSha}, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
 }
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {

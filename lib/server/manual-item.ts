@@ -13,7 +13,7 @@ type ProjectWithEnvironments = { id: string; slug: string; environments: { name:
 export async function findManualItemFor(
   principal: Principal,
   project: ProjectWithEnvironments,
-  release: { id: string; version: string },
+  release: { id: string; version: string; commitSha: string },
   itemKey: string,
   environment: string,
 ): Promise<{ row: { id: string; key: string }; item: ManualItem; user: UserPrincipal; role: RoleName }> {
@@ -24,10 +24,22 @@ export async function findManualItemFor(
   if (!row) throw new AppError("not_found", `item "${itemKey}" not found in release ${release.version}`);
   const item = toGateItem(row);
   if (item.kind !== "manual") throw new AppError("validation_failed", `item "${itemKey}" is a ${item.kind} item; only manual items are signed off`);
-  if (item.environments.length > 0 && !item.environments.includes(environment)) {
+  if (item.verifyOn !== undefined && item.verifyOn !== environment) {
+    throw new AppError("validation_failed", `"${item.title}" is done on ${item.verifyOn} after its deploy there: sign it off for ${item.verifyOn}, once`, [
+      { path: "environment", message: `must be ${item.verifyOn}` },
+    ]);
+  }
+  if (item.verifyOn === undefined && item.environments.length > 0 && !item.environments.includes(environment)) {
     throw new AppError("validation_failed", `item "${itemKey}" does not apply to ${environment}`);
   }
   const role = roleIn(principal, project.id)!;
   if (!roleAtLeast(role, item.role)) throw new AppError("forbidden", `"${item.title}" needs ${item.role}; you are ${role}`);
+  if (item.verifyOn !== undefined) {
+    // The work happens on the deployed release: its deploy there comes first.
+    const deployed = await db().deployment.findFirst({ where: { releaseId: release.id, environment, commitSha: release.commitSha }, select: { id: true } });
+    if (!deployed) {
+      throw new AppError("conflict", `"${item.title}" is verified on ${environment} after deploying there: record the deploy of ${release.commitSha.slice(0, 7)} to ${environment} first`);
+    }
+  }
   return { row, item, user: principal, role };
 }

@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { patternMatches } from "@/lib/gate";
 import { mapGithubEvent, parseGithubBody, repositoryOf, verifyGithubSignature, type GithubResult } from "@/lib/ingest/github";
+import { runStartProblem } from "@/lib/validation/run-start";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
 import { keepRawPayload } from "./raw-payload";
@@ -160,7 +161,8 @@ function resultRow(result: GithubResult, release: Release, deliveryId: string) {
     environment: null,
     runId: result.runId,
     runUrl: result.runUrl,
-    startedAt: result.startedAt,
+    // A start the gate could not trust (a clock far ahead) orders by arrival instead.
+    startedAt: result.startedAt && runStartProblem(result.startedAt) === null ? result.startedAt : null,
     source: GITHUB_SOURCE,
     deliveryId,
   };

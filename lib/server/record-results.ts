@@ -6,6 +6,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
 import type { ResultsPayload } from "@/lib/validation/results";
+import { assertRunStart } from "@/lib/validation/run-start";
 import { recordAudit } from "./audit";
 import { resolveCommit } from "./commit";
 import type { ServerContext } from "./context";
@@ -57,7 +58,7 @@ export async function recordResults(
   const source = options.source ?? "json";
   const delivery = randomUUID();
   const commit = resolveCommit(payload.commit, release.commitSha);
-  const startedAt = payload.run?.startedAt ? new Date(payload.run.startedAt) : null;
+  const startedAt = assertRunStart(payload.run?.startedAt);
   const environments = project.environments.map((e) => e.name);
   try {
     const body = await db().$transaction(

@@ -4,8 +4,9 @@ import type { Prisma } from "@/generated/prisma/client";
 import { authorize } from "@/lib/auth/permissions";
 import { canonicalJson } from "@/lib/canonical-json";
 import { db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorDetail } from "@/lib/errors";
 import { parseTemplate } from "@/lib/templates/parse";
+import type { TemplateDefinition } from "@/lib/templates/schema";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
 import { findProject } from "./lookup";
@@ -22,6 +23,7 @@ export async function saveTemplate(ctx: ServerContext, projectSlug: string, sour
       { path: "name", message: `must be "${expectedName}"` },
     ]);
   }
+  assertVerifyOnEnvironments(definition, project.environments.map((e) => e.name));
   const digest = createHash("sha256").update(canonicalJson(definition)).digest("hex");
 
   return db().$transaction(async (tx) => {
@@ -51,4 +53,19 @@ export async function saveTemplate(ctx: ServerContext, projectSlug: string, sour
     });
     return { template: definition.name, version: version.version, created: true };
   });
+}
+
+/** `verifyOn` names where an item is done, gating what comes after: that must exist here. */
+function assertVerifyOnEnvironments(definition: TemplateDefinition, environments: string[]): void {
+  const problems: ErrorDetail[] = [];
+  definition.sections.forEach((section, s) =>
+    section.items.forEach((item, i) => {
+      if (item.verifyOn === undefined) return;
+      const at = environments.indexOf(item.verifyOn);
+      const path = `sections.${s}.items.${i}.verifyOn`;
+      if (at < 0) problems.push({ path, message: `"${item.verifyOn}" is not an environment of this project (${environments.join(", ")})` });
+      else if (at === environments.length - 1) problems.push({ path, message: `"${item.verifyOn}" is the last environment: an item verified there would gate nothing` });
+    }),
+  );
+  if (problems.length) throw new AppError("validation_failed", `the template is not valid: ${problems[0]!.message}`, problems);
 }

@@ -125,6 +125,9 @@ export const templateSchema = z
     const seen = new Set<string>();
     template.sections.forEach((section, s) =>
       section.items.forEach((item, i) => {
+        if (item.kind === "watch" && item.verifyOn !== undefined) {
+          ctx.addIssue({ code: "custom", path: ["sections", s, "items", i, "verifyOn"], message: "a watch item is judged after every deploy; verifyOn is for check, metric and manual items" });
+        }
         if (seen.has(item.key)) {
           ctx.addIssue({
             code: "custom",
