@@ -24,10 +24,13 @@ type LatestResult = {
  */
 function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
   return client.$queryRaw<LatestResult[]>`
-    SELECT DISTINCT ON (key, environment, "commitSha" = ${release.commitSha}) key, status::text AS status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl"
-    FROM "Result"
-    WHERE "releaseId" = ${release.id}::uuid
-    ORDER BY key, environment, "commitSha" = ${release.commitSha}, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
+    SELECT DISTINCT ON (key, environment, current) key, status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl"
+    FROM (
+      SELECT key, status::text AS status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl", "commitSha" = ${release.commitSha} AS current
+      FROM "Result"
+      WHERE "releaseId" = ${release.id}::uuid
+    ) AS r
+    ORDER BY key, environment, current, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
 }
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {

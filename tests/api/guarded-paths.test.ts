@@ -78,7 +78,7 @@ describe("a change to a guarded path", () => {
     ]);
     expect((await gate(p.slug, "v1.8.0", p.token)).blocking).toContainEqual(expect.objectContaining({ item: REGISTRY_KEY, reason: "failed" }));
 
-    // A later run where they pass clears it.
+    // A later run where they pass is not enough while other named checks have not run.
     await postResults(
       p,
       "v1.8.0",
@@ -86,6 +86,14 @@ describe("a change to a guarded path", () => {
       "2025-09-01T12:00:00Z",
       ["test_events", "test_order", "test_thinking", "test_tools", "test_completed"].map((t) => ({ key: `tests/mission_critical/test_final_validation.py::${t}`, status: "passed" })),
     );
+    expect((await gate(p.slug, "v1.8.0", p.token)).blocking).toContainEqual(
+      expect.objectContaining({ item: REGISTRY_KEY, reason: "pending", detail: expect.stringContaining("no result for `tests/mission_critical/test_websocket_agent_events_suite.py::TestRegressionPrevention`") }),
+    );
+    // Each named check passed on the commit clears it.
+    await postResults(p, "v1.8.0", commit, "2025-09-01T12:30:00Z", [
+      { key: "tests/mission_critical/test_websocket_agent_events_suite.py::TestRegressionPrevention::test_events_sent", status: "passed" },
+      { key: "tests/mission_critical/test_websocket_events_advanced.py::TestPerformanceBenchmarks::test_high_frequency_event_throughput", status: "passed" },
+    ]);
     const after = await gate(p.slug, "v1.8.0", p.token);
     expect(after.blocking.map((b) => b.item)).not.toContain(REGISTRY_KEY);
     const state = await releaseItems(p.slug, "v1.8.0", p.token);

@@ -29,15 +29,17 @@ async function itemState(p: Project, key: string, environment = "staging") {
 }
 
 describe("which results count", () => {
-  it("results for another commit are accepted (201) but don't count: countsForRelease false, gate unchanged", async () => {
+  it("results for another commit are accepted (201) but don't count: countsForRelease false, the gate still closed, saying stale", async () => {
     const p = await makeProject();
     const before = await gate(p);
     const other = randomSha();
     const response = await post(p, { environment: "staging", commit: other, results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ accepted: 1, commit: other, countsForRelease: false });
-    expect(await gate(p)).toEqual(before);
-    expect(await blocker(p, "smoke-tests")).toMatchObject({ reason: "pending", detail: "no result yet" });
+    const after = await gate(p);
+    expect(after.open).toBe(false);
+    expect(after.blocking.map((b: { item: string }) => b.item)).toEqual(before.blocking.map((b: { item: string }) => b.item));
+    expect(await blocker(p, "smoke-tests")).toMatchObject({ reason: "stale", detail: `tested on ${other.slice(0, 7)}, release is now ${p.commit.slice(0, 7)}` });
 
     const { releaseId } = await releaseRow(p.slug, p.version);
     expect(await db().result.count({ where: { releaseId, commitSha: other } })).toBe(1);
@@ -195,6 +197,6 @@ describe("metrics", () => {
     const response = await api(`${base(p)}/metrics`, { token: p.token, json: { environment: "staging", commit: randomSha(), metrics: [{ name: "events_per_sec", value: 9000 }] } });
     expect(response.status).toBe(201);
     expect(response.body.countsForRelease).toBe(false);
-    expect(await blocker(p, "event-throughput")).toMatchObject({ reason: "pending" });
+    expect(await blocker(p, "event-throughput")).toMatchObject({ reason: "stale" });
   });
 });

@@ -357,7 +357,7 @@ describe("commit binding (PATCH a release's commit)", () => {
     const closed = await gate(p);
     expect(closed.open).toBe(false);
     expect(closed.blocking).toEqual([
-      { item: "smoke-tests", title: "Smoke tests pass", reason: "pending", detail: "no result yet" },
+      { item: "smoke-tests", title: "Smoke tests pass", reason: "stale", detail: `tested on ${p.commit.slice(0, 7)}, release is now ${newCommit.slice(0, 7)}` },
       { item: "ws-evidence", title: "WebSocket events seen on staging", reason: "stale", detail: `signed for ${p.commit.slice(0, 7)}, release is now ${newCommit.slice(0, 7)}` },
       { item: "release-approval", title: "Release manager approval", reason: "stale", detail: `signed for ${p.commit.slice(0, 7)}, release is now ${newCommit.slice(0, 7)}` },
     ]);
@@ -413,8 +413,8 @@ describe("gate overrides", () => {
     expect(badge.body).toContain(">overridden</text>");
     const [event] = await auditEvents(p.slug, p.version, "gate.overridden");
     expect(event).toMatchObject({ actorUserId: admin.id, targetId: "staging", after: expect.objectContaining({ reason, overridden: true }) });
-    // Production still needs staging open: it is (overridden), so production is blocked only by its own items.
-    expect((await gate(p, "production")).blocking.map((b) => b.reason)).not.toContain("previous-environment");
+    // Production needs staging's checklist met: an override of staging opens staging only.
+    expect((await gate(p, "production")).blocking).toContainEqual(expect.objectContaining({ reason: "previous-environment", detail: expect.stringContaining("staging was opened by an override, not by its checklist") }));
 
     expectApiError(await override(admin, { environment: "staging", reason }), 409, "conflict");
     // A deploy through an overridden gate is marked as such.
