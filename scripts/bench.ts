@@ -2,6 +2,7 @@
 // baseline measured in the same run (a bare node:http server inserting one row per request with
 // pg), so the numbers read as ratios rather than as absolute claims about this machine.
 import autocannon from "autocannon";
+import { spawnSync } from "node:child_process";
 import http from "node:http";
 import pg from "pg";
 import { createApiToken } from "@/lib/server/create-api-token";
@@ -80,11 +81,22 @@ async function baseline(databaseUrl: string): Promise<autocannon.Result> {
   }
 }
 
+/** The gate against the model of docs/templates.md (scripts/gate-fuzz.ts), run before the app starts. */
+function gateFuzz(): { line: string; ok: boolean } {
+  say("gate fuzz: 100,000 scenarios against the model of docs/templates.md");
+  const run = spawnSync("npx", ["tsx", "scripts/gate-fuzz.ts"], { cwd: root, encoding: "utf8" });
+  process.stdout.write(run.stdout ?? "");
+  process.stderr.write(run.stderr ?? "");
+  const line = (run.stdout ?? "").split("\n").find((l) => / scenarios, \d+ false opens/.test(l)) ?? "did not finish";
+  return { line, ok: run.status === 0 };
+}
+
 async function main() {
+  const fuzz = gateFuzz();
   const database = await freshDatabase(root, { prefix: "shipcheck_bench", embeddedDir: "pg-bench", embeddedPort: 54331, say });
   process.env.DATABASE_URL = database.databaseUrl;
   const app = await startApp(root, { port: PORT, databaseUrl: database.databaseUrl, say, extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "100000000" } });
-  const rows: [string, string][] = [];
+  const rows: [string, string][] = [["gate against the model of docs/templates.md (scripts/gate-fuzz.ts)", fuzz.line]];
   try {
     await createProject(system, { slug: "bench", name: "Bench", environments: ["staging", "production"] });
     await saveTemplate(system, "bench", TEMPLATE);
@@ -133,6 +145,10 @@ async function main() {
   }
   console.log("\nShipcheck benchmark (2 cores; app, PostgreSQL and load generator on one machine)\n");
   for (const [what, value] of rows) console.log(`${what.padEnd(78)} ${value}`);
+  if (!fuzz.ok) {
+    console.error("[bench] the gate fuzz found false opens or false closes (see its examples above)");
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: Error) => {
