@@ -1,11 +1,14 @@
 // `npm test`: typecheck and lint, unit tests, then the built app on a fresh PostgreSQL database,
 // exercised over HTTP (API tests) and in Chromium (Playwright). `tsx scripts/test.ts unit|api|e2e`
-// runs one part. The database server is DATABASE_URL's, or an embedded one when that is unset.
+// runs one part; file names after the part run only those (`tsx scripts/test.ts api tests/api/x.test.ts`).
+// The database server is DATABASE_URL's, or an embedded one when that is unset.
 import { spawnSync } from "node:child_process";
 import { freshDatabase, startApp, type RunningApp } from "./lib/app-under-test";
 
 const root = process.cwd();
 const part = process.argv[2] ?? "all";
+/** Only these test files, when given (for api and e2e). */
+const only = process.argv.slice(3);
 const say = (msg: string) => console.log(`\n[test] ${msg}`);
 const TEST_PORT = Number(process.env.TEST_PORT ?? 3100);
 
@@ -33,18 +36,18 @@ async function main(): Promise<number> {
     const env = { ...process.env, DATABASE_URL: database.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" };
     if (part === "all" || part === "unit") {
       say("Unit tests");
-      if (!run("npx", ["vitest", "run", "--project", "unit"], env)) failures.push("unit");
+      if (!run("npx", ["vitest", "run", "--project", "unit", ...only], env)) failures.push("unit");
     }
     if (part !== "unit") {
       app = await startApp(root, { port: TEST_PORT, databaseUrl: database.databaseUrl, say });
       const testEnv = { ...app.env, SHIPCHECK_TEST_URL: app.baseUrl };
       if (part === "all" || part === "api") {
         say("API tests over HTTP");
-        if (!run("npx", ["vitest", "run", "--project", "api"], testEnv)) failures.push("api");
+        if (!run("npx", ["vitest", "run", "--project", "api", ...only], testEnv)) failures.push("api");
       }
       if (part === "all" || part === "e2e") {
         say("End-to-end tests in Chromium");
-        if (!run("npx", ["playwright", "test"], testEnv)) failures.push("e2e");
+        if (!run("npx", ["playwright", "test", ...only], testEnv)) failures.push("e2e");
       }
     }
   } finally {
