@@ -129,7 +129,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: Evidence, evaluation: ItemEvaluation): ItemEvaluation {
   const place = reportedFor(evidence);
   const covered = (r: GateResult) => item.patterns.some((p) => patternMatches(p, r.key));
-  const matched = latestResults(input.results, evidence.environment, input.commitSha).filter((r) => place(r) && covered(r));
+  // Only results that count compete for "latest": a run elsewhere never hides one that counts here.
+  const matched = latestRuns(input.results.filter((r) => r.commitSha === input.commitSha && place(r))).filter(covered);
   const counted = matched.filter((r) => r.status !== "skipped");
   const failed = counted.filter((r) => r.status === "failed");
   const blockedFlaky = item.flaky === "block" ? counted.filter((r) => r.status === "flaky") : [];

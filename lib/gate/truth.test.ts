@@ -188,6 +188,15 @@ describe("verifyOn: done on staging, gating production", () => {
     expect(evaluateGate(input({ ...base, results: [result("tests/post_deploy/a.py::t", "passed", { environment: "staging", reportedAt: at(40) })] }), "production").open).toBe(true);
   });
 
+  it("a newer run reported for no environment does not hide the staging run that counts", () => {
+    const verify = { ...check(["tests/post_deploy/"]), verifyOn: "staging" };
+    const results = [
+      result("tests/post_deploy/a.py::t", "passed", { environment: "staging", startedAt: at(35), reportedAt: at(40) }),
+      result("tests/post_deploy/a.py::t", "failed", { environment: null, startedAt: at(45), reportedAt: at(46) }),
+    ];
+    expect(evaluateGate(input({ items: [verify], deployments: [deployed], results }), "production").open).toBe(true);
+  });
+
   it("does not apply before the environment it is verified on", () => {
     const state = input({ environments: ["dev", "staging", "production"], items: [item] });
     expect(evaluateItem(item, state, "dev").status).toBe("not-applicable");
