@@ -214,7 +214,7 @@ function evaluateManual(item: ManualItem & GateItem, input: GateInput, evidence:
     (s) => s.itemKey === item.key && s.environment === evidence.environment && s.revokedAt === null,
   );
   // verifyOn: a sign-off counts only when given after the current commit's deploy there.
-  const afterDeploy = (s: GateSignOff) => evidence.since === null || s.createdAt.getTime() >= evidence.since.getTime();
+  const afterDeploy = (s: GateSignOff) => evidence.since === null || s.createdAt.getTime() > evidence.since.getTime();
   const valid = live.filter((s) => s.commitSha === input.commitSha && roleAtLeast(s.role, item.role) && afterDeploy(s));
   const stale = live.filter((s) => s.commitSha !== input.commitSha && roleAtLeast(s.role, item.role));
   const approvers = new Set(valid.map((s) => s.userId)).size;
