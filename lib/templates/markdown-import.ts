@@ -41,7 +41,7 @@ import {
   type Outline,
   type OutlineNode,
 } from "./markdown-structure";
-import { describeRepairs, repairMojibake, type MojibakeRepair } from "./markdown-mojibake";
+import { repairMojibake, type MojibakeRepair } from "./markdown-mojibake";
 import {
   collapse,
   COMMON_ENVIRONMENTS,
@@ -49,6 +49,7 @@ import {
   inferPhase,
   isReferenceTitle,
   isRollbackInstructionsTitle,
+  repairWarning,
   rollbackLabelled,
   significantWords,
   slugify,
@@ -126,7 +127,7 @@ export function importMarkdownChecklist(markdown: string, options: MarkdownImpor
   const warnings: string[] = [];
   const { text, repairs } = repairMojibake(normaliseText(markdown, warnings));
   if (repairs.length > 0) {
-    warnings.push(`Repaired text that was UTF-8 read as Mac Roman: ${describeRepairs(repairs).join("; ")}.`);
+    warnings.push(repairWarning(repairs));
   }
   const root = parseMarkdown(text);
   if (!hasStructure(root)) {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { describeRepairs, repairMojibake, visible } from "./markdown-mojibake";
+import { repairMojibake } from "./markdown-mojibake";
+import { describeRepairs, visible } from "./markdown-text";
 
 const fixture = readFileSync(fileURLToPath(new URL("../../prisma/seed/deployment-checklist.md", import.meta.url)), "utf8");
 

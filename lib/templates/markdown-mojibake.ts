@@ -12,15 +12,9 @@
 // uses today: F0 is U+F8FF, DB is €); iconv-lite's older table lacks the Apple logo, so it could
 // not repair any emoji.
 import macintosh from "macintosh";
+import type { MojibakeRepair } from "./markdown-text";
 
-export interface MojibakeRepair {
-  /** 1-based line of the repaired document. */
-  line: number;
-  /** The characters as they were in the document ("‚úÖ"). */
-  from: string;
-  /** What they were meant to be ("✅"). */
-  to: string;
-}
+export type { MojibakeRepair } from "./markdown-text";
 
 /** The 128 characters Mac Roman has for bytes 0x80-0xFF. */
 const MAC_HIGH = macintosh.decode(String.fromCharCode(...Array.from({ length: 128 }, (_, i) => 0x80 + i)));
@@ -103,24 +97,3 @@ export function repairMojibake(text: string): { text: string; repairs: MojibakeR
   );
   return { text: repaired, repairs };
 }
-
-/**
- * What was repaired, in one sentence per distinct repair:
- * `"‚úÖ" → "✅" on lines 17, 18, 19`.
- */
-export function describeRepairs(repairs: readonly MojibakeRepair[]): string[] {
-  const grouped = new Map<string, { from: string; to: string; lines: number[] }>();
-  for (const repair of repairs) {
-    const id = `${repair.from}\u0000${repair.to}`;
-    const entry = grouped.get(id) ?? { from: repair.from, to: repair.to, lines: [] };
-    if (!entry.lines.includes(repair.line)) entry.lines.push(repair.line);
-    grouped.set(id, entry);
-  }
-  return [...grouped.values()].map(
-    ({ from, to, lines }) => `"${visible(from)}" → "${to}" on line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}`,
-  );
-}
-
-/** Private-use characters (the Apple logo) show as nothing on most systems: name them instead. */
-export const visible = (text: string): string =>
-  text.replace(/[\uE000-\uF8FF]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`);

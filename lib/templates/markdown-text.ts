@@ -1,4 +1,5 @@
-// Plain-text rules of the Markdown importer: titles, keys, phases, pytest commands, thresholds.
+// Plain-text rules of the Markdown importer: titles, keys, phases, pytest commands, thresholds,
+// steps done on one environment after its deploy, and mojibake repairs in words.
 // Everything here works on strings already taken out of the Markdown tree, and is deterministic.
 import type { MetricOperator, Phase } from "./schema";
 
@@ -358,3 +359,41 @@ export function environmentsNamed(text: string, names: readonly string[] = COMMO
   }
   return found;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Mojibake repairs (markdown-mojibake.ts), in words. Kept here, without the codec, so the
+// preview can say the same.
+
+export interface MojibakeRepair {
+  /** 1-based line of the repaired document. */
+  line: number;
+  /** The characters as they were in the document ("‚úÖ"). */
+  from: string;
+  /** What they were meant to be ("✅"). */
+  to: string;
+}
+
+/**
+ * What was repaired, in one sentence per distinct repair:
+ * `"‚úÖ" → "✅" on lines 17, 18, 19`.
+ */
+export function describeRepairs(repairs: readonly MojibakeRepair[]): string[] {
+  const grouped = new Map<string, { from: string; to: string; lines: number[] }>();
+  for (const repair of repairs) {
+    const id = `${repair.from}\u0000${repair.to}`;
+    const entry = grouped.get(id) ?? { from: repair.from, to: repair.to, lines: [] };
+    if (!entry.lines.includes(repair.line)) entry.lines.push(repair.line);
+    grouped.set(id, entry);
+  }
+  return [...grouped.values()].map(
+    ({ from, to, lines }) => `"${visible(from)}" → "${to}" on line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}`,
+  );
+}
+
+/** Private-use characters (the Apple logo) show as nothing on most systems: name them instead. */
+export const visible = (text: string): string =>
+  text.replace(/[\uE000-\uF8FF]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`);
+
+/** The import warning that lists the repairs. */
+export const repairWarning = (repairs: readonly MojibakeRepair[]): string =>
+  `Repaired text that was UTF-8 read as Mac Roman: ${describeRepairs(repairs).join("; ")}.`;
