@@ -96,7 +96,8 @@ test("an admin imports the Markdown checklist, turns a manual item into a check 
   const health = page.getByLabel("Where Health check endpoints responding is done");
   await expect(health.locator("option:checked")).toHaveText("After each deploy — gates nothing");
   await health.selectOption({ label: "On staging after its deploy — gates production" });
-  await expect(row("Health check endpoints responding")).toContainText("Changed from after each deploy: signed off once, on staging, after staging's deploy is recorded.");
+  await expect(row("Health check endpoints responding")).toContainText("Signed off once, on staging, after staging's deploy is recorded. Production's gate needs it; staging's does not.");
+  await expect(row("Health check endpoints responding")).toContainText("Changed from after each deploy.");
   await expect(preview).toContainText("2 items are done on an environment after its deploy.");
 
   // A repaired title still reads like a shout: rename it. The key stays as imported.

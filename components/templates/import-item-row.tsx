@@ -2,11 +2,13 @@
 // One item of the import preview: what it will do, and the controls to correct the importer's guess.
 import { useState } from "react";
 import { Instructions } from "@/components/release/instructions";
+import { visible } from "@/lib/templates/markdown-text";
 import { METRIC_OPERATORS, ROLES, type MetricOperator, type Phase, type RoleName, type TemplateItem } from "@/lib/templates/schema";
 import {
   changeKind,
   defaultPlacement,
   describeItem,
+  gatedBy,
   KIND_HELP,
   KINDS,
   placeablePhase,
@@ -65,6 +67,7 @@ export function ImportItemRow({ id, item, imported, problems, phase, environment
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <input
             aria-label={titleLabel}
+            placeholder="Item title"
             value={item.title}
             onChange={(event) => onChange({ ...item, title: event.target.value })}
             maxLength={300}
@@ -78,19 +81,19 @@ export function ImportItemRow({ id, item, imported, problems, phase, environment
         </div>
         {repairedFrom !== undefined && imported !== undefined && item.title === imported.title ? (
           <p className="mt-0.5 text-xs text-sky-800 [overflow-wrap:anywhere]">
-            Repaired from <span className="font-mono">{repairedFrom}</span>
+            Repaired from <span className="font-mono">{visible(repairedFrom)}</span>
           </p>
         ) : null}
         <p className="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">{describeItem(item)}</p>
         {placeable ? (
           <div className="mt-1.5">
-            <label className="flex flex-wrap items-center gap-x-2 gap-y-0.5 text-xs text-slate-600">
+            <label className="flex flex-col gap-x-2 gap-y-0.5 text-xs text-slate-600 sm:flex-row sm:items-center">
               <span className="shrink-0 font-medium">Done</span>
               <select
                 aria-label={`Where ${item.title || "this item"} is done`}
                 value={item.verifyOn ?? ""}
                 onChange={(event) => onChange(placeItem(item, event.target.value || undefined))}
-                className={`${control} ${border(false)} min-w-0 flex-1 basis-56 md:max-w-md ${item.verifyOn !== undefined ? "border-violet-400 bg-violet-50 text-violet-950" : ""}`}
+                className={`${control} ${border(false)} min-w-0 sm:flex-1 md:max-w-md ${item.verifyOn !== undefined ? "border-violet-400 bg-violet-50 text-violet-950" : ""}`}
               >
                 <option value="">{defaultPlacement(phase)}</option>
                 {options.map((environment) => (
@@ -100,11 +103,15 @@ export function ImportItemRow({ id, item, imported, problems, phase, environment
                 ))}
               </select>
             </label>
-            {note && !movedFromImport ? <p className="mt-0.5 text-xs text-violet-800 [overflow-wrap:anywhere]">Importer: {note}</p> : null}
+            {item.verifyOn !== undefined ? (
+              <p className="mt-0.5 text-xs text-violet-900 [overflow-wrap:anywhere]">
+                Signed off once, on {item.verifyOn}, after {item.verifyOn}&apos;s deploy is recorded. {gateSentence(item.verifyOn, environments)}
+              </p>
+            ) : null}
+            {note && !movedFromImport ? <p className="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">Importer: {note}</p> : null}
             {movedFromImport ? (
               <p className="mt-0.5 text-xs text-amber-800">
-                Changed from <strong>{imported.verifyOn === undefined ? defaultPlacement(phase).split(" — ")[0]!.toLowerCase() : `on ${imported.verifyOn} after its deploy`}</strong>
-                {item.verifyOn !== undefined ? `: signed off once, on ${item.verifyOn}, after ${item.verifyOn}'s deploy is recorded.` : "."}
+                Changed from <strong>{imported.verifyOn === undefined ? defaultPlacement(phase).split(" — ")[0]!.toLowerCase() : `on ${imported.verifyOn} after its deploy`}</strong>.
               </p>
             ) : null}
           </div>
@@ -275,6 +282,14 @@ function KindSettings({ item, invalid, onChange }: { item: TemplateItem; invalid
         </div>
       );
   }
+}
+
+/** "Production's gate needs it; staging's does not." */
+function gateSentence(environment: string, environments: readonly string[]): string {
+  const later = gatedBy(environment, environments);
+  if (later.length === 0) return `No environment after ${environment} needs it.`;
+  const gates = later.length === 1 ? `${later[0]}'s gate needs it` : `The gates of ${later.join(", ")} need it`;
+  return `${gates.charAt(0).toUpperCase()}${gates.slice(1)}; ${environment}'s does not.`;
 }
 
 /** Sets an optional text field, or removes it when empty (the schema refuses empty strings). */

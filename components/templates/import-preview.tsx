@@ -2,10 +2,10 @@
 // The parsed checklist before it is saved: what the importer noticed, then every section and item.
 import { Instructions } from "@/components/release/instructions";
 import type { ImportedItemNote, RepairedTitle } from "@/lib/templates/markdown-import";
-import { describeRepairs, repairWarning, type MojibakeRepair } from "@/lib/templates/markdown-text";
+import { describeRepairs, repairWarning, visible, type MojibakeRepair } from "@/lib/templates/markdown-text";
 import type { TemplateDefinition, TemplateItem } from "@/lib/templates/schema";
 import { ImportItemRow } from "./import-item-row";
-import { itemPath, KIND_HELP, KINDS, problemItem, type Problem } from "./import-model";
+import { itemPath, KIND_HELP, KINDS, placeablePhase, problemItem, type Problem } from "./import-model";
 
 const PHASE_LABEL: Record<string, string> = {
   "pre-deploy": "Pre-deploy · counts for the gate",
@@ -75,7 +75,7 @@ export function ImportPreview({ template, imported, warnings, itemNotes, repairs
               <ul aria-label="Repaired titles" className="mt-1 space-y-0.5 pl-5 text-xs">
                 {repairedTitles.map((r, n) => (
                   <li key={n} className="[overflow-wrap:anywhere]">
-                    <span className="text-sky-800 line-through">{r.before}</span> → {r.after}
+                    <span className="text-sky-800 line-through">{visible(r.before)}</span> → {r.after}
                   </li>
                 ))}
               </ul>
@@ -181,7 +181,7 @@ export function ImportPreview({ template, imported, warnings, itemNotes, repairs
                 <thead className="hidden bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 md:table-header-group">
                   <tr>
                     <th scope="col" className="px-3 py-2">
-                      Item · what it will do · where it is done · key
+                      {placeablePhase(section.phase) ? "Item · what it will do · where it is done · key" : "Item · what it will do · key"}
                     </th>
                     <th scope="col" className="w-32 px-3 py-2">
                       Kind
