@@ -48,7 +48,8 @@ test("an admin imports the Markdown checklist, turns a manual item into a check 
   const stagingDone = page.getByLabel("Where Staging Verification is done");
   await expect(stagingDone).toHaveValue("staging");
   await expect(stagingDone.locator("option:checked")).toHaveText("On staging after its deploy — gates production");
-  await expect(row("Staging Verification")).toContainText("Importer: Done on staging after its deploy; gates production. The text says “Deploy to staging first”.");
+  await expect(row("Staging Verification")).toContainText("Signed off once, on staging, after staging's deploy is recorded. Production's gate needs it; staging's does not.");
+  await expect(row("Staging Verification")).toContainText("The importer chose this: the text says “Deploy to staging first”.");
   await expect(page.getByLabel("Where Local Testing is done").locator("option:checked")).toHaveText("Before each deploy — gates that deploy");
   await expect(page.getByLabel(/^Where .*Any mission critical test fails is done$/)).toHaveCount(0);
   for (const section of ["Pre-Deployment Requirements", "Automated Deployment Checks", "Rollback Criteria", "Environment Configuration", "Monitoring Setup"]) {

@@ -36,7 +36,7 @@ type Props = {
   phase: Phase;
   /** The project's environments, in deploy order. */
   environments: string[];
-  /** What the importer decided about where the item is done, and why. */
+  /** The words the importer decided where the item is done from ("Deploy to staging first"). */
   note: string | undefined;
   /** The title as the file had it, when the mojibake repair changed it. */
   repairedFrom: string | undefined;
@@ -93,7 +93,7 @@ export function ImportItemRow({ id, item, imported, problems, phase, environment
                 aria-label={`Where ${item.title || "this item"} is done`}
                 value={item.verifyOn ?? ""}
                 onChange={(event) => onChange(placeItem(item, event.target.value || undefined))}
-                className={`${control} ${border(false)} min-w-0 sm:flex-1 md:max-w-md ${item.verifyOn !== undefined ? "border-violet-400 bg-violet-50 text-violet-950" : ""}`}
+                className={`${control} ${border(false)} min-w-0 text-xs sm:flex-1 sm:text-sm md:max-w-md ${item.verifyOn !== undefined ? "border-violet-400 bg-violet-50 text-violet-950" : ""}`}
               >
                 <option value="">{defaultPlacement(phase)}</option>
                 {options.map((environment) => (
@@ -108,7 +108,7 @@ export function ImportItemRow({ id, item, imported, problems, phase, environment
                 Signed off once, on {item.verifyOn}, after {item.verifyOn}&apos;s deploy is recorded. {gateSentence(item.verifyOn, environments)}
               </p>
             ) : null}
-            {note && !movedFromImport ? <p className="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">Importer: {note}</p> : null}
+            {note && !movedFromImport ? <p className="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">The importer chose this: the text says &ldquo;{note}&rdquo;.</p> : null}
             {movedFromImport ? (
               <p className="mt-0.5 text-xs text-amber-800">
                 Changed from <strong>{imported.verifyOn === undefined ? defaultPlacement(phase).split(" — ")[0]!.toLowerCase() : `on ${imported.verifyOn} after its deploy`}</strong>.

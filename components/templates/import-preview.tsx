@@ -45,7 +45,7 @@ export function ImportPreview({ template, imported, warnings, itemNotes, repairs
     const at = problemItem(p.path);
     if (at) byItem.set(at, [...(byItem.get(at) ?? []), p]);
   }
-  const notes = new Map(itemNotes.map((n) => [`${n.section}.${n.item}`, n.note]));
+  const notes = new Map(itemNotes.map((n) => [`${n.section}.${n.item}`, n.because]));
   const repairedFrom = new Map(repairedTitles.filter((r) => r.item !== undefined).map((r) => [`${r.section}.${r.item}`, r.before]));
   // The repairs have a notice of their own, with the titles they changed.
   const shown = repairs.length > 0 ? warnings.filter((w) => w !== repairWarning(repairs)) : warnings;

@@ -385,6 +385,7 @@ export const templateImportSchema = z.strictObject({
         item: z.number().int().min(0),
         key: z.string(),
         note: z.string(),
+        because: z.string().meta({ description: "The words it was decided from, as written." }),
       }),
     )
     .meta({ description: "Per item (by section and item index): where it is done and what it gates, when decided from the text (`verifyOn`)." }),

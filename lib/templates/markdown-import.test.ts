@@ -264,6 +264,7 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
         item: 1,
         key: "staging-verification",
         note: "Done on staging after its deploy; gates production. The text says “Deploy to staging first”; the project's environments were not given, so the document's order counts: development, staging, production.",
+        because: "Deploy to staging first",
       },
     ]);
     // Post-Deployment Validation names no environment: left after each deploy, with a warning.

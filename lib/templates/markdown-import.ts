@@ -99,6 +99,8 @@ export interface ImportedItemNote {
   key: string;
   /** "Done on staging after its deploy; gates production. The text says “Deploy to staging first”." */
   note: string;
+  /** The words it was decided from, as written ("Deploy to staging first"). */
+  because: string;
 }
 
 /** A title the mojibake repair changed. */
@@ -236,7 +238,7 @@ class TemplateBuilder {
   private readonly claimed = new Map<string, string>();
   private documentTitle: string | undefined;
   /** Notes per draft on where it is done (see resolveVerifyOn). */
-  private readonly verifyNotes = new Map<Draft, string>();
+  private readonly verifyNotes = new Map<Draft, { note: string; because: string }>();
 
   constructor(
     private readonly src: MarkdownSource,
@@ -482,7 +484,10 @@ class TemplateBuilder {
     }
     for (const draft of drafts) {
       draft.item = { ...draft.item, verifyOn: environment };
-      this.verifyNotes.set(draft, `Done on ${environment} after its deploy; gates ${later.join(", ")}. The text says ${said}${sourceNote}.`);
+      this.verifyNotes.set(draft, {
+        note: `Done on ${environment} after its deploy; gates ${later.join(", ")}. The text says ${said}${sourceNote}.`,
+        because: cue.phrase,
+      });
     }
     const what = drafts.length === 1 ? "is" : `(${drafts.length} items) are`;
     this.warnings.push(`${where} ${what} done on ${environment} after its deploy, so ${drafts.length === 1 ? "it gates" : "they gate"} ${later.join(", ")}, not ${environment} (${said}${sourceNote}).`);
@@ -493,9 +498,9 @@ class TemplateBuilder {
     const notes: ImportedItemNote[] = [];
     this.sections.forEach((section, s) =>
       section.drafts.forEach((draft, i) => {
-        const note = this.verifyNotes.get(draft);
+        const decided = this.verifyNotes.get(draft);
         const key = template.sections[s]?.items[i]?.key;
-        if (note !== undefined && key !== undefined) notes.push({ section: s, item: i, key, note });
+        if (decided !== undefined && key !== undefined) notes.push({ section: s, item: i, key, ...decided });
       }),
     );
     return notes;

@@ -66,7 +66,13 @@ describe("importing the team's DEPLOYMENT_CHECKLIST.md", () => {
     });
     expect(items.filter((i) => i.verifyOn !== undefined).map((i) => i.key)).toEqual(["staging-verification"]);
     expect(response.body.itemNotes).toEqual([
-      { section: 2, item: 1, key: "staging-verification", note: "Done on staging after its deploy; gates production. The text says “Deploy to staging first”." },
+      {
+        section: 2,
+        item: 1,
+        key: "staging-verification",
+        note: "Done on staging after its deploy; gates production. The text says “Deploy to staging first”.",
+        because: "Deploy to staging first",
+      },
     ]);
     expect(response.body.warnings).toContain("\"Staging Verification\" is done on staging after its deploy, so it gates production, not staging (“Deploy to staging first”).");
 
