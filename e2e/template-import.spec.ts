@@ -1,7 +1,10 @@
 // The team's own DEPLOYMENT_CHECKLIST.md, imported in a browser: an admin loads the file,
-// reviews what the importer made of it, corrects one item's kind, saves, and releases from it.
+// reviews what the importer made of it (repaired emoji, Staging Verification done on staging
+// after its deploy), corrects one item's kind, where another is done and a title, saves, and
+// releases from it.
 import path from "node:path";
 import { makeProject, makeUser, randomSha } from "../tests/support/fixtures";
+import { api } from "../tests/support/http";
 import { expect, releasePath, screenshot, signInAs, test } from "./support";
 
 const CHECKLIST = path.join(process.cwd(), "prisma/seed/deployment-checklist.md");
@@ -27,6 +30,28 @@ test("an admin imports the Markdown checklist, turns a manual item into a check 
 
   const preview = page.getByRole("region", { name: "Preview of deployment-checklist" });
   await expect(preview).toContainText("12 sections · 34 items");
+  await expect(preview).toContainText("1 item is done on an environment after its deploy.");
+  const row = (title: string) => preview.getByRole("row").filter({ has: page.getByLabel(`Title of ${title}`, { exact: true }) });
+
+  // The mis-encoded emoji are repaired, and the preview says which.
+  const repaired = preview.getByRole("region", { name: "Repaired mis-encoded characters (8)" });
+  await expect(repaired.getByRole("list", { name: "Repairs" }).getByRole("listitem")).toHaveText([
+    '"<U+F8FF>üö®" → "🚨" on line 3',
+    '"‚úÖ" → "✅" on lines 17, 18, 19',
+    '"‚ùå" → "❌" on lines 76, 77, 78, 79',
+  ]);
+  await expect(page.getByLabel("Title of ✅ All 5 tests in test_final_validation.py MUST pass", { exact: true })).toHaveValue("✅ All 5 tests in test_final_validation.py MUST pass");
+  await expect(row("❌ Tool execution events missing")).toContainText("Repaired from ‚ùå Tool execution events missing");
+  await expect(preview.getByRole("region", { name: /What the importer decided/ })).not.toContainText("Mac Roman");
+
+  // Staging Verification is done on staging after its deploy and gates production, as the importer says.
+  const stagingDone = page.getByLabel("Where Staging Verification is done");
+  await expect(stagingDone).toHaveValue("staging");
+  await expect(stagingDone.locator("option:checked")).toHaveText("On staging after its deploy — gates production");
+  await expect(row("Staging Verification")).toContainText("Signed off once, on staging, after staging's deploy is recorded. Production's gate needs it; staging's does not.");
+  await expect(row("Staging Verification")).toContainText("The importer chose this: the text says “Deploy to staging first”.");
+  await expect(page.getByLabel("Where Local Testing is done").locator("option:checked")).toHaveText("Before each deploy — gates that deploy");
+  await expect(page.getByLabel(/^Where .*Any mission critical test fails is done$/)).toHaveCount(0);
   for (const section of ["Pre-Deployment Requirements", "Automated Deployment Checks", "Rollback Criteria", "Environment Configuration", "Monitoring Setup"]) {
     await expect(preview.getByRole("heading", { name: section, exact: true })).toBeVisible();
   }
@@ -36,11 +61,11 @@ test("an admin imports the Markdown checklist, turns a manual item into a check 
   await expect(preview.getByRole("region", { name: "Rollback instructions" })).toContainText("Use previous Cloud Run revision");
 
   // Each item says what it will do: the metric's threshold, a check's patterns, a manual item's steps.
-  const throughput = preview.getByRole("row").filter({ hasText: "WebSocket throughput > 500 events/sec" });
+  const throughput = row("WebSocket throughput > 500 events/sec");
   await expect(throughput).toContainText("websocket_events_per_sec > 500 events/sec");
   await expect(page.getByLabel("Kind of WebSocket throughput > 500 events/sec")).toHaveValue("metric");
   await expect(page.getByLabel("Threshold of WebSocket throughput > 500 events/sec")).toHaveValue("500");
-  await expect(preview.getByRole("row").filter({ hasText: "Run Full Mission Critical Suite" })).toContainText("CI results matching tests/mission_critical/: all pass");
+  await expect(row("Run Full Mission Critical Suite")).toContainText("CI results matching tests/mission_critical/: all pass");
   const steps = preview.getByRole("list", { name: "Steps of Critical Event Verification" }).getByRole("listitem");
   await expect(steps).toHaveText(CRITICAL_EVENTS.map((e) => new RegExp(`^${e} - `)));
   await expect(page.getByLabel(/^Kind of .*Any mission critical test fails$/)).toHaveValue("watch");
@@ -67,6 +92,40 @@ test("an admin imports the Markdown checklist, turns a manual item into a check 
   await patterns.fill("tests/");
   await expect(failure).toHaveCount(0);
   await expect(preview.getByRole("row").filter({ hasText: "Changed from manual" })).toContainText("CI results matching tests/: all pass");
+
+  // The health check is really checked on staging once it runs the release: done there, gating production.
+  const health = page.getByLabel("Where Health check endpoints responding is done");
+  await expect(health.locator("option:checked")).toHaveText("After each deploy — gates nothing");
+  await health.selectOption({ label: "On staging after its deploy — gates production" });
+  await expect(row("Health check endpoints responding")).toContainText("Signed off once, on staging, after staging's deploy is recorded. Production's gate needs it; staging's does not.");
+  await expect(row("Health check endpoints responding")).toContainText("Changed from after each deploy.");
+  await expect(preview).toContainText("2 items are done on an environment after its deploy.");
+
+  // A repaired title still reads like a shout: rename it. The key stays as imported.
+  const title = page.getByLabel("Title of ✅ Tool dispatcher enhancement MUST be verified", { exact: true });
+  await title.fill("Tool dispatcher enhancement verified");
+  await expect(page.getByLabel("Kind of Tool dispatcher enhancement verified")).toHaveValue("manual");
+  await expect(page.getByLabel("Key of Tool dispatcher enhancement verified")).toHaveValue("tool-dispatcher-enhancement-must-be-verified");
+
+  // An empty title is refused before saving.
+  await title.fill("");
+  await page.getByRole("button", { name: "Save template" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Not saved yet" })).toContainText("give the item a title");
+  await title.fill("Tool dispatcher enhancement verified");
+  await expect(page.getByRole("alert").filter({ hasText: "Not saved yet" })).toHaveCount(0);
+
+  // The preview, as a release manager sees it, at desktop and phone width: nothing scrolls sideways.
+  await row("Staging Verification").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/screenshots/23-template-import-done-on-staging.png" });
+  await repaired.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/screenshots/24-template-import-repairs.png" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await repaired.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/screenshots/25-template-import-phone-repairs.png" });
+  await row("Staging Verification").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/screenshots/26-template-import-phone-item.png" });
+  await page.setViewportSize({ width: 1280, height: 900 });
   // At the bottom, the sticky save bar sits where it ends up rather than over a section.
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await screenshot(page, "21-template-import-preview");
@@ -75,6 +134,17 @@ test("an admin imports the Markdown checklist, turns a manual item into a check 
   await expect(page).toHaveURL(`/projects/${p.slug}/templates/deployment-checklist`);
   await expect(page.getByRole("heading", { name: /^Template deployment-checklist/ })).toContainText("latest version 1");
   await expect(page.getByRole("heading", { name: "Version history" })).toBeVisible();
+
+  // What was chosen in the preview is what was saved.
+  const saved = await api(`/api/v1/projects/${p.slug}/templates/deployment-checklist`, { token: p.token });
+  type SavedItem = { key: string; title: string; verifyOn?: string };
+  const savedItems = (saved.body.versions[0].definition.sections as { items: SavedItem[] }[]).flatMap((s) => s.items);
+  expect(savedItems.filter((i) => i.verifyOn).map((i) => [i.key, i.verifyOn])).toEqual([
+    ["staging-verification", "staging"],
+    ["health-check-endpoints-responding", "staging"],
+  ]);
+  expect(savedItems.find((i) => i.key === "tool-dispatcher-enhancement-must-be-verified")?.title).toBe("Tool dispatcher enhancement verified");
+  expect(saved.body.versions[0].source).toContain("verifyOn: staging");
 
   // A release from the imported template, through the New release form.
   await page.goto(`/projects/${p.slug}`);

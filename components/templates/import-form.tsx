@@ -3,13 +3,28 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition, type ChangeEvent } from "react";
 import { previewImportAction, saveImportedTemplateAction } from "@/app/projects/[project]/templates/actions";
+import type { ImportedItemNote, RepairedTitle } from "@/lib/templates/markdown-import";
+import type { MojibakeRepair } from "@/lib/templates/markdown-text";
 import type { TemplateDefinition, TemplateItem } from "@/lib/templates/schema";
 import { KINDS, validateDraft, type Kind, type Problem } from "./import-model";
 import { ImportPreview, problemPlace } from "./import-preview";
 
-type Props = { project: string; existing: { name: string; latestVersion: number }[] };
+type Props = {
+  project: string;
+  existing: { name: string; latestVersion: number }[];
+  /** The project's environments in deploy order: where an item can be done after its deploy. */
+  environments: string[];
+};
 /** `run` numbers the previews, so a new one starts with fresh inputs. */
-type Preview = { run: number; template: TemplateDefinition; imported: TemplateDefinition; warnings: string[] };
+type Preview = {
+  run: number;
+  template: TemplateDefinition;
+  imported: TemplateDefinition;
+  warnings: string[];
+  itemNotes: ImportedItemNote[];
+  repairs: MojibakeRepair[];
+  repairedTitles: RepairedTitle[];
+};
 
 const field = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
 const PLURAL: Record<Kind, string> = { check: "checks", metric: "metrics", manual: "manual", watch: "watches" };
@@ -18,7 +33,7 @@ function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-export function ImportForm({ project, existing }: Props) {
+export function ImportForm({ project, existing, environments }: Props) {
   const router = useRouter();
   const [name, setName] = useState("deployment-checklist");
   const [markdown, setMarkdown] = useState("");
@@ -59,7 +74,8 @@ export function ImportForm({ project, existing }: Props) {
         setPreviewError(outcome.error.message);
         return;
       }
-      setPreview((current) => ({ run: (current?.run ?? 0) + 1, template: outcome.value.template, imported: outcome.value.template, warnings: outcome.value.warnings }));
+      const { template, warnings, itemNotes, repairs, repairedTitles } = outcome.value;
+      setPreview((current) => ({ run: (current?.run ?? 0) + 1, template, imported: template, warnings, itemNotes, repairs, repairedTitles }));
       setAttempted(false);
       setServerError(null);
     });
@@ -156,10 +172,22 @@ export function ImportForm({ project, existing }: Props) {
               Preview of <span className="font-mono">{trimmedName || "(no name)"}</span>
             </h2>
             <p className="text-sm text-slate-600">
-              {counts.sections} sections · {counts.items} items: {KINDS.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${counts[k] === 1 && k !== "manual" ? k : PLURAL[k]}`).join(", ")}. Not saved yet.
+              {counts.sections} sections · {counts.items} items: {KINDS.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${counts[k] === 1 && k !== "manual" ? k : PLURAL[k]}`).join(", ")}.
+              {counts.afterDeploy > 0 ? ` ${counts.afterDeploy === 1 ? "1 item is" : `${counts.afterDeploy} items are`} done on an environment after its deploy.` : ""} Not saved yet.
             </p>
           </div>
-          <ImportPreview key={preview.run} template={draft} imported={preview.imported} warnings={preview.warnings} problems={problems} onItemChange={changeItem} />
+          <ImportPreview
+            key={preview.run}
+            template={draft}
+            imported={preview.imported}
+            warnings={preview.warnings}
+            itemNotes={preview.itemNotes}
+            repairs={preview.repairs}
+            repairedTitles={preview.repairedTitles}
+            environments={environments}
+            problems={problems}
+            onItemChange={changeItem}
+          />
 
           <div className="sticky bottom-0 z-10 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_rgba(15,23,42,0.08)] backdrop-blur">
             {failure ? (
@@ -203,11 +231,12 @@ export function ImportForm({ project, existing }: Props) {
 }
 
 function countKinds(template: TemplateDefinition) {
-  const counts = { sections: template.sections.length, items: 0, check: 0, metric: 0, manual: 0, watch: 0 };
+  const counts = { sections: template.sections.length, items: 0, check: 0, metric: 0, manual: 0, watch: 0, afterDeploy: 0 };
   for (const section of template.sections) {
     for (const item of section.items) {
       counts.items += 1;
       counts[item.kind] += 1;
+      if (item.verifyOn !== undefined) counts.afterDeploy += 1;
     }
   }
   return counts;

@@ -2,8 +2,24 @@
 // One item of the import preview: what it will do, and the controls to correct the importer's guess.
 import { useState } from "react";
 import { Instructions } from "@/components/release/instructions";
-import { METRIC_OPERATORS, ROLES, type MetricOperator, type RoleName, type TemplateItem } from "@/lib/templates/schema";
-import { changeKind, describeItem, KIND_HELP, KINDS, sameItem, splitPatterns, type Kind, type Problem } from "./import-model";
+import { visible } from "@/lib/templates/markdown-text";
+import { METRIC_OPERATORS, ROLES, type MetricOperator, type Phase, type RoleName, type TemplateItem } from "@/lib/templates/schema";
+import {
+  changeKind,
+  defaultPlacement,
+  describeItem,
+  gatedBy,
+  KIND_HELP,
+  KINDS,
+  placeablePhase,
+  placeItem,
+  placementLabel,
+  sameItem,
+  splitPatterns,
+  verifyChoices,
+  type Kind,
+  type Problem,
+} from "./import-model";
 
 const control = "block h-8 w-full rounded border bg-white px-2 text-sm";
 const border = (invalid: boolean) => (invalid ? "border-red-500 ring-1 ring-red-500" : "border-slate-300");
@@ -16,25 +32,90 @@ type Props = {
   /** The item as the importer made it, restored when its kind is chosen again. */
   imported: TemplateItem | undefined;
   problems: Problem[];
+  /** The phase of the item's section: whether it can be done on an environment after its deploy. */
+  phase: Phase;
+  /** The project's environments, in deploy order. */
+  environments: string[];
+  /** The words the importer decided where the item is done from ("Deploy to staging first"). */
+  note: string | undefined;
+  /** The title as the file had it, when the mojibake repair changed it. */
+  repairedFrom: string | undefined;
   onChange: (item: TemplateItem) => void;
 };
 
-export function ImportItemRow({ id, item, imported, problems, onChange }: Props) {
+export function ImportItemRow({ id, item, imported, problems, phase, environments, note, repairedFrom, onChange }: Props) {
   const invalid = (field: string) => problems.some((p) => p.path.split(".").slice(4).join(".").startsWith(field));
   const changedKind = imported !== undefined && imported.kind !== item.kind;
   const edited = imported !== undefined && !sameItem(imported, item);
   const tone = problems.length ? "bg-red-50" : edited ? "bg-amber-50/60" : "";
-  const marker = problems.length ? "shadow-[inset_4px_0_0_var(--color-red-500)]" : edited ? "shadow-[inset_4px_0_0_var(--color-amber-400)]" : "";
+  // The coloured edge: on the whole card when rows stack (below md), on the first cell in the table.
+  const marker = problems.length
+    ? "shadow-[inset_4px_0_0_var(--color-red-500)] md:shadow-none"
+    : edited
+      ? "shadow-[inset_4px_0_0_var(--color-amber-400)] md:shadow-none"
+      : "";
+  const cellMarker = problems.length ? "md:shadow-[inset_4px_0_0_var(--color-red-500)]" : edited ? "md:shadow-[inset_4px_0_0_var(--color-amber-400)]" : "";
+  // Labelled by the importer's title, so the field keeps its name while it is being edited.
+  const titleLabel = `Title of ${imported?.title ?? item.title}`;
+  const placeable = placeablePhase(phase) && item.kind !== "watch";
+  const choices = verifyChoices(environments);
+  const options = item.verifyOn !== undefined && !choices.includes(item.verifyOn) ? [...choices, item.verifyOn] : choices;
+  const movedFromImport = imported !== undefined && imported.verifyOn !== item.verifyOn;
   return (
-    <tr id={id} aria-invalid={problems.length > 0 || undefined} className={`align-top ${tone}`}>
-      <td className={`px-3 py-3 ${marker}`}>
-        <p className="font-medium text-slate-900">
-          {item.title}
-          {!item.required ? <span className="ml-2 text-xs font-normal text-slate-500">(advisory)</span> : null}
-          {item.environments.length ? <span className="ml-2 text-xs font-normal text-slate-500">(only {item.environments.join(", ")})</span> : null}
-          {edited ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">edited</span> : null}
-        </p>
+    <tr id={id} aria-invalid={problems.length > 0 || undefined} className={`block align-top md:table-row ${tone} ${marker}`}>
+      <td className={`block px-3 pt-3 md:table-cell md:py-3 ${cellMarker}`}>
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <input
+            aria-label={titleLabel}
+            placeholder="Item title"
+            value={item.title}
+            onChange={(event) => onChange({ ...item, title: event.target.value })}
+            maxLength={300}
+            required
+            aria-invalid={invalid("title") || undefined}
+            className={`${control} ${border(invalid("title"))} min-w-0 flex-1 basis-56 font-medium text-slate-900`}
+          />
+          {!item.required ? <span className="text-xs font-normal text-slate-500">(advisory)</span> : null}
+          {item.environments.length ? <span className="text-xs font-normal text-slate-500">(only {item.environments.join(", ")})</span> : null}
+          {edited ? <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">edited</span> : null}
+        </div>
+        {repairedFrom !== undefined && imported !== undefined && item.title === imported.title ? (
+          <p className="mt-0.5 text-xs text-sky-800 [overflow-wrap:anywhere]">
+            Repaired from <span className="font-mono">{visible(repairedFrom)}</span>
+          </p>
+        ) : null}
         <p className="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">{describeItem(item)}</p>
+        {placeable ? (
+          <div className="mt-1.5">
+            <label className="flex flex-col gap-x-2 gap-y-0.5 text-xs text-slate-600 sm:flex-row sm:items-center">
+              <span className="shrink-0 font-medium">Done</span>
+              <select
+                aria-label={`Where ${item.title || "this item"} is done`}
+                value={item.verifyOn ?? ""}
+                onChange={(event) => onChange(placeItem(item, event.target.value || undefined))}
+                className={`${control} ${border(false)} min-w-0 text-xs sm:flex-1 sm:text-sm md:max-w-md ${item.verifyOn !== undefined ? "border-violet-400 bg-violet-50 text-violet-950" : ""}`}
+              >
+                <option value="">{defaultPlacement(phase)}</option>
+                {options.map((environment) => (
+                  <option key={environment} value={environment}>
+                    {placementLabel(environment, environments)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {item.verifyOn !== undefined ? (
+              <p className="mt-0.5 text-xs text-violet-900 [overflow-wrap:anywhere]">
+                Signed off once, on {item.verifyOn}, after {item.verifyOn}&apos;s deploy is recorded. {gateSentence(item.verifyOn, environments)}
+              </p>
+            ) : null}
+            {note && !movedFromImport ? <p className="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">The importer chose this: the text says &ldquo;{note}&rdquo;.</p> : null}
+            {movedFromImport ? (
+              <p className="mt-0.5 text-xs text-amber-800">
+                Changed from <strong>{imported.verifyOn === undefined ? defaultPlacement(phase).split(" — ")[0]!.toLowerCase() : `on ${imported.verifyOn} after its deploy`}</strong>.
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         <label className="mt-1.5 flex items-center gap-2 text-xs text-slate-500">
           <span className="shrink-0">Key</span>
           <input
@@ -75,7 +156,8 @@ export function ImportItemRow({ id, item, imported, problems, onChange }: Props)
           </ul>
         ) : null}
       </td>
-      <td className="px-3 py-3">
+      <td className="block px-3 pt-2 md:table-cell md:py-3">
+        <span className={`${caption} md:hidden`}>Kind</span>
         <select
           aria-label={`Kind of ${item.title}`}
           value={item.kind}
@@ -89,7 +171,7 @@ export function ImportItemRow({ id, item, imported, problems, onChange }: Props)
           ))}
         </select>
       </td>
-      <td className="px-3 py-3">
+      <td className="block px-3 pb-3 pt-2 md:table-cell md:py-3">
         {/* Keyed by kind: a kind change starts its fields afresh. */}
         <KindSettings key={item.kind} item={item} invalid={invalid} onChange={onChange} />
       </td>
@@ -200,6 +282,14 @@ function KindSettings({ item, invalid, onChange }: { item: TemplateItem; invalid
         </div>
       );
   }
+}
+
+/** "Production's gate needs it; staging's does not." */
+function gateSentence(environment: string, environments: readonly string[]): string {
+  const later = gatedBy(environment, environments);
+  if (later.length === 0) return `No environment after ${environment} needs it.`;
+  const gates = later.length === 1 ? `${later[0]}'s gate needs it` : `The gates of ${later.join(", ")} need it`;
+  return `${gates.charAt(0).toUpperCase()}${gates.slice(1)}; ${environment}'s does not.`;
 }
 
 /** Sets an optional text field, or removes it when empty (the schema refuses empty strings). */

@@ -1,6 +1,6 @@
 // The import preview's editing rules, kept apart from the markup: changing an item's kind,
 // describing what an item will do, and validating the draft the way the server will.
-import { templateSchema, type TemplateDefinition, type TemplateItem } from "@/lib/templates/schema";
+import { templateSchema, type Phase, type TemplateDefinition, type TemplateItem } from "@/lib/templates/schema";
 
 export const KINDS = ["check", "metric", "manual", "watch"] as const;
 export type Kind = TemplateItem["kind"];
@@ -19,7 +19,7 @@ export const itemPath = (s: number, i: number) => `sections.${s}.items.${i}`;
 
 /**
  * The item as the new kind: the fields every item has (key, title, instructions, required,
- * environments) are kept, the old kind's fields are dropped, and the new kind's fields start at
+ * environments, verifyOn) are kept, the old kind's fields are dropped, and the new kind's fields start at
  * their defaults, with the ones that have none (patterns, metric name, threshold) left for the
  * reviewer to fill in. Going back to the kind the importer chose restores what it found (say a
  * manual item's steps), so trying another kind loses nothing.
@@ -32,8 +32,13 @@ export function changeKind(item: TemplateItem, kind: Kind, imported?: TemplateIt
     ...(item.instructions !== undefined ? { instructions: item.instructions } : {}),
     required: item.required,
     environments: item.environments,
+    ...(item.verifyOn !== undefined ? { verifyOn: item.verifyOn } : {}),
   };
-  if (imported && imported.kind === kind) return { ...imported, ...base };
+  if (imported && imported.kind === kind) {
+    const restored: TemplateItem = { ...imported, ...base };
+    if (item.verifyOn === undefined) delete restored.verifyOn;
+    return restored;
+  }
   switch (kind) {
     case "check":
       return { ...base, kind, patterns: [], expect: "all-pass", allowFailures: 0, flaky: "pass" };
@@ -45,6 +50,41 @@ export function changeKind(item: TemplateItem, kind: Kind, imported?: TemplateIt
     case "watch":
       return { ...base, kind };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where an item is done: before each deploy (it gates that deploy), or on one environment after
+// its deploy (`verifyOn`), gating the environments after that one.
+
+/** Phases whose items can be moved to "on an environment after its deploy". */
+export const placeablePhase = (phase: Phase) => phase === "pre-deploy" || phase === "post-deploy";
+
+/** The environments an item can be done on after its deploy: every one with a later one. */
+export const verifyChoices = (environments: readonly string[]) => environments.slice(0, -1);
+
+/** The environments after `environment`, which an item done there gates. */
+export function gatedBy(environment: string, environments: readonly string[]): string[] {
+  const at = environments.indexOf(environment);
+  return at < 0 ? [] : environments.slice(at + 1);
+}
+
+/** The unset choice, in words for the section's phase. */
+export const defaultPlacement = (phase: Phase) =>
+  phase === "post-deploy" ? "After each deploy — gates nothing" : "Before each deploy — gates that deploy";
+
+/** "On staging after its deploy — gates production". */
+export function placementLabel(environment: string, environments: readonly string[]): string {
+  const later = gatedBy(environment, environments);
+  if (!environments.includes(environment)) return `On ${environment} after its deploy — not an environment of this project`;
+  return `On ${environment} after its deploy — gates ${later.length ? later.join(", ") : "nothing"}`;
+}
+
+/** The item done before each deploy (no `verifyOn`) or on `environment` after its deploy. */
+export function placeItem(item: TemplateItem, environment: string | undefined): TemplateItem {
+  const copy = { ...item };
+  if (environment) copy.verifyOn = environment;
+  else delete copy.verifyOn;
+  return copy;
 }
 
 /** "a, b ,c" -> ["a", "b", "c"]: the patterns input is comma-separated. */
@@ -90,6 +130,7 @@ function friendly(path: (string | number)[], message: string): string {
   if (field === "metric" && path.at(-2) !== "metric") return "give the metric's name, e.g. websocket_events_per_sec";
   if (field === "threshold") return "give the threshold as a number";
   if (field === "key" && message.startsWith("Too small")) return "give the item a key";
+  if (field === "title" && path.length > 2 && message.startsWith("Too small")) return "give the item a title";
   if (field === "name" && path.length === 1) return "give the template a name";
   return message;
 }
@@ -106,6 +147,9 @@ export function validateDraft(template: TemplateDefinition): Problem[] {
   }
   template.sections.forEach((section, s) =>
     section.items.forEach((item, i) => {
+      if (item.title.length > 0 && item.title.trim() === "") {
+        problems.push({ path: `${itemPath(s, i)}.title`, message: "give the item a title" });
+      }
       if (item.kind === "watch" && !item.check && !item.alert && !item.metric) {
         problems.push({ path: `${itemPath(s, i)}.check`, message: "give a check pattern or an alert name to watch" });
       }

@@ -1,9 +1,11 @@
 "use client";
 // The parsed checklist before it is saved: what the importer noticed, then every section and item.
 import { Instructions } from "@/components/release/instructions";
+import type { ImportedItemNote, RepairedTitle } from "@/lib/templates/markdown-import";
+import { describeRepairs, repairWarning, visible, type MojibakeRepair } from "@/lib/templates/markdown-text";
 import type { TemplateDefinition, TemplateItem } from "@/lib/templates/schema";
 import { ImportItemRow } from "./import-item-row";
-import { itemPath, KIND_HELP, KINDS, problemItem, type Problem } from "./import-model";
+import { itemPath, KIND_HELP, KINDS, placeablePhase, problemItem, type Problem } from "./import-model";
 
 const PHASE_LABEL: Record<string, string> = {
   "pre-deploy": "Pre-deploy · counts for the gate",
@@ -27,26 +29,71 @@ type Props = {
   template: TemplateDefinition;
   imported: TemplateDefinition;
   warnings: string[];
+  /** Per item: where the importer decided it is done, and why. */
+  itemNotes: ImportedItemNote[];
+  repairs: MojibakeRepair[];
+  repairedTitles: RepairedTitle[];
+  /** The project's environments, in deploy order. */
+  environments: string[];
   problems: Problem[];
   onItemChange: (s: number, i: number, item: TemplateItem) => void;
 };
 
-export function ImportPreview({ template, imported, warnings, problems, onItemChange }: Props) {
+export function ImportPreview({ template, imported, warnings, itemNotes, repairs, repairedTitles, environments, problems, onItemChange }: Props) {
   const byItem = new Map<string, Problem[]>();
   for (const p of problems) {
     const at = problemItem(p.path);
     if (at) byItem.set(at, [...(byItem.get(at) ?? []), p]);
   }
+  const notes = new Map(itemNotes.map((n) => [`${n.section}.${n.item}`, n.because]));
+  const repairedFrom = new Map(repairedTitles.filter((r) => r.item !== undefined).map((r) => [`${r.section}.${r.item}`, r.before]));
+  // The repairs have a notice of their own, with the titles they changed.
+  const shown = repairs.length > 0 ? warnings.filter((w) => w !== repairWarning(repairs)) : warnings;
   return (
     <div className="space-y-6">
-      {warnings.length > 0 ? (
+      {repairs.length > 0 ? (
+        <section aria-labelledby="import-repairs" className="rounded-lg border border-sky-300 bg-sky-50 p-4 text-sm text-sky-950">
+          <h3 id="import-repairs" className="font-semibold">
+            Repaired mis-encoded characters ({repairs.length})
+          </h3>
+          <p className="mt-1">
+            Parts of this file were saved as UTF-8 and read back as Mac Roman on the way (<span className="font-mono">‚úÖ</span> instead of ✅). Shipcheck repaired them where the
+            repair is exact; nothing else was changed. Edit any title below if it still reads wrong.
+          </p>
+          <ul aria-label="Repairs" className="mt-1 list-disc space-y-0.5 pl-5">
+            {describeRepairs(repairs).map((line) => (
+              <li key={line} className="[overflow-wrap:anywhere]">
+                {line}
+              </li>
+            ))}
+          </ul>
+          {repairedTitles.length > 0 ? (
+            <details className="mt-2">
+              <summary className="cursor-pointer font-medium">
+                {repairedTitles.length === 1 ? "1 title" : `${repairedTitles.length} titles`} repaired
+              </summary>
+              <ul aria-label="Repaired titles" className="mt-1 space-y-0.5 pl-5 text-xs">
+                {repairedTitles.map((r, n) => (
+                  <li key={n} className="[overflow-wrap:anywhere]">
+                    <span className="text-sky-800 line-through">{visible(r.before)}</span> → {r.after}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+        </section>
+      ) : null}
+
+      {shown.length > 0 ? (
         <section aria-labelledby="import-warnings" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
           <h3 id="import-warnings" className="font-semibold">
-            What the importer decided ({warnings.length})
+            What the importer decided ({shown.length})
           </h3>
           <ul className="mt-1 list-disc space-y-0.5 pl-5">
-            {warnings.map((w, n) => (
-              <li key={n}>{w}</li>
+            {shown.map((w, n) => (
+              <li key={n} className="[overflow-wrap:anywhere]">
+                {w}
+              </li>
             ))}
           </ul>
         </section>
@@ -106,6 +153,12 @@ export function ImportPreview({ template, imported, warnings, problems, onItemCh
         ))}
         . Changing an item&apos;s kind keeps its key, title and instructions and asks for what the new kind needs.
       </p>
+      {environments.length > 1 ? (
+        <p className="text-xs text-slate-600">
+          <span className="font-medium">Done:</span> a pre-deploy item is done before each deploy and gates that deploy. A step that can only be checked once an environment runs the release
+          (&ldquo;deploy to {environments[0]} first and verify there&rdquo;) is done on that environment after its deploy, once, and gates the environments after it instead.
+        </p>
+      ) : null}
 
       {template.sections.map((section, s) => {
         const headingId = `import-section-${s}`;
@@ -123,11 +176,12 @@ export function ImportPreview({ template, imported, warnings, problems, onItemCh
             {section.items.length === 0 ? (
               <p className="px-4 py-3 text-sm text-slate-600">No items.</p>
             ) : (
-              <table className="w-full table-fixed text-sm">
-                <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+              // Below md the rows stack (one card per item), so nothing scrolls sideways on a phone.
+              <table className="block w-full text-sm md:table md:table-fixed">
+                <thead className="hidden bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 md:table-header-group">
                   <tr>
                     <th scope="col" className="px-3 py-2">
-                      Item · what it will do · key
+                      {placeablePhase(section.phase) ? "Item · what it will do · where it is done · key" : "Item · what it will do · key"}
                     </th>
                     <th scope="col" className="w-32 px-3 py-2">
                       Kind
@@ -137,7 +191,7 @@ export function ImportPreview({ template, imported, warnings, problems, onItemCh
                     </th>
                   </tr>
                 </thead>
-                <tbody className="divide-y divide-slate-100">
+                <tbody className="block divide-y divide-slate-100 md:table-row-group">
                   {section.items.map((item, i) => (
                     <ImportItemRow
                       key={i}
@@ -145,6 +199,10 @@ export function ImportPreview({ template, imported, warnings, problems, onItemCh
                       item={item}
                       imported={imported.sections[s]?.items[i]}
                       problems={byItem.get(`${s}.${i}`) ?? []}
+                      phase={section.phase}
+                      environments={environments}
+                      note={notes.get(`${s}.${i}`)}
+                      repairedFrom={repairedFrom.get(`${s}.${i}`)}
                       onChange={(next) => onItemChange(s, i, next)}
                     />
                   ))}

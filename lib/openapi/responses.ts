@@ -386,6 +386,23 @@ export const templateSavedSchema = z.strictObject({
 export const templateImportSchema = z.strictObject({
   template: templateSchema,
   warnings: z.array(z.string()).meta({ description: "What the importer decided that a reader might not expect." }),
+  itemNotes: z
+    .array(
+      z.strictObject({
+        section: z.number().int().min(0),
+        item: z.number().int().min(0),
+        key: z.string(),
+        note: z.string(),
+        because: z.string().meta({ description: "The words it was decided from, as written." }),
+      }),
+    )
+    .meta({ description: "Per item (by section and item index): where it is done and what it gates, when decided from the text (`verifyOn`)." }),
+  repairs: z
+    .array(z.strictObject({ line: z.number().int().positive(), from: z.string(), to: z.string() }))
+    .meta({ description: "Characters that were UTF-8 read as Mac Roman (`‚úÖ` for `✅`), repaired, with their line." }),
+  repairedTitles: z
+    .array(z.strictObject({ section: z.number().int().min(0), item: z.number().int().min(0).optional(), before: z.string(), after: z.string() }))
+    .meta({ description: "Section and item titles those repairs changed; no `item` for a section's title." }),
   yaml: z.string().meta({ description: "The template as YAML, as it is (or would be) saved." }),
   saved: templateSavedSchema.nullable().meta({ description: "Null unless `?save=1`." }),
 });

@@ -18,12 +18,14 @@ export async function importTemplate(ctx: ServerContext, projectSlug: string, na
   authorize(ctx.principal, project, "template:write");
   let imported;
   try {
-    imported = importMarkdownChecklist(markdown, { name });
+    // The project's environments decide which steps are done on one after its deploy (verifyOn).
+    imported = importMarkdownChecklist(markdown, { name, environments: project.environments.map((e) => e.name) });
   } catch (error) {
     if (error instanceof MarkdownImportError) throw new AppError("validation_failed", error.message);
     throw error;
   }
   const yaml = templateToYaml(imported.template);
   const saved = options.save ? await saveTemplate(ctx, projectSlug, yaml, name) : null;
-  return { template: imported.template, warnings: imported.warnings, yaml, saved };
+  const { template, warnings, itemNotes, repairs, repairedTitles } = imported;
+  return { template, warnings, itemNotes, repairs, repairedTitles, yaml, saved };
 }

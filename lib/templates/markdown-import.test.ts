@@ -62,7 +62,7 @@ function itemWith<K extends TemplateItem["kind"]>(
 const KEY = /^[a-z0-9][a-z0-9._-]*$/;
 
 describe("importMarkdownChecklist: the team's deployment checklist", () => {
-  const { template, warnings } = importMarkdownChecklist(fixture);
+  const { template, warnings, itemNotes, repairs, repairedTitles } = importMarkdownChecklist(fixture);
 
   it("matches the reviewed golden template", () => {
     expect(stableJson(template)).toBe(readFileSync(GOLDEN_PATH, "utf8"));
@@ -101,13 +101,16 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
     expect(description).toContain("- [Mission Critical Tests](tests/mission_critical/README.md)");
     expect(description).toContain("- [CLAUDE.md Requirements](CLAUDE.md#6-mission-critical-websocket-agent-events)");
     expect(description).toContain("- **2025-08-30**: Added mission critical WebSocket checks");
-    // U+F8FF is the Apple logo: "🚨" saved as UTF-8 and read back as Mac Roman.
-    expect(description).toContain("## \uF8FFüö® CRITICAL: WebSocket Agent Events\n\n**MUST PASS BEFORE ANY DEPLOYMENT**");
+    // The file has "\uF8FFüö®" (U+F8FF is the Apple logo): "🚨" saved as UTF-8, read back as Mac Roman.
+    expect(description).toContain("## 🚨 CRITICAL: WebSocket Agent Events\n\n**MUST PASS BEFORE ANY DEPLOYMENT**");
     expect(warnings).toEqual([
+      'Repaired text that was UTF-8 read as Mac Roman: "<U+F8FF>üö®" → "🚨" on line 3; "‚úÖ" → "✅" on lines 17, 18, 19; "‚ùå" → "❌" on lines 76, 77, 78, 79.',
       'pytest target "tests/mission_critical/test_final_validation.py" under "Run Full Mission Critical Suite" is already checked under "WebSocket Event Integration Tests"; not added twice.',
       '"Related Documentation" is reference material, not checklist steps: kept in the template description.',
       '"Emergency Contacts" is reference material, not checklist steps: kept in the template description.',
       '"Version History" is reference material, not checklist steps: kept in the template description.',
+      "\"Staging Verification\" is done on staging after its deploy, so it gates production, not staging (“Deploy to staging first”; the project's environments were not given, so the document's order counts: development, staging, production).",
+      'Section "Post-Deployment Validation" is checked after a deploy but names no environment: left to be done after each deploy, gating nothing. Choose where it is done in the preview.',
     ]);
   });
 
@@ -122,8 +125,8 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
         "all-pass",
       ],
     ]);
-    expect(checks[0]!.title).toBe("‚úÖ All 5 tests in test_final_validation.py MUST pass");
-    expect(checks[1]!.title).toBe("‚úÖ All regression prevention tests MUST pass");
+    expect(checks[0]!.title).toBe("✅ All 5 tests in test_final_validation.py MUST pass");
+    expect(checks[1]!.title).toBe("✅ All regression prevention tests MUST pass");
   });
 
   it("makes a metric item for the throughput benchmark", () => {
@@ -173,10 +176,10 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
   it("makes the rollback criteria watch items: one on the mission-critical check, three on alerts", () => {
     const watches = sectionOf(template, "Rollback Criteria").items;
     expect(watches.map((w) => (w.kind === "watch" ? [w.title, w.check ?? null, w.alert ?? null] : w.kind))).toEqual([
-      ["‚ùå Any mission critical test fails", "tests/mission_critical/", null],
-      ["‚ùå WebSocket events not appearing in frontend", null, "websocket-events-not-appearing-in-frontend"],
-      ["‚ùå Tool execution events missing", null, "tool-execution-events-missing"],
-      ['‚ùå Chat UI appears "frozen" (no real-time updates)', null, "chat-ui-appears-frozen"],
+      ["❌ Any mission critical test fails", "tests/mission_critical/", null],
+      ["❌ WebSocket events not appearing in frontend", null, "websocket-events-not-appearing-in-frontend"],
+      ["❌ Tool execution events missing", null, "tool-execution-events-missing"],
+      ['❌ Chat UI appears "frozen" (no real-time updates)', null, "chat-ui-appears-frozen"],
     ]);
   });
 
@@ -208,6 +211,7 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
   it("makes the manual verification steps manual items, staging with its bullets as steps", () => {
     const [local, staging] = sectionOf(template, "Manual Verification Steps").items;
     expect(local).toMatchObject({ kind: "manual", title: "Local Testing", steps: [] });
+    expect(local).not.toHaveProperty("verifyOn");
     expect(local!.instructions).toContain("python dev_launcher/launcher.py");
     expect(staging).toMatchObject({
       kind: "manual",
@@ -250,11 +254,152 @@ describe("importMarkdownChecklist: the team's deployment checklist", () => {
     expect(keys).toContain("all-5-tests-in-test-final-validation-py-must-pass");
   });
 
-  it("preserves the mojibake as text", () => {
+  it("does Staging Verification on staging after its deploy, gating production; nothing else", () => {
+    const staging = itemWith(template, "manual", (i) => i.title === "Staging Verification");
+    expect(staging.verifyOn).toBe("staging");
+    expect(items(template).filter((i) => i.verifyOn !== undefined).map((i) => i.key)).toEqual(["staging-verification"]);
+    expect(itemNotes).toEqual([
+      {
+        section: 2,
+        item: 1,
+        key: "staging-verification",
+        note: "Done on staging after its deploy; gates production. The text says “Deploy to staging first”; the project's environments were not given, so the document's order counts: development, staging, production.",
+        because: "Deploy to staging first",
+      },
+    ]);
+    // Post-Deployment Validation names no environment: left after each deploy, with a warning.
+    expect(sectionOf(template, "Post-Deployment Validation").items.every((i) => i.verifyOn === undefined)).toBe(true);
+  });
+
+  it("decides the same with the project's environments, and says so without the document's order", () => {
+    const imported = importMarkdownChecklist(fixture, { environments: ["staging", "production"] });
+    expect(imported.template).toEqual(template);
+    expect(imported.itemNotes.map((n) => n.note)).toEqual(["Done on staging after its deploy; gates production. The text says “Deploy to staging first”."]);
+    expect(imported.warnings).toContain("\"Staging Verification\" is done on staging after its deploy, so it gates production, not staging (“Deploy to staging first”).");
+  });
+
+  it("leaves Staging Verification unset, with a warning, when the project has no staging or nothing after it", () => {
+    const other = importMarkdownChecklist(fixture, { environments: ["stg", "prod"] });
+    expect(items(other.template).some((i) => i.verifyOn !== undefined)).toBe(false);
+    expect(other.itemNotes).toEqual([]);
+    expect(other.warnings).toContain(
+      "\"Staging Verification\" says “Deploy to staging first”, but staging is not one of this project's environments (stg, prod): left to be done before each deploy. Choose where it is done in the preview.",
+    );
+    const last = importMarkdownChecklist(fixture, { environments: ["qa", "staging"] });
+    expect(items(last.template).some((i) => i.verifyOn !== undefined)).toBe(false);
+    expect(last.warnings).toContain(
+      "\"Staging Verification\" says “Deploy to staging first”, but no environment comes after staging for it to gate: left to be done before each deploy. Choose where it is done in the preview.",
+    );
+  });
+
+  it("repairs the mojibake, says where, and lists the titles it changed", () => {
     const titles = items(template).map((i) => i.title);
-    expect(titles.filter((t) => t.startsWith("‚úÖ "))).toHaveLength(3);
-    expect(titles.filter((t) => t.startsWith("‚ùå "))).toHaveLength(4);
-    expect(template.description).toContain("üö®");
+    expect(titles.filter((t) => t.startsWith("✅ "))).toHaveLength(3);
+    expect(titles.filter((t) => t.startsWith("❌ "))).toHaveLength(4);
+    expect(JSON.stringify(template)).not.toMatch(/‚úÖ|‚ùå|üö®|\uF8FF/);
+    expect(template.description).toContain("🚨 CRITICAL");
+    expect(repairs).toEqual([
+      { line: 3, from: "\uF8FFüö®", to: "🚨" },
+      ...[17, 18, 19].map((line) => ({ line, from: "‚úÖ", to: "✅" })),
+      ...[76, 77, 78, 79].map((line) => ({ line, from: "‚ùå", to: "❌" })),
+    ]);
+    expect(repairedTitles).toHaveLength(7);
+    expect(repairedTitles[0]).toEqual({
+      section: 0,
+      item: 0,
+      before: "‚úÖ All 5 tests in test_final_validation.py MUST pass",
+      after: "✅ All 5 tests in test_final_validation.py MUST pass",
+    });
+    expect(repairedTitles.map((r) => template.sections[r.section]!.items[r.item!]!.title)).toEqual(repairedTitles.map((r) => r.after));
+  });
+});
+
+describe("importMarkdownChecklist: steps done on one environment after its deploy", () => {
+  const envs = { environments: ["staging", "production"] };
+  const doc = (...lines: string[]) => `# Checklist\n\n${lines.join("\n")}\n`;
+
+  it("gives a section's items verifyOn when the section says so, and an item's own words win", () => {
+    const { template, itemNotes, warnings } = importMarkdownChecklist(
+      doc("## Pre-deploy", "", "- [ ] Unit tests green", "", "## Staging verification", "", "- [ ] Login works", "- [ ] Payments work", ""),
+      envs,
+    );
+    expect(items(template).map((i) => [i.title, i.verifyOn ?? null])).toEqual([
+      ["Unit tests green", null],
+      ["Login works", "staging"],
+      ["Payments work", "staging"],
+    ]);
+    expect(itemNotes.map((n) => [n.section, n.item, n.key])).toEqual([
+      [1, 0, "login-works"],
+      [1, 1, "payments-work"],
+    ]);
+    expect(warnings).toContain('Section "Staging verification" (2 items) are done on staging after its deploy, so they gate production, not staging (“Staging verification”).');
+  });
+
+  it("recognises the usual ways of saying it", () => {
+    for (const step of [
+      "Deploy to staging first, then open the app",
+      "Deployed on the staging environment before production",
+      "Deploy to staging and verify the banner",
+      "After deploying to staging, send a message",
+      "Staging smoke tests pass",
+      "Verify on staging that login works",
+      "Post-deployment validation on staging",
+      "Checked in the STAGING environment",
+    ]) {
+      const { template } = importMarkdownChecklist(doc("## Checks", "", `- [ ] ${step}`), envs);
+      expect(items(template)[0]!.verifyOn, step).toBe("staging");
+    }
+  });
+
+  it("does not read other mentions of an environment as one", () => {
+    for (const step of [
+      "Run the suite with --env staging",
+      "python deploy.py --project netra-staging",
+      "Deploy to production",
+      "Staging is frozen during the release",
+      "Verify .env files for target environment",
+    ]) {
+      const { template, warnings } = importMarkdownChecklist(doc("## Checks", "", `- [ ] ${step}`), envs);
+      expect(items(template)[0]!.verifyOn, step).toBeUndefined();
+      expect(warnings.join("\n"), step).not.toMatch(/after its deploy|names no environment/);
+    }
+  });
+
+  it("uses the project's own environment names, in their order", () => {
+    const { template, itemNotes } = importMarkdownChecklist(doc("## Checks", "", "- [ ] Verify on uat", "- [ ] Verify on qa"), {
+      environments: ["qa", "uat", "production"],
+    });
+    expect(items(template).map((i) => i.verifyOn)).toEqual(["uat", "qa"]);
+    expect(itemNotes.map((n) => n.note)).toEqual([
+      "Done on uat after its deploy; gates production. The text says “Verify on uat”.",
+      "Done on qa after its deploy; gates uat, production. The text says “Verify on qa”.",
+    ]);
+  });
+
+  it("without the project's environments, needs the document to name a later one", () => {
+    const alone = importMarkdownChecklist(doc("## Checks", "", "- [ ] Deploy to staging first and verify there"));
+    expect(items(alone.template)[0]!.verifyOn).toBeUndefined();
+    expect(alone.warnings).toContain(
+      '"Deploy to staging first and verify there" says “Deploy to staging first”, but no environment comes after staging for it to gate: left to be done before each deploy. Choose where it is done in the preview.',
+    );
+    const followed = importMarkdownChecklist(doc("## Checks", "", "- [ ] Deploy to staging first and verify there", "- [ ] Approve the production deploy"));
+    expect(items(followed.template)[0]!.verifyOn).toBe("staging");
+  });
+
+  it("leaves post-deployment validation without an environment unset, with a warning", () => {
+    const { template, warnings } = importMarkdownChecklist(doc("## Checks", "", "- [ ] Post-deploy checks pass"), envs);
+    expect(items(template)[0]!.verifyOn).toBeUndefined();
+    expect(warnings).toContain(
+      '"Post-deploy checks pass" is checked after a deploy but names no environment: left to be done before each deploy. Choose where it is done in the preview.',
+    );
+  });
+
+  it("never gives rollback watches or monitoring items a verifyOn", () => {
+    const { template } = importMarkdownChecklist(
+      doc("## Rollback criteria", "", "- Staging verification fails", "", "## Monitoring", "", "- Verify on staging dashboards"),
+      envs,
+    );
+    expect(items(template).every((i) => i.verifyOn === undefined)).toBe(true);
   });
 });
 

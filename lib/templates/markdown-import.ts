@@ -14,6 +14,11 @@
 //   A "Rollback Instructions: ..." line anywhere feeds `rollback.instructions`.
 // - Prose that is no item's (group intros, lead-in sentences) is kept in the description too,
 //   under its heading, so nothing the team wrote is dropped silently.
+// - Text that is UTF-8 read back as Mac Roman ("‚úÖ" for "✅") is repaired first, where the
+//   repair is exact (markdown-mojibake.ts), and every repair is listed in the result.
+// - A step done on one environment after deploying there ("Staging Verification: deploy to
+//   staging first ...") gets `verifyOn: staging` when a later environment exists for it to gate,
+//   with a note saying so per item (`itemNotes`); see `resolveVerifyOn`.
 import type { RootContent } from "mdast";
 import { MarkdownImportError } from "./markdown-error";
 import {
@@ -31,20 +36,27 @@ import {
   normaliseText,
   outlineOf,
   parseMarkdown,
+  plainText,
   spanOf,
   type Outline,
   type OutlineNode,
 } from "./markdown-structure";
+import { repairMojibake, type MojibakeRepair } from "./markdown-mojibake";
 import {
   collapse,
+  COMMON_ENVIRONMENTS,
+  environmentsNamed,
   inferPhase,
   isReferenceTitle,
   isRollbackInstructionsTitle,
+  repairWarning,
   rollbackLabelled,
   significantWords,
   slugify,
   stripOrdinal,
+  verifyCue,
   words,
+  type VerifyCue,
 } from "./markdown-text";
 import { templateSchema, type Phase, type TemplateDefinition } from "./schema";
 
@@ -71,28 +83,89 @@ const CONTAINER_LINE = /^[ \t]*(?:>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))/gm;
 export interface MarkdownImportOptions {
   /** The template's name; defaults to the document's `#` title. */
   name?: string;
+  /**
+   * The project's environments, in deploy order (`staging`, `production`). They decide which
+   * steps are done on one environment after its deploy (`verifyOn`). Without them, the
+   * environments the document names are used, in the order it first names them.
+   */
+  environments?: readonly string[];
+}
+
+/** Something the importer decided about one item, for the preview to show next to it. */
+export interface ImportedItemNote {
+  /** Indexes into `template.sections` and its `items`. */
+  section: number;
+  item: number;
+  key: string;
+  /** "Done on staging after its deploy; gates production. The text says “Deploy to staging first”." */
+  note: string;
+  /** The words it was decided from, as written ("Deploy to staging first"). */
+  because: string;
+}
+
+/** A title the mojibake repair changed. */
+export interface RepairedTitle {
+  section: number;
+  /** Absent for the section's own title. */
+  item?: number;
+  before: string;
+  after: string;
 }
 
 export interface MarkdownImport {
   template: TemplateDefinition;
   /** What the importer decided that a reader might not expect, in document order. */
   warnings: string[];
+  /** Per item: where it is done and what it gates, where the importer decided that from the text. */
+  itemNotes: ImportedItemNote[];
+  /** Characters that were UTF-8 read as Mac Roman, repaired, in document order. */
+  repairs: MojibakeRepair[];
+  /** The titles those repairs changed. */
+  repairedTitles: RepairedTitle[];
 }
 
 export function importMarkdownChecklist(markdown: string, options: MarkdownImportOptions = {}): MarkdownImport {
   refuseOversized(markdown);
   const warnings: string[] = [];
-  const text = normaliseText(markdown, warnings);
+  const { text, repairs } = repairMojibake(normaliseText(markdown, warnings));
+  if (repairs.length > 0) {
+    warnings.push(repairWarning(repairs));
+  }
   const root = parseMarkdown(text);
   if (!hasStructure(root)) {
     throw new MarkdownImportError(
       "Nothing to import: the Markdown has no headings, list items or tables to make checklist items from.",
     );
   }
-  const builder = new TemplateBuilder(new MarkdownSource(text), warnings);
+  const builder = new TemplateBuilder(new MarkdownSource(text), warnings, options.environments ?? []);
   builder.read(outlineOf(root));
   const template = templateSchema.parse(builder.template(options.name));
-  return { template, warnings: capped(warnings) };
+  return {
+    template,
+    warnings: capped(warnings),
+    itemNotes: builder.itemNotes(template),
+    repairs,
+    repairedTitles: repairedTitles(template, repairs),
+  };
+}
+
+/**
+ * Titles holding a repaired character, with what they read before. Found by the characters
+ * the repair produced, so a title that had a genuine "✅" in a document that also had a
+ * mis-encoded one would be listed too; the repairs themselves (`repairs`) are exact.
+ */
+function repairedTitles(template: TemplateDefinition, repairs: readonly MojibakeRepair[]): RepairedTitle[] {
+  if (repairs.length === 0) return [];
+  const pairs = [...new Map(repairs.map((r) => [r.to, r.from])).entries()];
+  const undo = (title: string) => pairs.reduce((text, [to, from]) => text.split(to).join(from), title);
+  const found: RepairedTitle[] = [];
+  template.sections.forEach((section, s) => {
+    if (undo(section.title) !== section.title) found.push({ section: s, before: undo(section.title), after: section.title });
+    section.items.forEach((item, i) => {
+      if (undo(item.title) !== item.title) found.push({ section: s, item: i, before: undo(item.title), after: item.title });
+    });
+  });
+  return found;
 }
 
 /** A long document can repeat one warning thousands of times; a reader needs the first ones. */
@@ -133,6 +206,8 @@ interface SectionDraft {
   drafts: Draft[];
   /** The nearest grouping heading: guarded paths found under it are guarded by its checks. */
   group: OutlineNode | undefined;
+  /** The section's title, its groups' titles and its lead-in prose: what it says about itself. */
+  says: string[];
 }
 
 interface GuardedEntry extends GuardedDraft {
@@ -162,10 +237,13 @@ class TemplateBuilder {
   /** pytest target -> title of the item that checks it, so a target is checked once. */
   private readonly claimed = new Map<string, string>();
   private documentTitle: string | undefined;
+  /** Notes per draft on where it is done (see resolveVerifyOn). */
+  private readonly verifyNotes = new Map<Draft, { note: string; because: string }>();
 
   constructor(
     private readonly src: MarkdownSource,
     private readonly warnings: string[],
+    private readonly environments: readonly string[],
   ) {}
 
   read(outline: Outline): void {
@@ -229,8 +307,14 @@ class TemplateBuilder {
     itemHeadings: OutlineNode[],
     groups: OutlineNode[],
   ): void {
-    const section: SectionDraft = { title, phase: this.phaseFor(title, groups), drafts: [], group: groups[groups.length - 1] };
     const notes: string[] = [];
+    const section: SectionDraft = {
+      title,
+      phase: this.phaseFor(title, groups),
+      drafts: [],
+      group: groups[groups.length - 1],
+      says: [title, ...groups.map((g) => g.title)],
+    };
     const scope: SectionScope = {
       src: this.src,
       phase: section.phase,
@@ -246,6 +330,7 @@ class TemplateBuilder {
       section.drafts.push(...itemsFromBlock(stripOrdinal(child.title) || "Untitled item", spanOf(child), scope));
     }
     if (notes.length > 0) this.notes.push([...(heading ? [this.src.of(heading.heading)] : []), ...notes].join("\n\n"));
+    section.says.push(...notes, ...body.filter((node) => node.type === "paragraph").map((node) => plainText(node)));
     this.sections.push(section);
   }
 
@@ -274,6 +359,7 @@ class TemplateBuilder {
   template(name: string | undefined): unknown {
     const guardedPaths = this.resolveGuardedPaths();
     this.resolveWatches();
+    this.resolveVerifyOn();
     if (this.sections.length === 0) {
       throw new MarkdownImportError(
         "Nothing to import: apart from its title, notes and reference material (contacts, links, history), the Markdown has no checklist sections.",
@@ -338,6 +424,86 @@ class TemplateBuilder {
       });
     }
     return resolved;
+  }
+
+  /**
+   * Steps done on an environment after deploying there. A section (its title, its groups'
+   * titles, its lead-in) or an item (its title, steps and instructions) that says "deploy to
+   * staging first", "Staging Verification", "verify on staging" ... is done on staging after
+   * that deploy, and so gates the environments after staging: `verifyOn: staging`. The item's
+   * own words win over its section's. Only items that could gate are considered: those of
+   * pre-deploy and post-deploy sections, never rollback watches.
+   * The environment must be one of the project's with a later one after it; without the
+   * project's, the document's own order counts (staging named before production). Otherwise,
+   * or when no environment is named ("Post-Deployment Validation"), it is left unset and a
+   * warning says so, for the reviewer to decide in the preview.
+   */
+  private resolveVerifyOn(): void {
+    const known = this.environments.length > 0;
+    const order = known ? [...this.environments] : environmentsNamed(this.src.text);
+    const names = [...this.environments, ...COMMON_ENVIRONMENTS];
+    const sourceNote = known ? "" : `; the project's environments were not given, so the document's order counts: ${order.join(", ")}`;
+    for (const section of this.sections) {
+      if (section.phase !== "pre-deploy" && section.phase !== "post-deploy") continue;
+      const candidates = section.drafts.filter((d) => d.item.kind !== "watch");
+      const sectionCue = verifyCue(section.says.join(" ; "), names);
+      const bySection = candidates.filter((d) => !verifyCue(itemWords(d), names));
+      if (sectionCue && bySection.length > 0) {
+        const where = bySection.length === candidates.length ? `Section "${section.title}"` : `${bySection.length} items of section "${section.title}"`;
+        this.decideVerifyOn(bySection, sectionCue, where, section, order, sourceNote);
+      }
+      for (const draft of candidates) {
+        const own = verifyCue(itemWords(draft), names);
+        if (own) this.decideVerifyOn([draft], own, `"${collapse(draft.item.title)}"`, section, order, sourceNote);
+      }
+    }
+  }
+
+  private decideVerifyOn(drafts: Draft[], cue: VerifyCue, where: string, section: SectionDraft, order: string[], sourceNote: string): void {
+    const said = `“${cue.phrase}”`;
+    const unset = section.phase === "pre-deploy" ? "left to be done before each deploy" : "left to be done after each deploy, gating nothing";
+    if (cue.environment === undefined) {
+      const quoted = where.toLowerCase().includes(cue.phrase.toLowerCase()) ? "" : ` (${said})`;
+      this.warnings.push(`${where} is checked after a deploy${quoted} but names no environment: ${unset}. Choose where it is done in the preview.`);
+      return;
+    }
+    const at = order.findIndex((name) => name.toLowerCase() === cue.environment);
+    if (at < 0) {
+      this.warnings.push(
+        `${where} says ${said}, but ${cue.environment} is not one of this project's environments (${order.join(", ")}): ${unset}. Choose where it is done in the preview.`,
+      );
+      return;
+    }
+    const environment = order[at]!;
+    const later = order.slice(at + 1);
+    if (later.length === 0) {
+      this.warnings.push(
+        `${where} says ${said}, but no environment comes after ${environment} for it to gate: ${unset}. Choose where it is done in the preview.`,
+      );
+      return;
+    }
+    for (const draft of drafts) {
+      draft.item = { ...draft.item, verifyOn: environment };
+      this.verifyNotes.set(draft, {
+        note: `Done on ${environment} after its deploy; gates ${later.join(", ")}. The text says ${said}${sourceNote}.`,
+        because: cue.phrase,
+      });
+    }
+    const what = drafts.length === 1 ? "is" : `(${drafts.length} items) are`;
+    this.warnings.push(`${where} ${what} done on ${environment} after its deploy, so ${drafts.length === 1 ? "it gates" : "they gate"} ${later.join(", ")}, not ${environment} (${said}${sourceNote}).`);
+  }
+
+  /** The notes of resolveVerifyOn, by position and key in the finished template. */
+  itemNotes(template: TemplateDefinition): ImportedItemNote[] {
+    const notes: ImportedItemNote[] = [];
+    this.sections.forEach((section, s) =>
+      section.drafts.forEach((draft, i) => {
+        const decided = this.verifyNotes.get(draft);
+        const key = template.sections[s]?.items[i]?.key;
+        if (decided !== undefined && key !== undefined) notes.push({ section: s, item: i, key, ...decided });
+      }),
+    );
+    return notes;
   }
 
   /**
@@ -418,6 +584,12 @@ class KeyRegistry {
     this.used.add(key);
     return key;
   }
+}
+
+/** What an item says about itself: its title, steps and instructions. */
+function itemWords(draft: Draft): string {
+  const item = draft.item;
+  return [item.title, ...(item.kind === "manual" ? (item.steps ?? []) : []), item.instructions ?? ""].join(" ; ");
 }
 
 const containsTask = (node: RootContent): boolean =>

@@ -1,4 +1,5 @@
-// Plain-text rules of the Markdown importer: titles, keys, phases, pytest commands, thresholds.
+// Plain-text rules of the Markdown importer: titles, keys, phases, pytest commands, thresholds,
+// steps done on one environment after its deploy, and mojibake repairs in words.
 // Everything here works on strings already taken out of the Markdown tree, and is deterministic.
 import type { MetricOperator, Phase } from "./schema";
 
@@ -283,3 +284,116 @@ export function metricName(subject: string, unit: string | undefined): string {
   const name = [...subjectWords, ...unitWords].join("_");
   return name || "metric";
 }
+
+// ---------------------------------------------------------------------------------------------
+// Steps done on one environment after deploying there ("Staging Verification: deploy to staging
+// first, then ..."). Such a step cannot gate its own deploy; it gates the environments after it
+// (`verifyOn`). The importer recognises it from what the step or its section says.
+
+/**
+ * Environment names recognised when the project's are not known, and as a fallback alongside
+ * them (so "staging" in a project with `stg` is noticed, and reported, rather than missed).
+ * "test", "live" and "stage" are left out: "run the tests", "go live", "at this stage".
+ */
+export const COMMON_ENVIRONMENTS = ["development", "dev", "qa", "uat", "staging", "preprod", "pre-prod", "pre-production", "canary", "production", "prod"] as const;
+
+export interface VerifyCue {
+  /** The environment named, as the text spells it (lower-case); undefined when none is named. */
+  environment?: string;
+  /** The words that said so, as written ("Deploy to staging first"). */
+  phrase: string;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A pattern matching any of the names as a whole word ("staging", not "netra-staging"). */
+function environmentPattern(names: readonly string[]): string {
+  const alternatives = [...new Set(names.map((n) => n.toLowerCase()))].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return String.raw`(?<![\w-])(${alternatives.join("|")})(?![\w-])`;
+}
+
+const VERIFY_WORDS = String.raw`(?:verify|verified|verifying|verification|validate|validated|validating|validation|test|tested|testing|check|checked|checking|confirm|confirmed|smoke[- ]?test(?:s|ed|ing)?)`;
+
+/** The phrases, each with the environment as its first group; `undefined` marks one without. */
+function verifyRules(env: string): RegExp[] {
+  return [
+    // "Deploy to staging first", "deployed on the staging environment before production"
+    new RegExp(String.raw`\bdeploy(?:ed|ing|s)?\s+(?:it\s+|this\s+|the\s+release\s+)?(?:to|on|in|into)\s+(?:the\s+)?${env}(?:\s+environment)?\s+(?:first|before)\b`, "i"),
+    // "deploy to staging and verify", "deploy to staging, then test"
+    new RegExp(String.raw`\bdeploy(?:ed|ing|s)?\s+(?:to|on|in|into)\s+(?:the\s+)?${env}\b[^.;\n]{0,40}?\b(?:and|then)\s+${VERIFY_WORDS}\b`, "i"),
+    // "after deploying to staging", "once deployed on staging"
+    new RegExp(String.raw`\b(?:after|once)\s+(?:the\s+)?deploy(?:ed|ing|ment)?\s+(?:to|on|in|into)\s+(?:the\s+)?${env}`, "i"),
+    // "Staging Verification", "staging environment validation", "staging smoke tests"
+    new RegExp(String.raw`${env}(?:\s+environment)?\s+(?:verification|validation|smoke[- ]?tests?|acceptance|sign[- ]?off)\b`, "i"),
+    // "verify on staging", "tested in the staging environment", "post-deployment validation on staging"
+    new RegExp(String.raw`\b${VERIFY_WORDS}\s+(?:it\s+|everything\s+|them\s+)?(?:on|in|against)\s+(?:the\s+)?${env}`, "i"),
+  ];
+}
+
+/** "Post-deployment validation", "post-deploy checks": after a deploy, with no environment named. */
+const AFTER_DEPLOY = /\bpost[- ]?deploy(?:ment)?\s+(?:validation|verification|checks?|tests?|smoke[- ]?tests?)\b/i;
+
+/**
+ * Whether the text says it is done on an environment after deploying there, and which one.
+ * `names` are the environments to recognise (the project's, else COMMON_ENVIRONMENTS).
+ */
+export function verifyCue(text: string, names: readonly string[]): VerifyCue | undefined {
+  const flat = collapse(text);
+  if (names.length > 0) {
+    for (const rule of verifyRules(environmentPattern(names))) {
+      const match = rule.exec(flat);
+      if (match) return { environment: match[1]!.toLowerCase(), phrase: match[0] };
+    }
+  }
+  const after = AFTER_DEPLOY.exec(flat);
+  return after ? { phrase: after[0] } : undefined;
+}
+
+/** The environments a text names, in the order they first appear ("staging", then "production"). */
+export function environmentsNamed(text: string, names: readonly string[] = COMMON_ENVIRONMENTS): string[] {
+  if (names.length === 0) return [];
+  const found: string[] = [];
+  for (const match of text.matchAll(new RegExp(environmentPattern(names), "gi"))) {
+    const name = match[1]!.toLowerCase();
+    if (!found.includes(name)) found.push(name);
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mojibake repairs (markdown-mojibake.ts), in words. Kept here, without the codec, so the
+// preview can say the same.
+
+export interface MojibakeRepair {
+  /** 1-based line of the repaired document. */
+  line: number;
+  /** The characters as they were in the document ("‚úÖ"). */
+  from: string;
+  /** What they were meant to be ("✅"). */
+  to: string;
+}
+
+/**
+ * What was repaired, in one sentence per distinct repair:
+ * `"‚úÖ" → "✅" on lines 17, 18, 19`.
+ */
+export function describeRepairs(repairs: readonly MojibakeRepair[]): string[] {
+  const grouped = new Map<string, { from: string; to: string; lines: number[] }>();
+  for (const repair of repairs) {
+    const id = `${repair.from}\u0000${repair.to}`;
+    const entry = grouped.get(id) ?? { from: repair.from, to: repair.to, lines: [] };
+    if (!entry.lines.includes(repair.line)) entry.lines.push(repair.line);
+    grouped.set(id, entry);
+  }
+  return [...grouped.values()].map(
+    ({ from, to, lines }) => `"${visible(from)}" → "${to}" on line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}`,
+  );
+}
+
+/** Private-use characters (the Apple logo) show as nothing on most systems: name them instead. */
+export const visible = (text: string): string =>
+  text.replace(/[\uE000-\uF8FF]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`);
+
+/** The import warning that lists the repairs. */
+export const repairWarning = (repairs: readonly MojibakeRepair[]): string =>
+  `Repaired text that was UTF-8 read as Mac Roman: ${describeRepairs(repairs).join("; ")}.`;

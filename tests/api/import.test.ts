@@ -38,7 +38,7 @@ describe("importing the team's DEPLOYMENT_CHECKLIST.md", () => {
     const markdown = await realChecklist();
     const response = await nothingSaved(p.slug, "netra", () => importMarkdown(p.slug, "netra", markdown, p));
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body).sort()).toEqual(["saved", "template", "warnings", "yaml"]);
+    expect(Object.keys(response.body).sort()).toEqual(["itemNotes", "repairedTitles", "repairs", "saved", "template", "warnings", "yaml"]);
     expect(response.body.saved).toBeNull();
     const template = response.body.template as Template;
     expect(template.name).toBe("netra");
@@ -55,13 +55,26 @@ describe("importing the team's DEPLOYMENT_CHECKLIST.md", () => {
       expect.objectContaining({ metric: "websocket_events_per_sec", operator: ">", threshold: 500, unit: "events/sec", phase: "pre-deploy" }),
     ]);
 
-    // "Staging Verification": a manual item with its 5 steps, in order.
+    // "Staging Verification": a manual item with its 5 steps, in order, done on staging after its
+    // deploy (the project's environments are staging, then production), so it gates production.
     const staging = items.find((i) => i.title === "Staging Verification");
     expect(staging).toMatchObject({
       kind: "manual",
       phase: "pre-deploy",
+      verifyOn: "staging",
       steps: ["Deploy to staging first", "Open browser developer tools", "Send chat message", "Monitor Network > WS tab", "Verify all 5 critical events appear"],
     });
+    expect(items.filter((i) => i.verifyOn !== undefined).map((i) => i.key)).toEqual(["staging-verification"]);
+    expect(response.body.itemNotes).toEqual([
+      {
+        section: 2,
+        item: 1,
+        key: "staging-verification",
+        note: "Done on staging after its deploy; gates production. The text says “Deploy to staging first”.",
+        because: "Deploy to staging first",
+      },
+    ]);
+    expect(response.body.warnings).toContain("\"Staging Verification\" is done on staging after its deploy, so it gates production, not staging (“Deploy to staging first”).");
 
     // "Integration Points Check": three guarded paths, the registry with its line range.
     expect(template.guardedPaths.map((g) => g.path)).toEqual([
@@ -79,9 +92,21 @@ describe("importing the team's DEPLOYMENT_CHECKLIST.md", () => {
     expect(watches[0]).toMatchObject({ check: "tests/mission_critical/" });
     expect(template.rollback).toEqual({ instructions: "Use previous Cloud Run revision" });
 
-    // The odd bytes of the original survive in titles: nothing is re-encoded behind the team's back.
+    // The emoji were UTF-8 read as Mac Roman: repaired, and the response says where.
     expect(markdown).toContain("‚úÖ");
-    expect(finalValidation[0]!.title).toContain("‚úÖ");
+    expect(finalValidation[0]!.title).toBe("✅ All 5 tests in test_final_validation.py MUST pass");
+    expect(JSON.stringify(template)).not.toMatch(/‚úÖ|‚ùå|üö®/);
+    expect(response.body.repairs).toHaveLength(8);
+    expect(response.body.repairs[0]).toEqual({ line: 3, from: "\uF8FFüö®", to: "🚨" });
+    expect(response.body.warnings[0]).toBe(
+      'Repaired text that was UTF-8 read as Mac Roman: "<U+F8FF>üö®" → "🚨" on line 3; "‚úÖ" → "✅" on lines 17, 18, 19; "‚ùå" → "❌" on lines 76, 77, 78, 79.',
+    );
+    expect(response.body.repairedTitles).toContainEqual({
+      section: 3,
+      item: 0,
+      before: "‚ùå Any mission critical test fails",
+      after: "❌ Any mission critical test fails",
+    });
 
     expect(Array.isArray(response.body.warnings)).toBe(true);
     expect(response.body.warnings.length).toBeGreaterThan(0);
@@ -151,7 +176,11 @@ describe("importing the team's DEPLOYMENT_CHECKLIST.md", () => {
     expect(gate.body.open).toBe(false);
     const blocking = gate.body.blocking as { item: string; reason: string }[];
     expect(blocking).toContainEqual(expect.objectContaining({ item: "websocket-throughput-500-events-sec", reason: "pending" }));
-    expect(blocking).toContainEqual(expect.objectContaining({ item: "staging-verification", reason: "approvals" }));
+    expect(blocking).toContainEqual(expect.objectContaining({ item: "critical-event-verification", reason: "approvals" }));
+    // Staging Verification is done on staging after its deploy: the release's template says so.
+    const release = await api(`/api/v1/projects/${p.slug}/templates/netra`, { token: p.token });
+    const definition = release.body.versions[0].definition as Template;
+    expect(itemsOf(definition).find((i) => i.key === "staging-verification")).toMatchObject({ verifyOn: "staging" });
     // Rollback criteria never block the gate.
     expect(blocking.map((b) => b.item)).not.toContain("any-mission-critical-test-fails");
   });

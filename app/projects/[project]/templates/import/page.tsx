@@ -29,12 +29,16 @@ export default async function ImportTemplatePage({ params }: { params: Promise<{
       <div>
         <h2 className="text-xl font-semibold">Import a Markdown checklist</h2>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          Paste your team&apos;s deployment checklist (or load the <span className="font-mono">.md</span> file) and preview what Shipcheck makes of it. Review each item&apos;s kind, key and
-          sign-off role, fix what the importer guessed wrong, then save it as a template version. Nothing is saved until you press <strong>Save template</strong>.
+          Paste your team&apos;s deployment checklist (or load the <span className="font-mono">.md</span> file) and preview what Shipcheck makes of it. Review each item&apos;s title, kind, key,
+          sign-off role and where it is done, fix what the importer guessed wrong, then save it as a template version. Nothing is saved until you press <strong>Save template</strong>.
         </p>
       </div>
       {canImport ? (
-        <ImportForm project={slug} existing={templates.map((t) => ({ name: t.name, latestVersion: t.latestVersion }))} />
+        <ImportForm
+          project={slug}
+          existing={templates.map((t) => ({ name: t.name, latestVersion: t.latestVersion }))}
+          environments={project.environments.map((e) => e.name)}
+        />
       ) : (
         <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
           <p className="font-medium">Only project admins can import templates.</p>
