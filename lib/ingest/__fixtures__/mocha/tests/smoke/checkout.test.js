@@ -1,4 +1,5 @@
 // Sample suite for the mocha fixtures (see ../../../README.md). Fails on purpose.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- mocha runs this file as CommonJS
 const assert = require("node:assert/strict");
 
 let attempts = 0;

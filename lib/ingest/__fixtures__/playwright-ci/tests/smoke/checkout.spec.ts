@@ -16,7 +16,7 @@ test.describe("checkout", () => {
     for (const [n, doubled] of [
       [1, 2],
       [2, 5],
-    ]) {
+    ] as const) {
       test(`doubles ${n}`, () => {
         expect(n * 2).toBe(doubled);
       });
