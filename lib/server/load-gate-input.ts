@@ -12,21 +12,23 @@ type LatestResult = {
   durationMs: number | null;
   commitSha: string;
   environment: string | null;
+  variant: string | null;
   startedAt: Date | null;
   reportedAt: Date;
   runUrl: string | null;
 };
 
 /**
- * Only the latest run of each key (per environment) for the release's commit can matter to the
- * gate, so only those rows are read, however long the release's history grows.
+ * Only the latest run of each key (per environment and variant, such as the browser) for the
+ * release's commit can matter to the gate, so only those rows are read, however long the
+ * release's history grows.
  */
 function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
   return client.$queryRaw<LatestResult[]>`
-    SELECT DISTINCT ON (key, environment) key, status::text AS status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl"
+    SELECT DISTINCT ON (key, environment, variant) key, status::text AS status, message, "durationMs", "commitSha", environment, variant, "startedAt", "reportedAt", "runUrl"
     FROM "Result"
     WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
-    ORDER BY key, environment, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
+    ORDER BY key, environment, variant, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
 }
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
@@ -55,6 +57,7 @@ export async function loadGateInput(release: Release, environments: string[], cl
       durationMs: r.durationMs,
       commitSha: r.commitSha,
       environment: r.environment,
+      variant: r.variant,
       startedAt: r.startedAt,
       reportedAt: r.reportedAt,
       runUrl: r.runUrl,
