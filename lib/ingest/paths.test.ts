@@ -16,6 +16,7 @@ describe("normalisePath: repository-relative paths", () => {
     expect(normalisePath("/Users/runner/work/app/app/tests/x.py")).toBe("tests/x.py");
     expect(normalisePath("D:\\a\\app\\app\\tests\\smoke\\checkout.test.js")).toBe("tests/smoke/checkout.test.js");
     expect(normalisePath("/opt/actions-runner/_work/app/app/tests/x.py")).toBe("tests/x.py");
+    expect(normalisePath("C:\\actions-runner\\_work\\app\\app\\tests\\x.py")).toBe("tests/x.py");
     expect(normalisePath("/github/workspace/tests/x.py")).toBe("tests/x.py");
     expect(normalisePath("/builds/shop/app/tests/x.py")).toBe("tests/x.py");
   });

@@ -83,7 +83,7 @@ export function cleanKey(raw: string): string {
 const RUNNER_ROOTS = [
   /^\/(?:home|Users)\/runner\/work\/[^/]+\/[^/]+\//,
   /^[A-Za-z]:\/a\/[^/]+\/[^/]+\//,
-  /^(?:\/[^/]+)*\/_work\/[^/]+\/[^/]+\//,
+  /^(?:[A-Za-z]:)?(?:\/[^/]+)*?\/_work\/[^/]+\/[^/]+\//,
   /^\/github\/workspace\//,
   /^\/builds\/[^/]+\/[^/]+\//,
 ];
