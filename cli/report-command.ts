@@ -3,6 +3,7 @@
 // retried request after a timeout) is answered with the first response and never counted twice.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
 import { parseArgs } from "node:util";
 import type { GateDecision } from "@/lib/gate";
 import type { IngestReport } from "@/lib/server/record-results";
@@ -10,7 +11,7 @@ import { ApiError, apiClientFromEnv } from "./api-client";
 import { CliError, printBlocker, usageError } from "./output";
 
 export const REPORT_USAGE =
-  "shipcheck report --project <slug> --release <version> [--environment <env>] [--commit <sha>] [--format junit|ctrf|json] [--run-id <id>] [--run-url <url>] [--started-at <iso>] <file>";
+  "shipcheck report --project <slug> --release <version> [--environment <env>] [--commit <sha>] [--format junit|ctrf|json] [--run-id <id>] [--run-url <url>] [--started-at <iso>] [--base-dir <dir>] <file>";
 
 type Format = "junit" | "ctrf" | "json";
 const FORMATS: readonly Format[] = ["junit", "ctrf", "json"];
@@ -39,6 +40,7 @@ export async function report(args: string[]): Promise<number> {
       "run-id": { type: "string" },
       "run-url": { type: "string" },
       "started-at": { type: "string" },
+      "base-dir": { type: "string" },
     },
   });
   const file = positionals[0];
@@ -55,9 +57,10 @@ export async function report(args: string[]): Promise<number> {
     ...ciRunFacts(env),
     ...defined({ runId: values["run-id"], runUrl: values["run-url"], startedAt: values["started-at"] }),
   };
-  const request = buildRequest(format, text, facts, file);
+  const baseDir = checkoutDir(env, values["base-dir"]);
+  const request = buildRequest(format, text, facts, file, baseDir);
   const path = `/api/v1/projects/${enc(values.project)}/releases/${enc(values.release)}/results${request.query}`;
-  const key = idempotencyKey(bytes, values.project, values.release, format, facts);
+  const key = idempotencyKey(bytes, values.project, values.release, format, facts, baseDir);
 
   const client = apiClientFromEnv(env);
   const { body, headers } = await withRetries(() => client.request<IngestReport>("POST", path, request.body, { "idempotency-key": key }));
@@ -89,9 +92,19 @@ export function detectFormat(text: string, file = "the report"): Format {
   return isRecord(results) && "tool" in results ? "ctrf" : "json";
 }
 
-function buildRequest(format: Format, text: string, facts: RunFacts, file: string): { body: { type: string; text: string }; query: string } {
+/**
+ * The checkout directory, so absolute paths in reports become relative to the repository:
+ * --base-dir, else GITHUB_WORKSPACE (GitHub Actions), CI_PROJECT_DIR (GitLab CI), else the
+ * current directory (run the command from the repository's root).
+ */
+export function checkoutDir(env: Env, given?: string): string {
+  const dir = given || env.GITHUB_WORKSPACE || env.CI_PROJECT_DIR || process.cwd();
+  return resolvePath(dir);
+}
+
+function buildRequest(format: Format, text: string, facts: RunFacts, file: string, baseDir: string): { body: { type: string; text: string }; query: string } {
   if (format !== "json") {
-    const params = new URLSearchParams(defined({ format: format === "ctrf" ? "ctrf" : undefined, ...facts }));
+    const params = new URLSearchParams(defined({ format: format === "ctrf" ? "ctrf" : undefined, ...facts, baseDir }));
     const query = params.size > 0 ? `?${params}` : "";
     return { body: { type: format === "junit" ? "application/xml" : "application/json", text }, query };
   }
@@ -112,7 +125,7 @@ function buildRequest(format: Format, text: string, facts: RunFacts, file: strin
   }
   const run = defined({ id: facts.runId, url: facts.runUrl, startedAt: facts.startedAt });
   if (Object.keys(run).length > 0) merged.run = { ...run, ...(isRecord(merged.run) ? merged.run : {}) };
-  return { body: { type: "application/json", text: JSON.stringify(merged) }, query: "" };
+  return { body: { type: "application/json", text: JSON.stringify(merged) }, query: `?${new URLSearchParams({ baseDir })}` };
 }
 
 /** The run's id and link when running in GitHub Actions or GitLab CI and none were given. */
@@ -129,9 +142,9 @@ export function ciRunFacts(env: Env): Pick<RunFacts, "runId" | "runUrl"> {
  * The same report for the same release and run gets the same key: the file's SHA-256 plus
  * everything else the request says. A changed file, environment, commit or run is a new key.
  */
-export function idempotencyKey(file: Buffer, project: string, release: string, format: Format, facts: RunFacts): string {
+export function idempotencyKey(file: Buffer, project: string, release: string, format: Format, facts: RunFacts, baseDir?: string): string {
   const fileHash = createHash("sha256").update(file).digest("hex");
-  const context = [project, release, format, facts.environment, facts.commit, facts.runId, facts.runUrl, facts.startedAt].map((v) => v ?? "");
+  const context = [project, release, format, facts.environment, facts.commit, facts.runId, facts.runUrl, facts.startedAt, baseDir].map((v) => v ?? "");
   return `shipcheck-report-${createHash("sha256").update([fileHash, ...context].join("\n")).digest("hex")}`;
 }
 
@@ -163,6 +176,7 @@ function printReport(body: IngestReport, context: { format: Format; project: str
   const shown = body.unmatched.slice(0, 10);
   for (const key of shown) console.log(`  ? ${key}`);
   if (body.unmatchedCount > shown.length) console.log(`  … and ${body.unmatchedCount - shown.length} more`);
+  for (const warning of body.warnings ?? []) console.log(`Warning: ${warning}`);
   for (const [environment, decision] of Object.entries(body.gate)) printGate(environment, decision);
 }
 

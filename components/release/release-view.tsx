@@ -128,6 +128,7 @@ export function ReleaseView({ initialState, initialEnvironment }: { initialState
         <section aria-label="Unmatched results" className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
           <h2 className="font-semibold">Unmatched results ({state.unmatchedCount})</h2>
           <p className="text-slate-600">Reported for this commit but covered by no item: if one should count, a pattern in the checklist may be wrong.</p>
+          <AbsoluteKeysWarning keys={state.unmatched.map((r) => r.key)} />
           <ul className="mt-2 max-h-48 overflow-auto font-mono text-xs text-slate-700">
             {state.unmatched.map((r) => (
               <li key={`${r.environment ?? ""}:${r.key}`}>
@@ -211,5 +212,17 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
         </div>
       </article>
     </li>
+  );
+}
+
+/** Keys that still start with an absolute path match no repository-relative pattern: say how to fix it. */
+function AbsoluteKeysWarning({ keys }: { keys: string[] }) {
+  const absolute = keys.filter((key) => /^(?:\/|[A-Za-z]:[\\/])/.test(key));
+  if (absolute.length === 0) return null;
+  return (
+    <p role="status" className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">
+      Warning: {absolute.length} result{absolute.length === 1 ? " is" : "s are"} keyed by an absolute path (such as <code>{absolute[0]!.split("::")[0]}</code>). Report them with{" "}
+      <code>baseDir</code> set to the checkout directory (<code>shipcheck report</code> sends it by itself) so their keys are relative to the repository.
+    </p>
   );
 }

@@ -57,12 +57,14 @@ describe("parseCtrf: playwright-ctrf-json-reporter output", () => {
 
   it("splits string suites on ' > ', drops the spec file from them and relativises filePath", () => {
     expect(statuses(parsed)).toEqual([
-      ["e2e/basics.spec.ts::chromium::checkout::adds numbers", "passed"],
-      ["e2e/basics.spec.ts::chromium::checkout::fails", "failed"],
-      ["e2e/basics.spec.ts::chromium::checkout::is skipped", "skipped"],
-      ["e2e/basics.spec.ts::chromium::checkout::passes on retry", "flaky"],
-      ["e2e/basics.spec.ts::chromium::top-level test", "passed"],
+      ["e2e/basics.spec.ts::checkout::adds numbers", "passed"],
+      ["e2e/basics.spec.ts::checkout::fails", "failed"],
+      ["e2e/basics.spec.ts::checkout::is skipped", "skipped"],
+      ["e2e/basics.spec.ts::checkout::passes on retry", "flaky"],
+      ["e2e/basics.spec.ts::top-level test", "passed"],
     ]);
+    expect(new Set(parsed.results.map((r) => r.variant))).toEqual(new Set(["chromium"]));
+    expect(parsed.warnings).toEqual([]);
     expectValidPayload(parsed);
   });
 
@@ -73,10 +75,24 @@ describe("parseCtrf: playwright-ctrf-json-reporter output", () => {
     expect(message).toContain("at /home/runner/work/shop/shop/e2e/basics.spec.ts:11:41");
   });
 
-  it("keeps absolute paths when no baseDir is given", () => {
-    const absolute = parseCtrf(fixture("ctrf/playwright-ctrf-json-reporter.json"));
-    expect(absolute.results[0]!.key).toBe("/home/runner/work/shop/shop/e2e/basics.spec.ts::chromium::checkout::adds numbers");
-    expect(absolute.run?.startedAt).toBe("2026-11-27T16:42:00.394Z");
+  it("recognises a GitHub-hosted runner's checkout root without baseDir", () => {
+    const relative = parseCtrf(fixture("ctrf/playwright-ctrf-json-reporter.json"));
+    expect(relative.results[0]!.key).toBe("e2e/basics.spec.ts::checkout::adds numbers");
+    expect(relative.run?.startedAt).toBe("2026-11-27T16:42:00.394Z");
+  });
+
+  it("keeps a path it cannot make relative, and warns about it once per file", () => {
+    const tests = [
+      { name: "a", status: "passed", duration: 1, filePath: "/srv/ci/shop/tests/a.test.js" },
+      { name: "b", status: "passed", duration: 1, filePath: "/srv/ci/shop/tests/a.test.js" },
+    ];
+    const parsed = parseCtrf(report(tests));
+    expect(parsed.results.map((r) => r.key)).toEqual(["/srv/ci/shop/tests/a.test.js::a", "/srv/ci/shop/tests/a.test.js::b"]);
+    expect(parsed.warnings).toHaveLength(1);
+    expect(parsed.warnings[0]).toMatch(/^2 results keyed by the absolute path \/srv\/ci\/shop\/tests\/a\.test\.js: pass baseDir/);
+    const withBase = parseCtrf(report(tests), { baseDir: "/srv/ci/shop/" });
+    expect(withBase.results.map((r) => r.key)).toEqual(["tests/a.test.js::a", "tests/a.test.js::b"]);
+    expect(withBase.warnings).toEqual([]);
   });
 });
 
@@ -103,6 +119,7 @@ describe("parseCtrf: statuses, retries and duplicates", () => {
       status: "passed",
       durationMs: 5,
       message: null,
+      variant: null,
     });
   });
 
@@ -113,7 +130,7 @@ describe("parseCtrf: statuses, retries and duplicates", () => {
         { name: "t", status: "passed", duration: 7, filePath: "a.test.ts" },
       ]),
     );
-    expect(parsed.results).toEqual([{ key: "a.test.ts::t", status: "flaky", durationMs: 12, message: "first" }]);
+    expect(parsed.results).toEqual([{ key: "a.test.ts::t", status: "flaky", durationMs: 12, message: "first", variant: null }]);
   });
 
   it("reads summary.start in seconds when it is too small to be milliseconds, and ignores 0", () => {

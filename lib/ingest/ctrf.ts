@@ -1,10 +1,19 @@
 // CTRF (Common Test Report Format, https://ctrf.io) JSON -> results. Pure: a parsed JSON value in.
 //
 // Keys follow the JUnit rules (see ./junit-keys.ts): `filePath :: suites :: name`, e.g.
-// `tests/auth/login.test.js::Authentication::Login::user can login`. `suite` may be an array
-// (CTRF 1.0) or a string joined with " > " (older reporters, e.g. Playwright's
-// `chromium > login.spec.ts > Login`); a suite entry that is just the test file is dropped,
-// since filePath already says it. Absolute file paths are made relative to ParseOptions.baseDir.
+// `tests/auth/login.test.js::Authentication::Login::user can login`, the same key the JUnit
+// report of the same run gives. `suite` may be an array (CTRF 1.0) or a string joined with " > ".
+// What reporters write, and how it is read:
+// - playwright-ctrf-json-reporter: suite `chromium > smoke/checkout.spec.ts > checkout > cart`,
+//   name `adds`. A suite entry that is the test file is dropped (filePath says it); the entries
+//   before it are the project, which becomes the result's variant, not part of the key.
+// - jest-ctrf-json-reporter: suite `checkout.test.js > checkout > cart`, name `checkout cart adds`
+//   (the full title): the describes at the start of the name are dropped.
+// - @d2t/vitest-ctrf-json-reporter: name and suite both `checkout > cart > adds`: the name is
+//   split on " > " and a suite that repeats it is dropped.
+// - mocha-ctrf-json-reporter: no suite, name = the full title (`checkout cart adds`), kept whole.
+// Absolute file paths are made relative to ParseOptions.baseDir, else to a CI runner's standard
+// checkout root; one that stays absolute is kept and reported in `warnings`.
 //
 // Status: passed with `flaky: true`, with retries > 0, or with a failed earlier attempt in
 // `retryAttempts` -> flaky; pending and other -> skipped. A failed test stays failed even when
@@ -14,6 +23,7 @@
 // read as seconds, which some reporters write).
 import { z } from "zod";
 import {
+  absolutePathWarnings,
   cleanKey,
   combineMessage,
   joinKey,
@@ -65,8 +75,14 @@ export function parseCtrf(json: unknown, options: ParseOptions = {}): ParsedRepo
   const report = validate(json);
   const collector = new ResultCollector();
   for (const test of report.results.tests) collector.add(toResult(test, options.baseDir));
+  const results = collector.results();
   const startedAt = epochToIso(report.results.summary.start);
-  return { format: "ctrf", results: collector.results(), ...(startedAt ? { run: { startedAt } } : {}) };
+  return {
+    format: "ctrf",
+    results,
+    ...(startedAt ? { run: { startedAt } } : {}),
+    warnings: absolutePathWarnings(results.map((r) => r.key), options.baseDir),
+  };
 }
 
 function validate(json: unknown): z.infer<typeof ctrfReportSchema> {
@@ -78,18 +94,32 @@ function validate(json: unknown): z.infer<typeof ctrfReportSchema> {
 }
 
 function toResult(test: CtrfTest, baseDir?: string): ParsedResult {
+  const { key, variant } = identityOf(test, baseDir);
   return {
-    key: cleanKey(keyOf(test, baseDir)),
+    key: cleanKey(key),
     status: statusOf(test),
     durationMs: msOrNull(test.duration),
     message: combineMessage(test.message ?? undefined, test.trace ?? undefined),
+    variant,
   };
 }
 
-function keyOf(test: CtrfTest, baseDir?: string): string {
+function identityOf(test: CtrfTest, baseDir?: string): { key: string; variant: string | null } {
   const file = test.filePath ? normalisePath(test.filePath, baseDir) : undefined;
-  const suites = typeof test.suite === "string" ? test.suite.split(SUITE_SEPARATOR) : (test.suite ?? []);
-  return joinKey([file, ...suites.filter((s) => !file || !isSameFile(s, file)), test.name]);
+  let suites = typeof test.suite === "string" ? test.suite.split(SUITE_SEPARATOR) : [...(test.suite ?? [])];
+  // Entries before the test file's own entry are the project (Playwright's `chromium > a.spec.ts > …`).
+  const fileAt = file ? suites.findIndex((s) => isSameFile(s, file)) : -1;
+  const variant = fileAt > 0 ? suites.slice(0, fileAt).join(SUITE_SEPARATOR) : null;
+  if (fileAt >= 0) suites = suites.slice(fileAt + 1);
+  let name = test.name.split(SUITE_SEPARATOR);
+  // vitest: the suite is the whole name again.
+  if (suites.length >= name.length && name.every((part, i) => suites[suites.length - name.length + i] === part)) {
+    suites = suites.slice(0, suites.length - name.length);
+  }
+  // jest: the name is the full title, the describes joined with spaces before the test's title.
+  const describes = suites.join(" ");
+  if (name.length === 1 && suites.length > 0 && name[0]!.startsWith(`${describes} `)) name = [name[0]!.slice(describes.length + 1)];
+  return { key: joinKey([file, ...suites, ...name]), variant };
 }
 
 /** "login.spec.ts" or "e2e/login.spec.ts" names the file "…/e2e/login.spec.ts". */

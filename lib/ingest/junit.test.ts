@@ -133,11 +133,14 @@ describe("parseJUnit: Playwright junit reporter (real reports)", () => {
     expectValidPayload(report);
   });
 
-  it("appends the project when one report holds several, so chromium and firefox don't collide", () => {
+  it("keeps the project as the variant, so chromium and firefox share keys without colliding", () => {
     const report = parseJUnit(fixture("playwright/report-projects.xml"));
     expect(report.results).toHaveLength(10);
-    expect(result(report, "basics.spec.ts::checkout::fails[chromium]").status).toBe("failed");
-    expect(result(report, "basics.spec.ts::checkout::adds numbers[firefox]").status).toBe("passed");
+    const fails = report.results.filter((r) => r.key === "basics.spec.ts::checkout::fails");
+    expect(fails.map((r) => [r.variant, r.status])).toEqual([
+      ["chromium", "failed"],
+      ["firefox", "failed"],
+    ]);
     expect(report.results.filter((r) => patternMatches("basics.spec.ts::checkout", r.key))).toHaveLength(8);
   });
 });
@@ -206,7 +209,7 @@ describe("parseJUnit: Maven Surefire TEST-*.xml (hand-written after its XSD and 
   it("keys a class-level result (empty test name) by the class", () => {
     const skipped = parseJUnit(fixture("surefire/TEST-com.example.checkout.ClassSkippedTest.xml"));
     expect(skipped.results).toEqual([
-      { key: "com.example.checkout.ClassSkippedTest", status: "skipped", durationMs: 0, message: "class disabled: requires Kafka" },
+      { key: "com.example.checkout.ClassSkippedTest", status: "skipped", durationMs: 0, message: "class disabled: requires Kafka", variant: null },
     ]);
   });
 });
@@ -278,7 +281,7 @@ describe("parseJUnit: reruns (the same key more than once)", () => {
 
   it("passed after a failure is flaky, keeping the failure's message", () => {
     const report = rerun('<failure message="first try">trace 1</failure>', "");
-    expect(report.results).toEqual([{ key: "t.C::test_a", status: "flaky", durationMs: 2000, message: "first try\n\ntrace 1" }]);
+    expect(report.results).toEqual([{ key: "t.C::test_a", status: "flaky", durationMs: 2000, message: "first try\n\ntrace 1", variant: null }]);
   });
 
   it("failing every time is failed with the last message; failing last is failed", () => {

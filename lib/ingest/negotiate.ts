@@ -3,8 +3,25 @@
 import { AppError } from "@/lib/errors";
 import { parseCtrf } from "./ctrf";
 import { parseJUnit } from "./junit";
-import type { ParsedReport } from "./report";
+import { absolutePathWarnings, isAbsolutePath, normalisePath, type ParsedReport, type ParseOptions } from "./report";
 import { resultsPayloadSchema, type ResultsPayload } from "@/lib/validation/results";
+
+export type NegotiatedResults = { payload: ResultsPayload; source: ResultsFormat; warnings: string[] };
+
+/**
+ * `?baseDir=`: the checkout directory the tests ran in, so absolute paths in the report become
+ * relative to the repository. An absolute path (POSIX or Windows), at most 1000 characters.
+ */
+export function baseDirOf(request: Request): string | undefined {
+  const value = new URL(request.url).searchParams.get("baseDir");
+  if (value === null || value === "") return undefined;
+  if (value.length > 1000 || /[\u0000-\u001f\u007f]/.test(value) || !isAbsolutePath(value.replaceAll("\\", "/"))) {
+    throw new AppError("validation_failed", "baseDir must be the absolute path of the checkout directory (such as /home/runner/work/app/app), at most 1000 characters", [
+      { path: "baseDir", message: "not an absolute path" },
+    ]);
+  }
+  return value;
+}
 
 export type ResultsFormat = "json" | "junit" | "ctrf";
 
@@ -40,16 +57,29 @@ function envelopeFrom(url: URL): Omit<ResultsPayload, "results"> {
   };
 }
 
-export function resultsPayloadFrom(request: Request, text: string): { payload: ResultsPayload; source: ResultsFormat } {
+export function resultsPayloadFrom(request: Request, text: string): NegotiatedResults {
   const format = formatOf(request);
+  const options: ParseOptions = { baseDir: baseDirOf(request) };
   if (format === "json") {
     const body = parseJsonText(text);
     // CTRF sent as plain application/json is recognised by its shape.
-    if (isCtrf(body)) return fromReport(request, parseCtrf(body));
-    return { payload: resultsPayloadSchema.parse(body), source: "json" };
+    if (isCtrf(body)) return fromReport(request, parseCtrf(body, options));
+    const payload = relativeKeys(resultsPayloadSchema.parse(body), options.baseDir);
+    return { payload, source: "json", warnings: absolutePathWarnings(payload.results.map((r) => r.key), options.baseDir) };
   }
   if (text.trim() === "") throw new AppError("bad_request", `the request body is empty; send a ${format === "junit" ? "JUnit XML" : "CTRF"} report`);
-  return fromReport(request, format === "junit" ? parseJUnit(text) : parseCtrf(parseJsonText(text)));
+  return fromReport(request, format === "junit" ? parseJUnit(text, options) : parseCtrf(parseJsonText(text), options));
+}
+
+/** Shipcheck JSON keys that start with an absolute file path get the same treatment as reports'. */
+function relativeKeys(payload: ResultsPayload, baseDir: string | undefined): ResultsPayload {
+  const results = payload.results.map((result) => {
+    const [file, ...rest] = result.key.split("::");
+    if (!file || !isAbsolutePath(file.replaceAll("\\", "/"))) return result;
+    const relative = normalisePath(file, baseDir);
+    return relative === "" ? result : { ...result, key: [relative, ...rest].join("::") };
+  });
+  return { ...payload, results };
 }
 
 function isCtrf(body: unknown): boolean {
@@ -57,7 +87,7 @@ function isCtrf(body: unknown): boolean {
   return typeof results === "object" && results !== null && !Array.isArray(results) && "tool" in results;
 }
 
-function fromReport(request: Request, report: ParsedReport): { payload: ResultsPayload; source: ResultsFormat } {
+function fromReport(request: Request, report: ParsedReport): NegotiatedResults {
   const envelope = envelopeFrom(new URL(request.url));
   const run = envelope.run ?? (report.run?.startedAt ? { startedAt: report.run.startedAt } : undefined);
   const payload = resultsPayloadSchema.parse({
@@ -65,5 +95,5 @@ function fromReport(request: Request, report: ParsedReport): { payload: ResultsP
     ...(run ? { run: { ...run, startedAt: run.startedAt ?? report.run?.startedAt } } : {}),
     results: report.results,
   });
-  return { payload, source: report.format };
+  return { payload, source: report.format, warnings: report.warnings };
 }

@@ -10,18 +10,23 @@ export type ParsedResult = {
   status: ParsedStatus;
   durationMs: number | null;
   message: string | null;
+  /** Another dimension of the same test, such as the Playwright project (browser); not in the key. */
+  variant: string | null;
 };
 
 export type ParsedReport = {
   format: "junit" | "ctrf";
   results: ParsedResult[];
   run?: { startedAt?: string };
+  /** Things the sender should fix, such as keys that still start with an absolute path. */
+  warnings: string[];
 };
 
 export type ParseOptions = {
   /**
    * The checkout directory the runner ran in. Absolute file paths in the report that start with
-   * it are made relative (`/ci/work/repo/tests/a.test.mjs` -> `tests/a.test.mjs`).
+   * it are made relative (`/ci/work/repo/tests/a.test.mjs` -> `tests/a.test.mjs`). Without it (or
+   * for paths outside it), the checkout roots of GitHub-hosted and GitLab runners are recognised.
    */
   baseDir?: string;
 };
@@ -68,14 +73,62 @@ export function cleanKey(raw: string): string {
   return key;
 }
 
-/** Forward slashes, no `./`, and relative to `baseDir` when the path lies under it. */
+/**
+ * The checkout directories CI runners use by default, recognised when no baseDir is given:
+ * GitHub-hosted (`/home/runner/work/<repo>/<repo>/`, Windows `D:\a\<repo>\<repo>\`, macOS
+ * `/Users/runner/work/<repo>/<repo>/`), self-hosted GitHub runners (`…/_work/<repo>/<repo>/`),
+ * container actions (`/github/workspace/`) and GitLab (`/builds/<namespace>/<project>/`; a project
+ * in a subgroup needs baseDir, which the CLI takes from CI_PROJECT_DIR).
+ */
+const RUNNER_ROOTS = [
+  /^\/(?:home|Users)\/runner\/work\/[^/]+\/[^/]+\//,
+  /^[A-Za-z]:\/a\/[^/]+\/[^/]+\//,
+  /^(?:[A-Za-z]:)?(?:\/[^/]+)*?\/_work\/[^/]+\/[^/]+\//,
+  /^\/github\/workspace\//,
+  /^\/builds\/[^/]+\/[^/]+\//,
+];
+
+/**
+ * Forward slashes, no `./`, and relative to `baseDir` when the path lies under it, else to a
+ * runner's standard checkout root. A path that is still absolute is returned as it is.
+ */
 export function normalisePath(raw: string, baseDir?: string): string {
   let path = raw.trim().replaceAll("\\", "/").replace(/^file:\/\//, "");
-  if (baseDir) {
-    const base = baseDir.replaceAll("\\", "/").replace(/\/+$/, "") + "/";
-    if (path.startsWith(base)) path = path.slice(base.length);
+  const base = baseDir ? baseDir.trim().replaceAll("\\", "/").replace(/\/+$/, "") + "/" : undefined;
+  if (base && path.startsWith(base)) path = path.slice(base.length);
+  else if (isAbsolutePath(path)) {
+    const root = RUNNER_ROOTS.map((r) => r.exec(path)?.[0]).find((m) => m !== undefined);
+    if (root) path = path.slice(root.length);
   }
   return path.replace(/^(\.\/)+/, "");
+}
+
+/** `/x`, `C:/x` or `C:\x`. */
+export function isAbsolutePath(path: string): boolean {
+  return /^(?:\/|[A-Za-z]:[\\/])/.test(path);
+}
+
+/** The part of a key before its first `::`. */
+function keyFile(key: string): string {
+  return key.split("::", 1)[0] ?? key;
+}
+
+/**
+ * Keys whose file part could not be made relative: kept (they are still results), and said, one
+ * warning per file (at most 20), so the sender can pass baseDir.
+ */
+export function absolutePathWarnings(keys: string[], baseDir?: string): string[] {
+  const files = new Map<string, number>();
+  for (const key of keys) {
+    const file = keyFile(key);
+    if (isAbsolutePath(file)) files.set(file, (files.get(file) ?? 0) + 1);
+  }
+  const warnings = [...files].slice(0, 20).map(
+    ([file, count]) =>
+      `${count} result${count === 1 ? "" : "s"} keyed by the absolute path ${file}${baseDir ? ` (not under baseDir ${baseDir})` : ""}: pass baseDir (the checkout directory) so keys are relative to the repository and match patterns such as tests/…`,
+  );
+  if (files.size > 20) warnings.push(`… and ${files.size - 20} more files with absolute paths`);
+  return warnings;
 }
 
 /** Seconds as JUnit writes them ("0.004", Surefire's "1,234.5") to whole milliseconds. */
@@ -95,10 +148,15 @@ export function msOrNull(ms: number | undefined | null): number | null {
  * trace, assertion diff). When the details already begin with the message, it is not repeated.
  */
 export function combineMessage(message: string | undefined, details: string | undefined): string | null {
-  const short = tidy(message ?? "");
-  const long = tidy(details ?? "");
+  const short = tidy(stripAnsi(message ?? ""));
+  const long = tidy(stripAnsi(details ?? ""));
   const text = !long ? short : !short || long.startsWith(short) ? long : `${short}\n\n${long}`;
   return text === "" ? null : truncateMessage(text);
+}
+
+/** Terminal colours (Playwright's CTRF messages keep them) are noise on a web page. */
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "");
 }
 
 /** Drops the blank lines and indentation that pretty-printed XML puts around element text. */
@@ -127,7 +185,8 @@ export function isoInstant(raw: string | undefined): string | undefined {
 type Accumulated = ParsedResult & { sawFailure: boolean };
 
 /**
- * Collects results by key. A key seen again is a rerun (retries written as repeated test cases):
+ * Collects results by key and variant. A key seen again in the same variant is a rerun (retries
+ * written as repeated test cases, such as gotestsum --rerun-fails or pytest-rerunfailures):
  * the last run that was not skipped decides; passing after a failure is `flaky`; the last
  * message is kept; durations add up to the time spent on the test. The contract allows each key
  * once per request, so collapsing here also keeps such reports acceptable.
@@ -136,12 +195,13 @@ export class ResultCollector {
   private readonly byKey = new Map<string, Accumulated>();
 
   add(result: ParsedResult): void {
-    const seen = this.byKey.get(result.key);
+    const id = `${result.variant ?? ""}\u0000${result.key}`;
+    const seen = this.byKey.get(id);
     if (!seen) {
       if (this.byKey.size >= MAX_RESULTS_PER_REQUEST) {
         throw new ReportParseError(`the report has more than ${MAX_RESULTS_PER_REQUEST} tests; split it into smaller reports`);
       }
-      this.byKey.set(result.key, { ...result, sawFailure: isFailure(result.status) });
+      this.byKey.set(id, { ...result, sawFailure: isFailure(result.status) });
       return;
     }
     mergeRun(seen, result);
@@ -149,7 +209,7 @@ export class ResultCollector {
 
   results(): ParsedResult[] {
     if (this.byKey.size === 0) throw new ReportParseError("the report contains no test cases");
-    return [...this.byKey.values()].map(({ key, status, durationMs, message }) => ({ key, status, durationMs, message }));
+    return [...this.byKey.values()].map(({ key, status, durationMs, message, variant }) => ({ key, status, durationMs, message, variant }));
   }
 }
 

@@ -363,7 +363,7 @@ export const OPERATIONS: Operation[] = [
     tags: ["Results"],
     summary: "Report test results: Shipcheck JSON, JUnit XML or CTRF",
     description:
-      "The format follows Content-Type (`application/xml` or `text/xml`: JUnit; `application/json`: Shipcheck JSON, or CTRF when `results.tool` is present) unless `?format=` says otherwise. JUnit and CTRF carry no environment, commit or run: send those as query parameters. Results for another commit than the release's are kept but don't count (`countsForRelease: false`). Latest by the run's own start time wins. Needs the `results:write` token permission or the engineer role. Bodies up to 25 MB; at most 20,000 results per request.",
+      "The format follows Content-Type (`application/xml` or `text/xml`: JUnit; `application/json`: Shipcheck JSON, or CTRF when `results.tool` is present) unless `?format=` says otherwise. JUnit and CTRF carry no environment, commit or run: send those as query parameters. Keys are made relative to the repository (`baseDir`, or a CI runner's standard checkout root); a test's browser or project is its `variant`, not part of its key. Results for another commit than the release's are kept but don't count (`countsForRelease: false`). Latest by the run's own start time wins. Needs the `results:write` token permission or the engineer role. Bodies up to 25 MB; at most 20,000 results per request.",
     parameters: [
       ...RELEASE_PARAMS,
       { name: "format", in: "query", description: "Overrides the Content-Type's choice.", schema: { type: "string", enum: ["json", "junit", "ctrf"] } },
@@ -372,6 +372,7 @@ export const OPERATIONS: Operation[] = [
       reportQuery("runId"),
       reportQuery("runUrl"),
       reportQuery("startedAt"),
+      reportQuery("baseDir"),
       IDEMPOTENCY_KEY,
     ],
     requestBody: {

@@ -37,6 +37,10 @@ export const reportQuerySchemas = {
   startedAt: z.iso.datetime({ offset: true }).meta({
     description: "When the run started (ISO 8601 with offset). Latest by this time wins; an older run never overwrites a newer one.",
   }),
+  baseDir: z.string().max(1000).meta({
+    description:
+      "The checkout directory the tests ran in (an absolute path, such as `/home/runner/work/app/app` or `D:\\a\\app\\app`). Absolute file paths in the report under it become relative to the repository. Without it, the default checkout roots of GitHub-hosted and GitLab runners are recognised; a key that stays absolute is kept and named in `warnings`.",
+  }),
 };
 
 /**

@@ -289,6 +289,7 @@ export const ingestReportSchema = z.strictObject({
   matched: z.array(z.strictObject({ item: z.string(), results: count })),
   unmatched: z.array(z.string()).meta({ description: "Keys no item's pattern covers (the first 100)." }),
   unmatchedCount: count,
+  warnings: z.array(z.string()).meta({ description: "What the sender should fix, such as keys that still start with an absolute path (pass `baseDir`). The results are recorded all the same." }),
   gate: gatesByEnvironment.meta({ description: "The gate after ingestion: the request's environment, or every environment." }),
 });
 

@@ -12,25 +12,27 @@ type LatestResult = {
   durationMs: number | null;
   commitSha: string;
   environment: string | null;
+  variant: string | null;
   startedAt: Date | null;
   reportedAt: Date;
   runUrl: string | null;
 };
 
 /**
- * Only the latest run of each key (per environment) for the release's commit can matter to the
- * gate, so only those rows are read, however long the release's history grows; plus the latest
- * run on any earlier commit, so that a check the rebuild left without results says "stale".
+ * Only the latest run of each key (per environment and variant, such as the browser) for the
+ * release's commit can matter to the gate, so only those rows are read, however long the
+ * release's history grows; plus the latest run on any earlier commit, so that a check the
+ * rebuild left without results says "stale".
  */
 function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
   return client.$queryRaw<LatestResult[]>`
-    SELECT DISTINCT ON (key, environment, current) key, status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl"
+    SELECT DISTINCT ON (key, environment, variant, current) key, status, message, "durationMs", "commitSha", environment, variant, "startedAt", "reportedAt", "runUrl"
     FROM (
-      SELECT key, status::text AS status, message, "durationMs", "commitSha", environment, "startedAt", "reportedAt", "runUrl", "commitSha" = ${release.commitSha} AS current
+      SELECT key, status::text AS status, message, "durationMs", "commitSha", environment, variant, "startedAt", "reportedAt", "runUrl", "commitSha" = ${release.commitSha} AS current
       FROM "Result"
       WHERE "releaseId" = ${release.id}::uuid
     ) AS r
-    ORDER BY key, environment, current, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
+    ORDER BY key, environment, variant, current, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
 }
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
@@ -59,6 +61,7 @@ export async function loadGateInput(release: Release, environments: string[], cl
       durationMs: r.durationMs,
       commitSha: r.commitSha,
       environment: r.environment,
+      variant: r.variant,
       startedAt: r.startedAt,
       reportedAt: r.reportedAt,
       runUrl: r.runUrl,

@@ -25,20 +25,25 @@ export type IngestReport = {
   matched: { item: string; results: number }[];
   unmatched: string[];
   unmatchedCount: number;
+  /** What the sender should fix, such as keys still starting with an absolute path (kept as sent). */
+  warnings: string[];
   gate: Record<string, GateDecision>;
 };
 
-export type IngestOptions = { source?: string; idempotency?: Idempotency | null; raw?: RawBody };
+export type IngestOptions = { source?: string; idempotency?: Idempotency | null; raw?: RawBody; warnings?: string[] };
 
 function assertUniqueKeys(payload: ResultsPayload): void {
   const seen = new Set<string>();
   payload.results.forEach((result, index) => {
-    if (seen.has(result.key)) {
-      throw new AppError("validation_failed", `result key "${result.key}" appears twice in one report`, [
+    // The same test may run in several variants (browsers): unique per key and variant.
+    const id = `${result.variant ?? ""}\u0000${result.key}`;
+    if (seen.has(id)) {
+      const where = result.variant ? ` (variant "${result.variant}")` : "";
+      throw new AppError("validation_failed", `result key "${result.key}"${where} appears twice in one report`, [
         { path: `results.${index}.key`, message: "duplicate key" },
       ]);
     }
-    seen.add(result.key);
+    seen.add(id);
   });
 }
 
@@ -68,7 +73,8 @@ export async function recordResults(
         if (options.raw) await keepRawPayload(tx, options.raw, { projectId: project.id, releaseId: release.id, source, deliveryId: delivery });
         const { input } = await loadGateInput(release, environments, tx);
         const report = ingestReport(input.items, payload, environments, (e) => evaluateGate(input, e));
-        const body: IngestReport = { delivery, accepted: payload.results.length, commit, countsForRelease: commit === release.commitSha, ...report };
+        const warnings = options.warnings ?? [];
+        const body: IngestReport = { delivery, accepted: payload.results.length, commit, countsForRelease: commit === release.commitSha, ...report, warnings };
         // Last: the audit chain's lock is then held only for the moment before commit.
         await recordAudit(tx, ctx, {
           projectId: project.id,
@@ -92,7 +98,7 @@ export async function recordResults(
 
 /**
  * One INSERT … SELECT FROM unnest(…) for the whole report: a 10,000-test report is one statement
- * and four array parameters instead of thousands of bound values. Timestamps are written in UTC,
+ * and five array parameters instead of thousands of bound values. Timestamps are written in UTC,
  * as Prisma writes them, whatever the session's time zone.
  */
 async function insertResults(
@@ -101,11 +107,11 @@ async function insertResults(
 ): Promise<void> {
   const { results, environment, run } = row.payload;
   await tx.$executeRaw`
-    INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
-    SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
+    INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
+    SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
       (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
-    FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[])
-      AS r(key, status, duration, message)`;
+    FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
+      AS r(key, status, duration, message, variant)`;
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];

@@ -26,6 +26,8 @@ export const resultsPayloadSchema = z
             status: resultStatus,
             durationMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).nullable().optional(),
             message: freeText(65_536).nullable().optional(),
+            /** Another dimension of the same test, such as the browser (Playwright project); not part of the key. */
+            variant: printable(200).nullable().optional(),
           })
           .strict(),
       )

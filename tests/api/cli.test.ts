@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ciRunFacts, detectFormat, idempotencyKey } from "@/cli/report-command";
+import { checkoutDir, ciRunFacts, detectFormat, idempotencyKey } from "@/cli/report-command";
 import { makeProject, randomSha, uniqueSuffix } from "../support/fixtures";
 import { api, baseUrl } from "../support/http";
 
@@ -190,6 +190,37 @@ describe("shipcheck report", () => {
     expect(idempotencyKey(Buffer.from(REPORT + " "), "p", "v1", "json", { environment: "staging" })).not.toBe(key);
     expect(ciRunFacts({ GITLAB_CI: "true", CI_JOB_ID: "9", CI_JOB_URL: "https://gitlab.example/j/9" })).toEqual({ runId: "9", runUrl: "https://gitlab.example/j/9" });
     expect(ciRunFacts({})).toEqual({});
+    expect(idempotencyKey(bytes, "p", "v1", "json", { environment: "staging" }, "/ci/a")).not.toBe(idempotencyKey(bytes, "p", "v1", "json", { environment: "staging" }, "/ci/b"));
+  });
+
+  it("takes the checkout directory from --base-dir, GITHUB_WORKSPACE, CI_PROJECT_DIR, else the current directory", () => {
+    expect(checkoutDir({ GITHUB_WORKSPACE: "/gh/app", CI_PROJECT_DIR: "/builds/g/app" }, "/given")).toBe("/given");
+    expect(checkoutDir({ GITHUB_WORKSPACE: "/gh/app", CI_PROJECT_DIR: "/builds/g/app" })).toBe("/gh/app");
+    expect(checkoutDir({ CI_PROJECT_DIR: "/builds/g/app" })).toBe("/builds/g/app");
+    expect(checkoutDir({})).toBe(process.cwd());
+  });
+
+  it("sends the checkout directory, so a CTRF report's absolute paths become repository keys; warns about the rest", async () => {
+    const p = await makeProject();
+    const checkout = path.join(dir, `checkout-${uniqueSuffix()}`);
+    const ctrf = (root: string) =>
+      JSON.stringify({
+        results: {
+          tool: { name: "jest" },
+          summary: { start: 0, stop: 0 },
+          tests: [{ name: "checkout cart adds", status: "passed", duration: 3, filePath: `${root}/tests/smoke/checkout.test.js`, suite: "checkout.test.js > checkout > cart" }],
+        },
+      });
+    const report = await file("ctrf.json", ctrf(checkout));
+    const run = await shipcheck(["report", "--project", p.slug, "--release", p.version, report], { ...as(p), GITHUB_WORKSPACE: checkout });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain("Warning:");
+    expect((await history(p, "tests/smoke/checkout.test.js::checkout::cart::adds")).runs).toHaveLength(1);
+
+    const elsewhere = await file("ctrf-elsewhere.json", ctrf("/srv/other"));
+    const warned = await shipcheck(["report", "--project", p.slug, "--release", p.version, "--base-dir", checkout, elsewhere], as(p));
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain("Warning: 1 result keyed by the absolute path /srv/other/tests/smoke/checkout.test.js");
   });
 });
 

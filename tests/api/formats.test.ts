@@ -100,3 +100,65 @@ it("an unknown ?format is 400", async () => {
   expect(response.status).toBe(400);
   expect(response.body.error.message).toMatch(/unknown format/);
 });
+
+describe("keys relative to the repository, and variants", () => {
+  const TEMPLATE = `name: reporters-checklist
+sections:
+  - title: Checks
+    phase: pre-deploy
+    items:
+      - { key: checkout, title: Checkout tests, kind: check, patterns: ["tests/smoke/checkout.test.js"] }
+      - { key: e2e, title: Browser tests, kind: check, patterns: ["tests/smoke/checkout.spec.ts::checkout::cart"] }
+`;
+  // jest-ctrf-json-reporter's real report, as if the runner had checked out into /srv/ci/shop.
+  const jestCtrf = () => fixture("jest/ctrf.json").replaceAll("/home/runner/work/app/app/", "/srv/ci/shop/");
+  const post = (p: Project, query: string, body: string) => api(resultsPath(p, query), { token: p.token, body, headers: { "content-type": "application/json" } });
+
+  it("recognises a GitHub runner's checkout without baseDir", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const response = await post(p, "?environment=staging", fixture("jest/ctrf.json"));
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ accepted: 7, matched: [{ item: "checkout", results: 7 }], unmatchedCount: 0, warnings: [] });
+    expect((await storedResults(p)).map((r) => r.key)).toContain("tests/smoke/checkout.test.js::checkout::cart::passes on retry");
+  });
+
+  it("keeps absolute keys it cannot make relative, and warns; ?baseDir= makes them relative", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const without = await post(p, "?environment=staging", jestCtrf());
+    expect(without.status).toBe(201);
+    expect(without.body).toMatchObject({ accepted: 7, matched: [], unmatchedCount: 7 });
+    expect(without.body.warnings).toEqual([expect.stringMatching(/^7 results keyed by the absolute path \/srv\/ci\/shop\/tests\/smoke\/checkout\.test\.js: pass baseDir/)]);
+    expect((await storedResults(p)).every((r) => r.key.startsWith("/srv/ci/shop/tests/smoke/checkout.test.js::"))).toBe(true);
+
+    const q = await makeProject({ template: TEMPLATE });
+    const withBase = await post(q, `?environment=staging&baseDir=${encodeURIComponent("/srv/ci/shop")}`, jestCtrf());
+    expect(withBase.status).toBe(201);
+    expect(withBase.body).toMatchObject({ matched: [{ item: "checkout", results: 7 }], unmatchedCount: 0, warnings: [] });
+    const rows = await storedResults(q);
+    expect(rows.find((r) => r.key === "tests/smoke/checkout.test.js::checkout::cart::passes on retry")?.status).toBe("flaky");
+  });
+
+  it("refuses a baseDir that is not absolute (422) and stores nothing", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const response = await post(p, "?baseDir=tests", jestCtrf());
+    expect(response.status).toBe(422);
+    expect(response.body.error.message).toMatch(/baseDir/);
+    expect(await storedResults(p)).toHaveLength(0);
+  });
+
+  it("stores a Playwright project as the variant: the same key once per browser", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const response = await post(p, "?environment=staging", fixture("playwright-ci/ctrf.json"));
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ accepted: 14, matched: [{ item: "e2e", results: 12 }] });
+    const rows = (await storedResults(p)).filter((r) => r.key === "tests/smoke/checkout.spec.ts::checkout::cart::passes on retry");
+    expect(rows.map((r) => [r.variant, r.status]).sort()).toEqual([
+      ["chromium", "flaky"],
+      ["firefox", "flaky"],
+    ]);
+    // The same key twice in one Shipcheck JSON report is still refused, unless the variants differ.
+    const twice = (variants: (string | null)[]) => ({ results: variants.map((variant) => ({ key: "tests/e2e.spec.ts::a", status: "passed", variant })) });
+    expect((await api(resultsPath(p), { token: p.token, json: twice(["chromium", "firefox"]) })).status).toBe(201);
+    expect((await api(resultsPath(p), { token: p.token, json: twice(["chromium", "chromium"]) })).status).toBe(422);
+  });
+});

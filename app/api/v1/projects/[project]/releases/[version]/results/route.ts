@@ -15,9 +15,10 @@ export const POST = apiRoute<{ project: string; version: string }>(async (reques
   await enforceRateLimit(principal);
   const text = await readText(request, LIMIT);
   const idempotency = idempotencyOf(request, principal, text);
-  const { payload, source } = resultsPayloadFrom(request, text);
+  const { payload, source, warnings } = resultsPayloadFrom(request, text);
   const outcome = await recordResults({ principal, ...meta }, project, version, payload, {
     source,
+    warnings,
     idempotency,
     raw: { text, contentType: request.headers.get("content-type") },
   });
