@@ -1,5 +1,6 @@
 // Signing in and out through the real pages, and what each role may do on the release page.
 import { makeProject, makeUser } from "../tests/support/fixtures";
+import { deployToStaging } from "../tests/support/flow";
 import { expect, releasePath, signInAs, test } from "./support";
 
 test("a signed-out visit to a release goes to sign-in and comes back to the release", async ({ page }) => {
@@ -62,14 +63,25 @@ test("an engineer can sign off the engineer item but not the release manager's a
   await expect(approval).toContainText("needs 1 more sign-off from release-manager");
   await expect(page.getByRole("button", { name: "Sign off Release manager approval" })).toHaveCount(0);
 
+  // The engineer item is done on staging once the release runs there: CI, the release manager's
+  // approval and the deploy job take it to staging.
   const wsEvents = page.getByRole("article", { name: "Critical WebSocket events visible on staging" });
+  await expect(wsEvents).toContainText("record the deploy to staging first");
+  await deployToStaging(p);
+  await expect(wsEvents).toContainText("needs 1 more sign-off from engineer");
+
   await wsEvents.getByRole("button", { name: "Sign off Critical WebSocket events visible on staging" }).click();
   await wsEvents.getByRole("button", { name: "Confirm sign-off for staging" }).click();
   await expect(wsEvents).toContainText(/Signed off by .*\(engineer\)/);
   await expect(wsEvents).toContainText("Passed");
 
-  const staging = page.getByRole("status", { name: "staging gate" });
-  await expect(staging).toContainText("staging: gate closed");
-  await expect(staging.getByRole("listitem").filter({ hasText: "Critical WebSocket events visible on staging" })).toHaveCount(0);
-  await expect(staging.getByRole("listitem").filter({ hasText: "Release manager approval" })).toHaveCount(1);
+  // Production: the engineer's sign-off counts there; the release manager's approval still waits
+  // for a release manager, and the engineer is offered no way to give it.
+  const production = page.getByRole("status", { name: "production gate" });
+  await expect(production).toContainText("production: gate closed");
+  await expect(production.getByRole("listitem").filter({ hasText: "Critical WebSocket events visible on staging" })).toHaveCount(0);
+  await expect(production.getByRole("listitem").filter({ hasText: "Release manager approval" })).toHaveCount(1);
+  await page.getByRole("tab", { name: "production" }).click();
+  await expect(approval).toContainText("needs 1 more sign-off from release-manager");
+  await expect(page.getByRole("button", { name: "Sign off Release manager approval" })).toHaveCount(0);
 });

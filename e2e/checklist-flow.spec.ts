@@ -89,8 +89,10 @@ test("the imported deployment checklist flows from staging to production", async
   await expect(staging).toContainText("Deploy to staging recorded.");
   const row = page.getByRole("article", { name: "Staging Verification" });
   await expect(row).toContainText("Done on staging after its deploy");
+  // Each tick is saved on the server before the box shows it ticked (the box is not optimistic),
+  // so click and wait for the saved state rather than expecting the click itself to flip it.
   for (const step of await row.getByRole("checkbox").all()) {
-    await step.check();
+    await step.click();
     await expect(step).toBeChecked();
   }
   const dir = path.join("test-results", "evidence-files");

@@ -1,8 +1,9 @@
 // Project settings: an admin creates an API token (shown once) that CI can use, then revokes it.
 // After a deploy, a failing smoke test shows "Rollback recommended" on the release page.
 import { makeProject, makeUser } from "../tests/support/fixtures";
-import { api, baseUrl, signIn } from "../tests/support/http";
-import { expect, markDocument, expectSameDocument, postMetric, postResults, releasePath, screenshot, signInAs, test } from "./support";
+import { deployToStaging } from "../tests/support/flow";
+import { api } from "../tests/support/http";
+import { expect, markDocument, expectSameDocument, postResults, releasePath, screenshot, signInAs, test } from "./support";
 
 test("an admin creates a token, CI uses it, and after revocation it is refused", async ({ page }) => {
   const p = await makeProject();
@@ -42,14 +43,8 @@ test("a release manager cannot open project settings", async ({ page }) => {
 test("a failing smoke test after a deploy shows Rollback recommended with the reason and instructions", async ({ page }) => {
   const p = await makeProject();
   const manager = await makeUser(p.slug, "release-manager");
-  await postResults(p, "staging", [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }]);
-  await postMetric(p, "staging", "events_per_sec", 812);
-  const cookie = await signIn(manager.email, manager.password);
-  for (const item of ["staging-ws-events", "release-approval"]) {
-    const signed = await api(`/api/v1/projects/${p.slug}/releases/${p.version}/items/${item}/signoffs`, { json: { environment: "staging" }, headers: { cookie, origin: baseUrl() } });
-    expect(signed.status).toBe(201);
-  }
-  expect((await api(`/api/v1/projects/${p.slug}/releases/${p.version}/deployments`, { token: p.token, json: { environment: "staging" } })).status).toBe(201);
+  // CI's passing smoke test and metric, the approval, and the deploy job's record of the deploy.
+  await deployToStaging(p);
 
   await page.goto(releasePath(p.slug, p.version));
   await signInAs(page, manager.email, manager.password);

@@ -1,5 +1,6 @@
-// A release manager signs off with a screenshot as evidence, sees it listed, watches the gate open,
-// records the deploy from the page, and answers "Rollback recommended" with a decision. Then the
+// A release manager approves with a link as evidence, watches the gate open, records the deploy
+// from the page, signs off the check done on staging with a screenshot as evidence, sees it listed,
+// and answers "Rollback recommended" with a decision. Then the
 // louder tools: a conflicting sign-off, an administrator's override, a rebuild that greys old
 // sign-offs, and a project deploy lock.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -19,7 +20,7 @@ async function screenshotFile(name: string): Promise<string> {
   return file;
 }
 
-test("a release manager signs off with a screenshot, deploys through the open gate, and keeps the release after a rollback recommendation", async ({ page }) => {
+test("a release manager approves, deploys through the open gate, signs off the staging check with a screenshot, and keeps the release after a rollback recommendation", async ({ page }) => {
   const p = await makeProject();
   const manager = await makeUser(p.slug, "release-manager");
   await postResults(p, "staging", [{ key: "tests/smoke/test_api.py::test_health", status: "passed", durationMs: 41 }]);
@@ -29,17 +30,34 @@ test("a release manager signs off with a screenshot, deploys through the open ga
   await page.goto(releasePath(p.slug, p.version));
   await signInAs(page, manager.email, manager.password);
   const staging = page.getByRole("status", { name: "staging gate" });
+  const production = page.getByRole("status", { name: "production gate" });
   await expect(staging).toContainText("staging: gate closed");
+  await markDocument(page);
 
-  // The engineer item, signed with the screenshot as a file.
+  // The approval, with a link as evidence.
+  const approval = page.getByRole("article", { name: "Release manager approval" });
+  await approval.getByRole("button", { name: "Sign off Release manager approval" }).click();
+  await approval.getByLabel("Evidence link").fill("https://wiki.example/releases/v1.0.0/notes");
+  await approval.getByRole("button", { name: "Confirm sign-off for staging" }).click();
+  await expect(approval.getByRole("link", { name: "wiki.example/releases/v1.0.0/notes" })).toHaveAttribute("href", "https://wiki.example/releases/v1.0.0/notes");
+
+  // The gate opens without a reload, and offers the deploy.
+  await expect(staging).toContainText("staging: gate open");
+  await expectSameDocument(page);
+  await staging.getByRole("button", { name: "Record deploy to staging" }).click();
+  await expect(staging).toContainText("Deploy to staging recorded.");
+  await expect(page.getByText(`commit ${p.commit.slice(0, 12)}`)).toContainText("· deployed");
+  await screenshot(page, "42-gate-open-deployed");
+
+  // The engineer item, done on staging now that it runs the release, signed with the screenshot as a file.
   const wsEvents = page.getByRole("article", { name: "Critical WebSocket events visible on staging" });
+  await expect(production.getByRole("listitem").filter({ hasText: "Critical WebSocket events visible on staging" })).toContainText("needs 1 more sign-off from engineer");
   await wsEvents.getByRole("button", { name: "Sign off Critical WebSocket events visible on staging" }).click();
   const form = wsEvents.getByRole("form", { name: "Sign off Critical WebSocket events visible on staging for staging" });
   await form.getByLabel(/Comment/).fill("All 5 events in Network > WS, screenshot attached");
   await form.getByLabel(/Evidence file/).setInputFiles(png);
   await expect(form).toContainText(`Attaching ws-network-tab.png (${PNG.length} B)`);
   await screenshot(page, "40-signoff-evidence-form");
-  await markDocument(page);
   await form.getByRole("button", { name: "Confirm sign-off for staging" }).click();
 
   const signOffs = wsEvents.getByRole("list", { name: "Sign-offs" });
@@ -55,22 +73,10 @@ test("a release manager signs off with a screenshot, deploys through the open ga
   expect(served.headers()["content-type"]).toBe("image/png");
   expect(served.headers()["content-disposition"]).toMatch(/^attachment; filename="ws-network-tab\.png"/);
   expect(Buffer.from(await served.body()).equals(PNG)).toBe(true);
-
-  // The approval, with a link as evidence.
-  const approval = page.getByRole("article", { name: "Release manager approval" });
-  await approval.getByRole("button", { name: "Sign off Release manager approval" }).click();
-  await approval.getByLabel("Evidence link").fill("https://wiki.example/releases/v1.0.0/notes");
-  await approval.getByRole("button", { name: "Confirm sign-off for staging" }).click();
-  await expect(approval.getByRole("link", { name: "wiki.example/releases/v1.0.0/notes" })).toHaveAttribute("href", "https://wiki.example/releases/v1.0.0/notes");
-  await screenshot(page, "41-signoff-evidence-listed");
-
-  // The gate opens without a reload, and offers the deploy.
-  await expect(staging).toContainText("staging: gate open");
+  // Signed on staging, it no longer holds production.
+  await expect(production.getByRole("listitem").filter({ hasText: "Critical WebSocket events visible on staging" })).toHaveCount(0);
   await expectSameDocument(page);
-  await staging.getByRole("button", { name: "Record deploy to staging" }).click();
-  await expect(staging).toContainText("Deploy to staging recorded.");
-  await expect(page.getByText(`commit ${p.commit.slice(0, 12)}`)).toContainText("· deployed");
-  await screenshot(page, "42-gate-open-deployed");
+  await screenshot(page, "41-signoff-evidence-listed");
 
   // After the deploy, CI reports the smoke test failing: Rollback recommended, with a form.
   await postResults(p, "staging", [{ key: "tests/smoke/test_api.py::test_health", status: "failed", message: "GET /health returned 503" }]);
@@ -126,7 +132,7 @@ test("an admin overrides a closed gate loudly and lifts it; a rebuild greys old 
   await override.getByRole("button", { name: "Override staging gate" }).click();
   await expect(staging).toContainText("staging: gate OVERRIDDEN");
   await expect(staging).toContainText(`by ${admin.email}: smoke suite is down; fix verified by hand on staging`);
-  await expect(staging).toContainText("Still blocking (overridden): 4 blocking");
+  await expect(staging).toContainText("Still blocking (overridden): 3 blocking");
   await expect(staging.getByRole("button", { name: "Record deploy to staging" })).toBeVisible();
   const badge = await page.request.get(`/api/v1/projects/${p.slug}/releases/${p.version}/badge.svg?environment=staging`);
   expect(await badge.text()).toContain(">overridden</text>");

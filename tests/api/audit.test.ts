@@ -33,7 +33,10 @@ const trail = async (p: Project, auth: { token?: string; headers?: Record<string
   return auditTrailSchema.parse(response.body);
 };
 
-/** A project with CI results, a sign-off and a revoked sign-off: one of each kind of write. */
+/**
+ * A project with CI results, a sign-off, a metric, a deploy to staging and a revoked sign-off of
+ * the item done on staging after that deploy: one of each kind of write.
+ */
 async function busyProject() {
   const p = await makeProject();
   const manager = await person(p, "release-manager");
@@ -44,6 +47,10 @@ async function busyProject() {
   expect(results.status).toBe(201);
   const signed = await api(`${base(p)}/items/release-approval/signoffs`, { json: { environment: "staging", comment: "notes, plan and rota checked" }, headers: manager.headers });
   expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+  const metric = await api(`${base(p)}/metrics`, { token: p.token, json: { environment: "staging", metrics: [{ name: "events_per_sec", value: 812, unit: "events/s" }] } });
+  expect(metric.status, JSON.stringify(metric.body)).toBe(201);
+  const deployed = await api(`${base(p)}/deployments`, { token: p.token, json: { environment: "staging" } });
+  expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
   const engineerSigned = await api(`${base(p)}/items/staging-ws-events/signoffs`, { json: { environment: "staging" }, headers: manager.headers });
   expect(engineerSigned.status, JSON.stringify(engineerSigned.body)).toBe(201);
   const revoked = await api(`${base(p)}/signoffs/${engineerSigned.body.id}/revoke`, { json: { reason: "signed the wrong build" }, headers: manager.headers });
@@ -78,8 +85,8 @@ describe("the audit trail", () => {
     const body = await trail(p);
     expect(body.project).toBe(p.slug);
     expect(body.release).toBe(p.version);
-    expect(body.events.map((e) => e.action)).toEqual(["release.created", "results.recorded", "signoff.created", "signoff.created", "signoff.revoked"]);
-    expect(body.chain).toEqual({ ok: true, events: 5 });
+    expect(body.events.map((e) => e.action)).toEqual(["release.created", "results.recorded", "signoff.created", "metrics.recorded", "deployment.recorded", "signoff.created", "signoff.revoked"]);
+    expect(body.chain).toEqual({ ok: true, events: 7 });
 
     // Each event links to the hash of the one before it, and its hash covers its content.
     let previous: string | null = null;
@@ -93,7 +100,7 @@ describe("the audit trail", () => {
     const ids = body.events.map((e) => BigInt(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : 1)));
 
-    const [created, results, signed, , revoked] = body.events;
+    const [created, results, signed, metrics, deployed, , revoked] = body.events;
     expect(created).toMatchObject({ actorLabel: "test-fixture", targetType: "release", summary: expect.stringMatching(/^created release v1\.0\.0 at commit [0-9a-f]{12} from checklist release-checklist v1$/) });
     expect(results).toMatchObject({ actorLabel: expect.stringMatching(/^token:ci-/), actorToken: expect.any(String), actorUserId: null, summary: "reported 1 result (json) for staging, run run-41" });
     expect(results!.requestId).toMatch(/\S/);
@@ -105,6 +112,8 @@ describe("the audit trail", () => {
       after: expect.objectContaining({ signOff: signOffId, environment: "staging", comment: "notes, plan and rota checked" }),
       summary: "signed off Release manager approval for staging: “notes, plan and rota checked”",
     });
+    expect(metrics).toMatchObject({ actorUserId: null, actorToken: expect.any(String), summary: "reported events_per_sec = 812 events/s for staging" });
+    expect(deployed).toMatchObject({ actorUserId: null, actorToken: expect.any(String) });
     expect(revoked).toMatchObject({
       targetId: "staging-ws-events",
       before: expect.objectContaining({ signOff: revokedId, revokedAt: null }),
@@ -155,8 +164,8 @@ describe("the database keeps the trail append-only", () => {
     await expect(db().auditEvent.deleteMany({ where: { releaseId } })).rejects.toThrow(/append-only/);
 
     expect(await db().auditEvent.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
-    expect(await db().auditEvent.count({ where: { releaseId } })).toBe(5);
-    expect((await trail(p)).chain).toEqual({ ok: true, events: 5 });
+    expect(await db().auditEvent.count({ where: { releaseId } })).toBe(7);
+    expect((await trail(p)).chain).toEqual({ ok: true, events: 7 });
   });
 });
 
@@ -209,7 +218,7 @@ describe("the evidence pack", () => {
       formatVersion: 1,
       generatedBy: manager.email,
       project: { slug: p.slug, environments: ["staging", "production"] },
-      release: { version: p.version, commit: p.commit, status: "in_progress", changedFiles: [] },
+      release: { version: p.version, commit: p.commit, status: "deployed", changedFiles: [] },
       template: { name: "release-checklist", version: 1, digest: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
     expect(Date.now() - Date.parse(pack.generatedAt)).toBeLessThan(60_000);
@@ -221,11 +230,13 @@ describe("the evidence pack", () => {
       expect.objectContaining({ id: signOffId, item: "release-approval", by: manager.email, role: "release-manager", environment: "staging", commit: p.commit, comment: "notes, plan and rota checked", evidence: null, stale: false, revokedAt: null }),
       expect.objectContaining({ id: revokedId, item: "staging-ws-events", revokedBy: manager.email, revokeReason: "signed the wrong build" }),
     ]);
-    expect(pack.gates.staging).toMatchObject({ environment: "staging", open: false });
-    expect(pack.gates.staging!.blocking.map((b) => b.item)).toEqual(["event-throughput", "staging-ws-events"]);
+    expect(pack.gates.staging).toMatchObject({ environment: "staging", open: true, blocking: [] });
+    // The revoked sign-off no longer counts: production waits for the WebSocket check again.
+    expect(pack.gates.production).toMatchObject({ environment: "production", open: false });
+    expect(pack.gates.production!.blocking.map((b) => b.item)).toEqual(["smoke-tests", "event-throughput", "staging-ws-events", "release-approval"]);
     expect(Object.keys(pack.gates)).toEqual(["staging", "production"]);
-    expect(pack.audit.chain).toEqual({ ok: true, events: 5 });
-    expect(pack.audit.events.map((e) => e.action)).toEqual(["release.created", "results.recorded", "signoff.created", "signoff.created", "signoff.revoked"]);
+    expect(pack.audit.chain).toEqual({ ok: true, events: 7 });
+    expect(pack.audit.events.map((e) => e.action)).toEqual(["release.created", "results.recorded", "signoff.created", "metrics.recorded", "deployment.recorded", "signoff.created", "signoff.revoked"]);
     // The same events as the audit endpoint, field for field (without the readable summary).
     const fromApi = (await trail(p)).events.map((event) => {
       const { summary, ...stored } = event;
@@ -244,7 +255,7 @@ describe("the evidence pack", () => {
     expect(intact.stderr).toBe("");
     expect(intact.code).toBe(0);
     expect(intact.stdout).toContain(`Evidence pack of ${p.slug} ${p.version} (commit ${p.commit.slice(0, 12)})`);
-    expect(intact.stdout).toContain("Chain intact: 5 events");
+    expect(intact.stdout).toContain("Chain intact: 7 events");
     expect(intact.stdout).toContain("Template release-checklist v1: definition matches its digest");
     expect(intact.stdout).toContain("Sign-offs: 2 match the audit events that recorded them");
 
@@ -263,7 +274,7 @@ describe("the evidence pack", () => {
     const next = forged.audit.events[3]!;
     const caught = await shipcheck(["verify", await file("forged.json", JSON.stringify(forged))]);
     expect(caught.code).toBe(1);
-    expect(caught.stdout).toMatch(new RegExp(`broken at event 4 \\(signoff\\.created\\): event #${next.id} \\(.*\\) points at`));
+    expect(caught.stdout).toMatch(new RegExp(`broken at event 4 \\(metrics\\.recorded\\): event #${next.id} \\(.*\\) points at`));
 
     // Removing the CI report from the middle of the trail is caught too.
     const removed = JSON.parse(await readFile(original, "utf8")) as EvidencePack;
@@ -277,7 +288,7 @@ describe("the evidence pack", () => {
     comment.signOffs[0]!.comment = "all checked, twice";
     const disagree = await shipcheck(["verify", await file("comment.json", JSON.stringify(comment))]);
     expect(disagree.code).toBe(1);
-    expect(disagree.stdout).toContain("Chain intact: 5 events");
+    expect(disagree.stdout).toContain("Chain intact: 7 events");
     expect(disagree.stdout).toContain('Sign-offs ALTERED: 1 disagreement with the audit trail');
     expect(disagree.stdout).toContain(`comment is "all checked, twice" in the pack, but its audit event #${comment.audit.events[2]!.id} recorded "notes, plan and rota checked"`);
 
@@ -305,7 +316,7 @@ describe("the evidence pack", () => {
     expect(html.status).toBe(200);
     // React separates adjacent text nodes with empty comments; read the text as a person would.
     const text = html.body.replaceAll("<!-- -->", "");
-    for (const shown of ["Evidence pack:", "Chain intact: 5 events", "Download JSON", "Release manager approval", "signed the wrong build", "tests/smoke/test_api.py::test_health"]) {
+    for (const shown of ["Evidence pack:", "Chain intact: 7 events", "Download JSON", "Release manager approval", "signed the wrong build", "tests/smoke/test_api.py::test_health"]) {
       expect(text).toContain(shown);
     }
     const outsider = await person(await makeProject(), "admin");

@@ -61,8 +61,11 @@ describe("shipcheck report", () => {
     expect(run.stdout).toMatch(/Matched:\n {2}smoke-tests: 2 results\n/);
     expect(run.stdout).toContain("Unmatched: 1 result match no item's pattern");
     expect(run.stdout).toContain("? tests/unit/test_c.py::test_unrelated");
-    expect(run.stdout).toMatch(/Gate staging: closed \(3 blocking\)/);
+    expect(run.stdout).toMatch(/Gate staging: closed \(2 blocking\)/);
     expect(run.stdout).toContain("✗ WebSocket throughput above 500 events/s [pending]");
+    expect(run.stdout).toContain("✗ Release manager approval [approvals]");
+    // Done on staging after its deploy: it does not hold staging.
+    expect(run.stdout).not.toContain("Critical WebSocket events visible on staging");
     expect(run.stdout).not.toContain("Gate production");
 
     const runs = (await history(p, "tests/smoke/test_a.py::test_ok")).runs;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeProject, makeUser } from "../support/fixtures";
+import { deployToStaging } from "../support/flow";
 import { api, baseUrl, signIn } from "../support/http";
 import { auditEvents, releaseCounts } from "../support/db-state";
 import { expectApiError } from "../support/errors";
@@ -47,7 +48,8 @@ describe("roles", () => {
     const engineer = await person(p, "engineer");
     const refused = await unchanged(p, () => api(`${base(p)}/items/release-approval/signoffs`, { json: { environment: "staging", comment: "lgtm" }, headers: engineer.same }));
     expect(expectApiError(refused, 403, "forbidden").message).toContain("release-manager");
-    // Same person, an item their role may sign: accepted, so the 403 above was the role.
+    // Same person, an item their role may sign (done on staging once it is deployed there): accepted, so the 403 above was the role.
+    await deployToStaging(p);
     expect((await api(`${base(p)}/items/staging-ws-events/signoffs`, { json: { environment: "staging" }, headers: engineer.same })).status).toBe(201);
   });
 

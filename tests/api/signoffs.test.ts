@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeProject, makeUser, randomSha } from "../support/fixtures";
+import { deployToStaging } from "../support/flow";
 import { api, baseUrl, signIn } from "../support/http";
 import { auditEventsWhere, releaseCounts, releaseRow } from "../support/db-state";
 import { detailPaths, expectApiError } from "../support/errors";
@@ -66,6 +67,10 @@ describe("signing off", () => {
   it("ten concurrent sign-offs by one person: exactly one 201, nine 409, one row, one audit event", async () => {
     const p = await makeProject();
     const manager = await person(p, "release-manager");
+    // The WebSocket check is signed on staging after its deploy. Another release manager approves
+    // staging for that deploy and then withdraws the approval, so all three races are open to this one.
+    const { manager: approver, approvalId } = await deployToStaging(p);
+    expect((await revoke(p, approver, approvalId, { reason: "approved before the notes were final" })).status).toBe(200);
     // Three races at once (two items, two environments) give a missing lock more chances to show.
     const targets = [
       { item: "release-approval", environment: "staging" },
@@ -81,9 +86,9 @@ describe("signing off", () => {
       const { item, environment } = targets[i]!;
       expect({ item, environment, statuses: responses.map((r) => r.status).sort() }).toEqual({ item, environment, statuses: [201, ...Array(9).fill(409)] });
       for (const r of responses.filter((r) => r.status === 409)) expectApiError(r, 409, "conflict");
-      expect(await db().signOff.count({ where: { releaseId, environment, item: { key: item } } })).toBe(1);
+      expect(await db().signOff.count({ where: { releaseId, environment, item: { key: item }, userId: manager.id } })).toBe(1);
     }
-    expect(await db().auditEvent.count({ where: { releaseId, action: "signoff.created" } })).toBe(3);
+    expect(await db().auditEvent.count({ where: { releaseId, action: "signoff.created", actorUserId: manager.id } })).toBe(3);
   });
 
   it("check, metric and watch items are not signed off (422); an unknown item is 404", async () => {
@@ -193,15 +198,18 @@ describe("revoking", () => {
     const p = await makeProject();
     const engineer = await person(p, "engineer");
     const manager = await person(p, "release-manager");
-    const managers = await signOff(p, manager, "staging-ws-events");
-    const engineers = await signOff(p, engineer, "staging-ws-events", { environment: "production" });
+    // The engineer-level item is signed on staging once the release is deployed there.
+    await deployToStaging(p);
+    const managers = await signOff(p, manager, "release-approval", { environment: "production" });
+    const engineers = await signOff(p, engineer, "staging-ws-events");
     expect([managers.status, engineers.status]).toEqual([201, 201]);
 
     const refused = await unchanged(p, () => revoke(p, engineer, managers.body.id, { reason: "I disagree" }));
     expectApiError(refused, 403, "forbidden");
     expect((await revoke(p, engineer, engineers.body.id, { reason: "I looked at the wrong tab" })).status).toBe(200);
 
-    const again = await signOff(p, engineer, "staging-ws-events", { environment: "production" });
+    const again = await signOff(p, engineer, "staging-ws-events");
+    expect(again.status).toBe(201);
     expect((await revoke(p, manager, again.body.id, { reason: "evidence missing" })).status).toBe(200);
     const row = await db().signOff.findUniqueOrThrow({ where: { id: again.body.id } });
     expect(row).toMatchObject({ userId: engineer.id, revokedById: manager.id });
