@@ -28,8 +28,8 @@ test("staging gate opens live as CI reports and people sign off; the check done 
   ]);
   // The WebSocket check is done on staging after its deploy: it waits for that deploy and holds production, not staging.
   const wsEvents = page.getByRole("article", { name: "Critical WebSocket events visible on staging" });
-  await expect(wsEvents).toContainText("Done on staging after its deploy; it gates the environments after it");
-  await expect(wsEvents).toContainText("done on staging after its deploy: record the deploy to staging first");
+  await expect(wsEvents).toContainText("Done on staging after its deploy; it gates production");
+  await expect(wsEvents).toContainText("record the deploy to staging first, then verify on staging");
   await expect(production.getByRole("listitem").filter({ hasText: "Critical WebSocket events visible on staging" })).toContainText("record the deploy to staging first");
   const smoke = page.getByRole("article", { name: "Smoke tests pass" });
   const throughput = page.getByRole("article", { name: "WebSocket throughput above 500 events/s" });

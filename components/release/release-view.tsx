@@ -158,6 +158,9 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
   const { role, userId } = state.viewer;
   const canSignOff = role !== null && item.signOffRole !== null && roleAtLeast(role, item.signOffRole);
   const signedOn = item.verifyOn ?? environment;
+  // Nothing to verify on an environment the release has not reached yet.
+  const canAct = canSignOff && itemState.awaitingDeployTo === null;
+  const gatesNext = item.verifyOn ? state.environments.slice(state.environments.indexOf(item.verifyOn) + 1).join(", ") : "";
   return (
     <li>
       <article aria-labelledby={titleId} className="flex gap-4 px-4 py-3">
@@ -174,7 +177,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
           </p>
           {item.verifyOn ? (
             <p className="mt-0.5 text-xs font-medium text-indigo-800">
-              Done on {item.verifyOn} after its deploy{environment === item.verifyOn ? "; it gates the environments after it" : `; it gates ${environment}`}
+              Done on {item.verifyOn} after its deploy; it gates {gatesNext}
             </p>
           ) : null}
           <p className="mt-1 text-sm text-slate-800">{itemState.summary}</p>
@@ -192,7 +195,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               itemKey={item.key}
               environment={signedOn}
               steps={itemState.steps}
-              editable={canSignOff && itemState.status !== "passed" && !itemState.signOffs.some((s) => !s.revokedAt && !s.stale)}
+              editable={canAct && itemState.status !== "passed" && !itemState.signOffs.some((s) => !s.revokedAt && !s.stale)}
             />
           ) : null}
           {item.kind === "manual" ? (
@@ -205,7 +208,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               evidencePolicy={item.evidence ?? "optional"}
               environment={signedOn}
               state={itemState}
-              canSignOff={canSignOff}
+              canSignOff={canAct}
               viewerId={userId}
             />
           ) : null}

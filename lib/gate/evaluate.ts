@@ -302,7 +302,7 @@ export function evaluateItem(item: GateItem, input: GateInput, environment: stri
   if (item.kind === "watch") return evaluateWatch(item, input, environment, evaluation);
   const evidence = evidenceFor(item, input, environment);
   if (evidence === "not-deployed") {
-    return { ...evaluation, status: "pending", summary: `done on ${workedOn(item, environment)} after its deploy: record the deploy to ${workedOn(item, environment)} first` };
+    return { ...evaluation, status: "pending", summary: `record the deploy to ${workedOn(item, environment)} first, then verify on ${workedOn(item, environment)}` };
   }
   switch (item.kind) {
     case "check":

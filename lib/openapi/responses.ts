@@ -203,6 +203,7 @@ export const itemEnvironmentStateSchema = z.strictObject({
   ),
   signOffs: z.array(signOffViewSchema),
   steps: z.array(z.strictObject({ text: z.string(), ticked: z.boolean(), by: z.string().nullable(), at: instant.nullable() })),
+  awaitingDeployTo: z.string().nullable().meta({ description: "A verifyOn item whose environment has no recorded deploy of the current commit yet: it cannot be signed off until then." }),
 });
 
 export const releaseItemSchema = z.strictObject({

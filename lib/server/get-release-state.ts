@@ -40,6 +40,8 @@ export type ItemEnvironmentState = {
   signOffs: SignOffView[];
   /** Manual items' sub-steps, ticked one by one for this environment and commit. */
   steps: { text: string; ticked: boolean; by: string | null; at: string | null }[];
+  /** A verifyOn item before the current commit's deploy there: nothing to sign yet. */
+  awaitingDeployTo: string | null;
 };
 
 export type ReleaseItemView = {
@@ -171,6 +173,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       const evaluation = evaluateItem(gateItem, input, environment);
       // A verifyOn item is signed where the work happens, whichever environment's tab shows it.
       const signedOn = gateItem.verifyOn ?? environment;
+      const awaitingDeploy = gateItem.verifyOn !== undefined && !deployments.some((d) => d.environment === gateItem.verifyOn && d.commitSha === release.commitSha);
       perEnvironment[environment] = {
         status: evaluation.status,
         summary: evaluation.summary,
@@ -203,6 +206,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
           const tick = ticks.find((t) => t.itemId === row.id && t.environment === signedOn && t.step === step);
           return { text, ticked: Boolean(tick), by: tick ? (tick.user.name ?? tick.user.email) : null, at: tick?.tickedAt.toISOString() ?? null };
         }),
+        awaitingDeployTo: awaitingDeploy ? signedOn : null,
       };
     }
     section.items.push({

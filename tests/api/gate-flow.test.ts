@@ -63,7 +63,7 @@ describe("gate over the API", () => {
       item: "staging-ws-events",
       title: "Critical WebSocket events visible on staging",
       reason: "approvals",
-      detail: "done on staging after its deploy: record the deploy to staging first",
+      detail: "record the deploy to staging first, then verify on staging",
     });
 
     const deployed = await api(`${base}/deployments`, { token: p.token, json: { environment: "staging" } });
