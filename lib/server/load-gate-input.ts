@@ -21,18 +21,25 @@ type LatestResult = {
 /**
  * Only the latest run of each key (per environment and variant, such as the browser) for the
  * release's commit can matter to the gate, so only those rows are read, however long the
- * release's history grows; plus the latest run on any earlier commit, so that a check the
- * rebuild left without results says "stale".
+ * release's history grows. Two more per key: the latest run that arrived after the commit's first
+ * deploy to that environment (what a `verifyOn` item counts), and the latest on any earlier commit
+ * (so that a check the rebuild left without results says "stale").
  */
 function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
   return client.$queryRaw<LatestResult[]>`
-    SELECT DISTINCT ON (key, environment, variant, current) key, status, message, "durationMs", "commitSha", environment, variant, "startedAt", "reportedAt", "runUrl"
+    WITH deployed AS (
+      SELECT environment, min("deployedAt") AS at FROM "Deployment"
+      WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
+      GROUP BY environment
+    )
+    SELECT DISTINCT ON (key, environment, variant, current, after_deploy) key, status, message, "durationMs", "commitSha", environment, variant, "startedAt", "reportedAt", "runUrl"
     FROM (
-      SELECT key, status::text AS status, message, "durationMs", "commitSha", environment, variant, "startedAt", "reportedAt", "runUrl", "commitSha" = ${release.commitSha} AS current
-      FROM "Result"
-      WHERE "releaseId" = ${release.id}::uuid
-    ) AS r
-    ORDER BY key, environment, variant, current, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
+      SELECT r.key, r.status::text AS status, r.message, r."durationMs", r."commitSha", r.environment, r.variant, r."startedAt", r."reportedAt", r."runUrl",
+        r."commitSha" = ${release.commitSha} AS current, COALESCE(r."reportedAt" > deployed.at, false) AS after_deploy
+      FROM "Result" r LEFT JOIN deployed ON deployed.environment = r.environment
+      WHERE r."releaseId" = ${release.id}::uuid
+    ) AS candidates
+    ORDER BY key, environment, variant, current, after_deploy, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
 }
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {

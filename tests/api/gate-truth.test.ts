@@ -210,6 +210,19 @@ describe("verifyOn: done on staging after its deploy, gating production", () => 
     expect(item.environments.production.gating).toBe(true);
   });
 
+  it("a check verified on staging counts the run that arrived after the deploy, even when an earlier arrival says it started later", async () => {
+    const p = await makeProject({ template: template(check("post-deploy", ["tests/post_deploy/"], "        verifyOn: staging\n")) });
+    const key = "tests/post_deploy/test_ws.py::test_events";
+    // Before the deploy: a run whose clock is ahead. It does not count for the verification.
+    await post(p, [{ key, status: "failed" }], { environment: "staging", run: { startedAt: new Date(Date.now() + 4 * 60_000).toISOString() } });
+    expect((await api(`${base(p)}/deployments`, { token: p.token, json: { environment: "staging" } })).status).toBe(201);
+    expect((await gate(p, "production")).blocking).toEqual([expect.objectContaining({ item: "post-deploy", reason: "pending" })]);
+    await post(p, [{ key, status: "passed" }], { environment: "staging", run: { startedAt: new Date().toISOString() } });
+    expect(await gate(p, "production")).toMatchObject({ open: true, blocking: [] });
+    await post(p, [{ key, status: "failed" }], { environment: "staging", run: { startedAt: new Date(Date.now() + 1000).toISOString() } });
+    expect((await gate(p, "production")).blocking).toEqual([expect.objectContaining({ item: "post-deploy", reason: "failed" })]);
+  });
+
   it("a template whose verifyOn names no environment, or the last one, is refused with 422", async () => {
     const p = await makeProject({ template: template(check("smoke", ["tests/smoke/"])) });
     const admin = await person(p.slug, "admin");
