@@ -172,7 +172,8 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
             {item.title}
             {!item.required ? <span className="ml-2 text-xs font-normal text-slate-500">(advisory)</span> : null}
           </h3>
-          <p className="text-xs text-slate-500">
+          {/* Patterns are long unbroken paths: they wrap anywhere rather than widen the page. */}
+          <p className="text-xs text-slate-500 [overflow-wrap:anywhere]">
             <span className="uppercase">{item.kind}</span> · {item.requirement}
           </p>
           {item.verifyOn ? (
@@ -180,7 +181,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               Done on {item.verifyOn} after its deploy; it gates {gatesNext}
             </p>
           ) : null}
-          <p className="mt-1 text-sm text-slate-800">{itemState.summary}</p>
+          <p className="mt-1 text-sm text-slate-800 [overflow-wrap:anywhere]">{itemState.summary}</p>
           {item.instructions ? (
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-600">Instructions</summary>
