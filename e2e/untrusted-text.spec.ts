@@ -31,6 +31,11 @@ test("a failure message with markup is shown as literal text and never executes"
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
 
   const staging = page.getByRole("status", { name: "staging gate" });
-  await expect(staging.getByRole("listitem").filter({ hasText: "Smoke tests pass" })).toContainText("failed");
+  await expect(staging.getByRole("listitem").filter({ hasText: "Smoke tests pass" }).first()).toContainText("failed");
+  // The banner names the failing tests with their first message line, as text too.
+  const failing = staging.getByRole("list", { name: "Failing tests" });
+  await expect(failing).toContainText("tests/smoke/test_xss.py::test_server_render");
+  await expect(failing).toContainText(`Late: <script>window.__pwned = true</script>`, { useInnerText: true });
+  await expect(failing.getByRole("img")).toHaveCount(0);
   await screenshot(page, "05-release-failure-message");
 });
