@@ -3,11 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition, type ChangeEvent } from "react";
 import { previewImportAction, saveImportedTemplateAction } from "@/app/projects/[project]/templates/actions";
-import type { ImportedItemNote, RepairedTitle } from "@/lib/templates/markdown-import";
-import type { MojibakeRepair } from "@/lib/templates/markdown-text";
 import type { TemplateDefinition, TemplateItem } from "@/lib/templates/schema";
 import { KINDS, validateDraft, type Kind, type Problem } from "./import-model";
-import { ImportPreview, problemPlace } from "./import-preview";
+import { ImportPreview, problemPlace, type ImportFindings } from "./import-preview";
 
 type Props = {
   project: string;
@@ -16,15 +14,7 @@ type Props = {
   environments: string[];
 };
 /** `run` numbers the previews, so a new one starts with fresh inputs. */
-type Preview = {
-  run: number;
-  template: TemplateDefinition;
-  imported: TemplateDefinition;
-  warnings: string[];
-  itemNotes: ImportedItemNote[];
-  repairs: MojibakeRepair[];
-  repairedTitles: RepairedTitle[];
-};
+type Preview = ImportFindings & { run: number; template: TemplateDefinition };
 
 const field = "mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm";
 const PLURAL: Record<Kind, string> = { check: "checks", metric: "metrics", manual: "manual", watch: "watches" };

@@ -25,14 +25,18 @@ const PHASE_TONE: Record<string, string> = {
 
 export const itemRowId = (s: number, i: number) => `import-item-${s}-${i}`;
 
-type Props = {
-  template: TemplateDefinition;
+/** What the importer made of the Markdown, as the preview shows it beside the edited draft. */
+export type ImportFindings = {
   imported: TemplateDefinition;
   warnings: string[];
   /** Per item: where the importer decided it is done, and why. */
   itemNotes: ImportedItemNote[];
   repairs: MojibakeRepair[];
   repairedTitles: RepairedTitle[];
+};
+
+type Props = ImportFindings & {
+  template: TemplateDefinition;
   /** The project's environments, in deploy order. */
   environments: string[];
   problems: Problem[];
