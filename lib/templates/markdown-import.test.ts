@@ -14,7 +14,7 @@ import {
   MAX_PARSED_BYTES,
 } from "./markdown-import";
 import { inferPhase } from "./markdown-text";
-import { templateSchema, type TemplateDefinition, type TemplateItem } from "./schema";
+import { MAX_TEMPLATE_ITEMS, templateSchema, type TemplateDefinition, type TemplateItem } from "./schema";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURE_PATH = `${ROOT}prisma/seed/deployment-checklist.md`;
@@ -564,13 +564,20 @@ describe("importMarkdownChecklist: other Markdown", () => {
   });
 
   it("imports a document at the parsing limits within a few seconds", () => {
-    // A heading before every list is the parser's slowest common shape (quadratic in lists).
-    const sections = Array.from({ length: MAX_CONTAINER_LINES }, (_, s) => `## Step ${s} checks\n- [ ] task ${s}\n`).join("");
+    // A heading before every list is the parser's slowest common shape (quadratic in lists);
+    // nested steps fill the list-line limit while the items stay within the template's limit.
+    const perItem = MAX_CONTAINER_LINES / MAX_TEMPLATE_ITEMS;
+    const sections = Array.from({ length: MAX_TEMPLATE_ITEMS }, (_, s) => `## Step ${s} checks\n- [ ] task ${s}\n${"  - sub-step\n".repeat(perItem - 1)}`).join("");
     expect(Buffer.byteLength(sections)).toBeLessThan(MAX_PARSED_BYTES);
     const started = Date.now();
     const { template } = importMarkdownChecklist(sections);
     expect(Date.now() - started).toBeLessThan(8_000);
-    expect(items(template)).toHaveLength(MAX_CONTAINER_LINES);
+    expect(items(template)).toHaveLength(MAX_TEMPLATE_ITEMS);
+  }, 20_000);
+
+  it("refuses a document that makes more items than a template holds, saying how many", () => {
+    const sections = Array.from({ length: MAX_TEMPLATE_ITEMS + 1 }, (_, s) => `## Step ${s} checks\n- [ ] task ${s}\n`).join("");
+    expect(() => importMarkdownChecklist(sections)).toThrow(new RegExp(`makes ${MAX_TEMPLATE_ITEMS + 1} items; a template holds at most ${MAX_TEMPLATE_ITEMS}`));
   }, 20_000);
 
   it("refuses more list or quote lines than it can read quickly", () => {

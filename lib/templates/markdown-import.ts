@@ -58,7 +58,7 @@ import {
   words,
   type VerifyCue,
 } from "./markdown-text";
-import { templateSchema, type Phase, type TemplateDefinition } from "./schema";
+import { MAX_TEMPLATE_ITEMS, templateSchema, type Phase, type TemplateDefinition } from "./schema";
 
 export { MarkdownImportError } from "./markdown-error";
 
@@ -364,6 +364,10 @@ class TemplateBuilder {
       throw new MarkdownImportError(
         "Nothing to import: apart from its title, notes and reference material (contacts, links, history), the Markdown has no checklist sections.",
       );
+    }
+    const count = this.sections.reduce((n, section) => n + section.drafts.length, 0);
+    if (count > MAX_TEMPLATE_ITEMS) {
+      throw new MarkdownImportError(`The checklist makes ${count} items; a template holds at most ${MAX_TEMPLATE_ITEMS}: split it into several documents.`);
     }
     for (const section of this.sections) {
       if (section.drafts.length === 0) this.warnings.push(`Section "${section.title}" has no items.`);

@@ -187,6 +187,13 @@ describe("parseTemplate: valid templates", () => {
 });
 
 describe("parseTemplate: problems", () => {
+  it("refuses more than 500 items, saying how many there are", () => {
+    const items = (n: number) => Array.from({ length: n }, (_, i) => `      - { key: m${i}, title: Item ${i}, kind: manual }`).join("\n");
+    const source = (n: number) => `name: big\nsections:\n  - title: All\n    phase: pre-deploy\n    items:\n${items(n)}\n`;
+    expect(parseTemplate(source(500)).ok).toBe(true);
+    expect(expectProblems(parseTemplate(source(501)))[0]).toMatchObject({ path: "sections", message: expect.stringContaining("at most 500 items; this one has 501") });
+  });
+
   it("reports invalid YAML syntax with line and column", () => {
     // Line 8 becomes "title: a: b", a nested mapping YAML refuses in compact form.
     const problems = expectProblems(parseTemplate(withLine(8, "        title: Smoke: tests")));

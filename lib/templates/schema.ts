@@ -7,6 +7,13 @@ export type Phase = (typeof PHASES)[number];
 export const ROLES = ["viewer", "engineer", "release-manager", "admin"] as const;
 export type RoleName = (typeof ROLES)[number];
 
+/**
+ * Limits a template is held to when saved, so a release made from it (one row per item, each
+ * evaluated on every gate read) is created and judged quickly. docs/templates.md states them.
+ */
+export const MAX_TEMPLATE_ITEMS = 500;
+export const MAX_GUARDED_PATHS = 100;
+
 export const METRIC_OPERATORS = [">", ">=", "<", "<=", "=="] as const;
 export type MetricOperator = (typeof METRIC_OPERATORS)[number];
 
@@ -117,11 +124,16 @@ export const templateSchema = z
     name: z.string().min(1).max(100),
     description: z.string().max(5_000).optional(),
     sections: z.array(sectionSchema).min(1),
-    guardedPaths: z.array(guardedPathSchema).default([]),
+    guardedPaths: z.array(guardedPathSchema).max(MAX_GUARDED_PATHS, `a template holds at most ${MAX_GUARDED_PATHS} guarded paths`).default([]),
     rollback: z.object({ instructions: z.string().max(20_000) }).strict().optional(),
   })
   .strict()
   .superRefine((template, ctx) => {
+    const count = template.sections.reduce((n, section) => n + section.items.length, 0);
+    if (count > MAX_TEMPLATE_ITEMS) {
+      ctx.addIssue({ code: "custom", path: ["sections"], message: `a template holds at most ${MAX_TEMPLATE_ITEMS} items; this one has ${count}: split it into several templates` });
+      return;
+    }
     const seen = new Set<string>();
     template.sections.forEach((section, s) =>
       section.items.forEach((item, i) => {

@@ -342,6 +342,21 @@ sections:
     expect((await templateVersions(p.slug, NAME)).length).toBe(1);
   });
 
+  it("more than 500 items is 422 and saves nothing; 500 items save, and a release is made from them", async () => {
+    const p = await project();
+    const many = (n: number) =>
+      `name: big\nsections:\n  - title: Checks\n    phase: pre-deploy\n    items:\n${Array.from({ length: n }, (_, i) => `      - { key: c${i}, title: Check ${i}, kind: check, patterns: ["tests/c${i}/"] }\n`).join("")}`;
+    const refused = await nothingSaved(p.slug, "big", () => putTemplate(p.slug, "big", many(501), p));
+    const error = expectApiError(refused, 422, "validation_failed");
+    expect(error.details?.[0]).toMatchObject({ path: "sections" });
+    expect(error.details?.[0]?.message).toContain("at most 500 items; this one has 501");
+    expect((await putTemplate(p.slug, "big", many(500), p)).status).toBe(201);
+    const created = await api(`/api/v1/projects/${p.slug}/releases`, { token: p.token, json: { version: "v-big", commit: randomSha(), template: "big" } });
+    expect(created.status).toBe(201);
+    const gate = await api(`/api/v1/projects/${p.slug}/releases/v-big/gate?environment=staging`, { token: p.token });
+    expect(gate.body.blocking).toHaveLength(500);
+  });
+
   it("a body over 1 MB is 413", async () => {
     const p = await project();
     const padding = `# ${"x".repeat(120)}\n`.repeat(Math.ceil((1.2 * 1024 * 1024) / 123));
