@@ -52,6 +52,18 @@ describe("workflow_run", () => {
     ]);
   });
 
+  it("names its occurrence by run id and attempt, so a replayed body is recognised and a re-run is not", () => {
+    const payload = exampleWhere("workflow_run", (p) => p.action === "completed" && conclusionOf("workflow_run")(p) === "success");
+    const run = nested(payload, "workflow_run");
+    const first = accepted(mapGithubEvent("workflow_run", payload)).occurrence;
+    expect(first).toBe(`workflow_run:${run.id}:${run.run_attempt ?? 1}`);
+    expect(accepted(mapGithubEvent("workflow_run", structuredClone(payload))).occurrence).toBe(first);
+    Object.assign(run, { run_attempt: Number(run.run_attempt ?? 1) + 1 });
+    expect(accepted(mapGithubEvent("workflow_run", payload)).occurrence).not.toBe(first);
+    delete run.id;
+    expect(accepted(mapGithubEvent("workflow_run", payload)).occurrence).toBeNull();
+  });
+
   it("uses workflow_run.name when present and measures the run from its start to its last update", () => {
     const payload = exampleWhere("workflow_run", (p) => p.action === "completed" && conclusionOf("workflow_run")(p) === "success");
     const run = nested(payload, "workflow_run");

@@ -29,7 +29,15 @@ export type GithubResult = {
   startedAt: Date | null;
 };
 
-export type GithubMapping = { event: string; headSha: string; results: GithubResult[] } | { ignored: string };
+/**
+ * `occurrence`: what this delivery reports, independent of its delivery id: the same signed body
+ * sent again under a new X-GitHub-Delivery names the same occurrence and is stored only once. A
+ * re-run (a new run attempt, a check completed again) is a new occurrence. Null when the payload
+ * carries no id to tell occurrences apart.
+ */
+export type GithubMapping = { event: string; headSha: string; occurrence: string | null; results: GithubResult[] } | { ignored: string };
+
+const occurrenceOf = (...parts: (string | null | undefined)[]) => (parts.every((p) => p) ? parts.join(":").slice(0, 200) : null);
 
 const CONCLUSIONS: Record<string, ResultStatus> = {
   success: "passed",
@@ -75,6 +83,7 @@ const workflowRunPayload = z
         run_started_at: optionalText,
         created_at: optionalText,
         updated_at: optionalText,
+        run_attempt: optionalId,
       })
       .loose(),
   })
@@ -142,6 +151,7 @@ function mapWorkflowRun({ workflow, workflow_run: run }: z.infer<typeof workflow
   return {
     event: "workflow_run",
     headSha: run.head_sha,
+    occurrence: occurrenceOf("workflow_run", id(run.id), id(run.run_attempt) ?? "1"),
     results: [
       {
         key: `github:${name}`,
@@ -164,6 +174,7 @@ function mapCheckRun({ check_run: run }: z.infer<typeof checkRunPayload>): Githu
   return {
     event: "check_run",
     headSha: run.head_sha,
+    occurrence: occurrenceOf("check_run", id(run.id), clean(run.completed_at)),
     results: [
       {
         key: `github:${appName}/${clean(run.name) || "check"}`,
@@ -192,6 +203,7 @@ function mapCheckSuite({ repository, check_suite: suite }: z.infer<typeof checkS
   return {
     event: "check_suite",
     headSha: suite.head_sha,
+    occurrence: occurrenceOf("check_suite", suiteId, clean(suite.updated_at)),
     results: [
       {
         key: `github:${appName}`,

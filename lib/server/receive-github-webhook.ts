@@ -16,6 +16,8 @@ import { keepRawPayload } from "./raw-payload";
 import { toGateItem } from "./snapshot";
 
 export const GITHUB_SOURCE = "github";
+/** Rows that record which run occurrence a delivery reported, so a replayed body is stored once. */
+export const GITHUB_OCCURRENCE_SOURCE = "github-run";
 
 export type GithubDelivery = {
   /** X-GitHub-Event */
@@ -97,6 +99,11 @@ export async function receiveGithubWebhook(meta: Meta, delivery: GithubDelivery)
         await tx.webhookDelivery.create({
           data: { source: GITHUB_SOURCE, deliveryId, event, outcome: `accepted: ${keys.length} result(s) for ${versions.join(", ")}` },
         });
+        // A replay of the same run under a new delivery id meets this unique row and is a duplicate.
+        if (mapping.occurrence) {
+          const occurrence = `${repository}:${mapping.occurrence}`;
+          await tx.webhookDelivery.create({ data: { source: GITHUB_OCCURRENCE_SOURCE, deliveryId: occurrence, event, outcome: `delivered as ${deliveryId}` } });
+        }
         for (const release of releases) {
           await tx.result.createMany({ data: mapping.results.map((r) => resultRow(r, release, deliveryId)) });
           await keepRawPayload(tx, { text: delivery.body, contentType: delivery.contentType }, { projectId: project.id, releaseId: release.id, source: GITHUB_SOURCE, deliveryId });

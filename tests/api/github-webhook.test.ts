@@ -367,12 +367,21 @@ describe("GitHub webhook: redeliveries", () => {
     expect(await stored(p, delivery)).toEqual({ results: 1, rawPayloads: 1, auditEvents: 1, deliveries: 1 });
   });
 
-  it("another delivery of the same run (a new id) is a new result: GitHub re-runs are new deliveries", async () => {
+  it("the same signed body under a new delivery id is a duplicate; a re-run (a new attempt) is a new result", async () => {
     const p = await linkedProject();
     const payload = forRepo(p, workflowRunExample());
     expect((await deliver(p, "workflow_run", payload)).status).toBe(201);
-    expect((await deliver(p, "workflow_run", payload)).status).toBe(201);
-    expect((await stored(p)).results).toBe(2);
+    const after = await stored(p);
+    const replay = randomUUID();
+    const replayed = await deliver(p, "workflow_run", payload, { delivery: replay });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual({ duplicate: true, delivery: replay });
+    expect(await stored(p)).toEqual(after);
+
+    const run = part(payload, "workflow_run");
+    const rerun = { ...payload, workflow_run: { ...run, run_attempt: Number(run.run_attempt ?? 1) + 1, updated_at: new Date().toISOString() } };
+    expect((await deliver(p, "workflow_run", rerun)).status).toBe(201);
+    expect((await stored(p)).results).toBe(after.results + 1);
   });
 });
 
