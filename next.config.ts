@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_POLICY, PERMISSIONS_POLICY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Lets two builds (say, a test run beside a running app) live side by side.
@@ -14,8 +15,11 @@ const nextConfig: NextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Referrer-Policy", value: "same-origin" },
+          { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
         ],
       },
+      // Pages get a per-request policy with a script nonce from proxy.ts; API answers are data.
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_POLICY }] },
     ];
   },
 };
