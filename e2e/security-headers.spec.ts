@@ -45,7 +45,7 @@ test("pages run only their own nonce-carrying scripts; injected ones are blocked
 
 test("API answers carry a policy that allows nothing; HSTS when the request came over HTTPS", async ({ request }) => {
   const health = await request.get("/api/health");
-  expect(health.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(health.headers()["content-security-policy"]).toBe("default-src 'none'; sandbox");
   const proxied = await request.get("/signin", { headers: { "x-forwarded-proto": "https" } });
   expect(proxied.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
 });

@@ -19,7 +19,8 @@ export function pagePolicy(nonce: string): string {
   ].join("; ");
 }
 
-export const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
+// The same policy the evidence download sets for itself (framing is refused by X-Frame-Options).
+export const API_POLICY = "default-src 'none'; sandbox";
 
 export const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
