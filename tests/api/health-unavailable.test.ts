@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { generateToken } from "@/lib/auth/tokens";
 import { freePort } from "../support/free-port";
 
 
@@ -34,12 +35,12 @@ describe("GET /api/health without a database", () => {
   });
 
   it("answers every API request with 503, Retry-After and the JSON error shape, never 500", async () => {
-    const token = `shp_${"a".repeat(49)}`;
+    const { token } = generateToken(); // well-formed, so checking it needs the database
     const release = `${baseUrl}/api/v1/projects/demo/releases/v1.0.0`;
     const requests: [string, RequestInit][] = [
       [`${release}/gate?environment=staging`, {}],
       [`${release}/results`, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": "k-1" }, body: JSON.stringify({ results: [] }) }],
-      [`${baseUrl}/api/v1/projects/demo/releases`, {}],
+      [release, {}],
     ];
     for (const [url, init] of requests) {
       const response = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
