@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import type { GateReport } from "@/lib/server/get-gate";
 import { apiClientFromEnv } from "./api-client";
 import { CliError, printBlocker, usageError } from "./output";
+import { retryPolicyFromEnv, withRetries } from "./retry";
 
 const enc = encodeURIComponent;
 
@@ -67,7 +68,8 @@ export async function gate(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { project: { type: "string" }, release: { type: "string" }, environment: { type: "string" } } });
   if (!values.project || !values.release || !values.environment) throw usageError("--project, --release and --environment are required", GATE_USAGE);
   const client = apiClientFromEnv();
-  const { body } = await client.request<GateReport>("GET", `/api/v1/projects/${enc(values.project)}/releases/${enc(values.release)}/gate?environment=${enc(values.environment)}`);
+  const path = `/api/v1/projects/${enc(values.project)}/releases/${enc(values.release)}/gate?environment=${enc(values.environment)}`;
+  const { body } = await withRetries(() => client.request<GateReport>("GET", path), retryPolicyFromEnv());
   if (body.open) {
     console.log(body.overridden ? `Gate for ${body.release} → ${body.environment}: OVERRIDDEN (open by an administrator's decision)` : `Gate for ${body.release} → ${body.environment}: open`);
     return 0;

@@ -7,8 +7,9 @@ import { resolve as resolvePath } from "node:path";
 import { parseArgs } from "node:util";
 import type { GateDecision } from "@/lib/gate";
 import type { IngestReport } from "@/lib/server/record-results";
-import { ApiError, apiClientFromEnv } from "./api-client";
+import { apiClientFromEnv } from "./api-client";
 import { CliError, printBlocker, usageError } from "./output";
+import { RETRYABLE_STATUSES, retryPolicyFromEnv, withRetries } from "./retry";
 
 export const REPORT_USAGE =
   "shipcheck report --project <slug> --release <version> [--environment <env>] [--commit <sha>] [--format junit|ctrf|json] [--run-id <id>] [--run-url <url>] [--started-at <iso>] [--base-dir <dir>] <file>";
@@ -19,10 +20,8 @@ const FORMATS: readonly Format[] = ["junit", "ctrf", "json"];
 type Env = Record<string, string | undefined>;
 type RunFacts = { environment?: string; commit?: string; runId?: string; runUrl?: string; startedAt?: string };
 
-/** Retries after no answer, 409 (the same key still being processed), 429 and gateway errors. */
-const RETRYABLE = new Set([0, 409, 429, 502, 503, 504]);
-const ATTEMPTS = 4;
-const MAX_WAIT_SECONDS = 60;
+/** Retries what cli/retry.ts retries, and 409: the same key still being processed. */
+const RETRYABLE = new Set([...RETRYABLE_STATUSES, 409]);
 
 const enc = encodeURIComponent;
 
@@ -63,7 +62,10 @@ export async function report(args: string[]): Promise<number> {
   const key = idempotencyKey(bytes, values.project, values.release, format, facts, baseDir);
 
   const client = apiClientFromEnv(env);
-  const { body, headers } = await withRetries(() => client.request<IngestReport>("POST", path, request.body, { "idempotency-key": key }));
+  // Every attempt sends the same Idempotency-Key: a retry after a lost answer never counts twice.
+  const { body, headers } = await withRetries(() => client.request<IngestReport>("POST", path, request.body, { "idempotency-key": key }), retryPolicyFromEnv(env, RETRYABLE), {
+    note: "same Idempotency-Key",
+  });
   printReport(body, { format, project: values.project, release: values.release, replayed: headers.get("idempotent-replayed") === "true" });
   return 0;
 }
@@ -146,19 +148,6 @@ export function idempotencyKey(file: Buffer, project: string, release: string, f
   const fileHash = createHash("sha256").update(file).digest("hex");
   const context = [project, release, format, facts.environment, facts.commit, facts.runId, facts.runUrl, facts.startedAt, baseDir].map((v) => v ?? "");
   return `shipcheck-report-${createHash("sha256").update([fileHash, ...context].join("\n")).digest("hex")}`;
-}
-
-async function withRetries<T>(send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!(error instanceof ApiError) || !RETRYABLE.has(error.status) || attempt >= ATTEMPTS) throw error;
-      const wait = Math.min(error.retryAfter ?? 2 ** (attempt - 1), MAX_WAIT_SECONDS);
-      console.error(`shipcheck: ${error.message}; retrying in ${wait} s (attempt ${attempt + 1} of ${ATTEMPTS}, same Idempotency-Key)`);
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
-    }
-  }
 }
 
 function printReport(body: IngestReport, context: { format: Format; project: string; release: string; replayed: boolean }): void {

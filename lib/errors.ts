@@ -8,7 +8,8 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "validation_failed"
-  | "rate_limited";
+  | "rate_limited"
+  | "service_unavailable";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   validation_failed: 422,
   rate_limited: 429,
+  service_unavailable: 503,
 };
 
 export type ErrorDetail = { path: string; message: string; line?: number; column?: number };
@@ -29,7 +31,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
-    /** Extra HTTP facts, such as when to retry after a 429. */
+    /** Extra HTTP facts, such as when to retry after a 429 or a 503. */
     readonly hints: { retryAfter?: number } = {},
   ) {
     super(message);
@@ -42,3 +44,9 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
 export const forbidden = (message: string) => new AppError("forbidden", message);
+
+/** Seconds a client should wait before retrying while the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export const databaseUnavailable = () =>
+  new AppError("service_unavailable", "the database is unavailable right now; retry shortly", undefined, { retryAfter: DATABASE_RETRY_AFTER_SECONDS });

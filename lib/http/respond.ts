@@ -1,6 +1,7 @@
 // The one place API errors become HTTP responses: `{"error":{"code","message","details"?}}`.
 import { ZodError } from "zod";
-import { AppError } from "@/lib/errors";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { AppError, databaseUnavailable } from "@/lib/errors";
 import { UnknownEnvironmentError } from "@/lib/gate";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
@@ -19,14 +20,22 @@ export function errorResponse(error: unknown, requestId: string): Response {
         ? new AppError("validation_failed", "the request body is not valid", zodDetails(error))
         : error instanceof UnknownEnvironmentError
           ? new AppError("validation_failed", error.message)
-          : null;
+          : isDatabaseUnavailable(error)
+            ? databaseUnavailable()
+            : null;
   if (!appError) {
     console.error(`[${requestId}] unexpected error`, error);
     return json({ error: { code: "internal", message: "unexpected server error", requestId } }, 500);
   }
   const headers: Record<string, string> = {};
   if (appError.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="shipcheck"';
+  if (appError.code === "service_unavailable") console.warn(`[${requestId}] database unavailable: ${firstLine(error)}`);
   if (appError.hints.retryAfter !== undefined) headers["Retry-After"] = String(appError.hints.retryAfter);
   const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
   return json(body, appError.status, headers);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split("\n").filter(Boolean).at(-1)?.slice(0, 200) ?? "";
 }

@@ -1,5 +1,6 @@
 // Wraps an API route handler: request id, client address, and errors turned into JSON.
 import { randomUUID } from "node:crypto";
+import { isClientAbort } from "./client-abort";
 import { errorResponse } from "./respond";
 
 export type RequestMeta = { requestId: string; ip: string | null };
@@ -15,7 +16,13 @@ export function apiRoute<P>(handler: Handler<P>) {
     try {
       response = await handler(request, await context.params, meta);
     } catch (error) {
-      response = errorResponse(error, requestId);
+      if (isClientAbort(error, request)) {
+        // Nobody is left to read an answer: one short line, no stack, not a 500.
+        console.info(`[${requestId}] client closed the request: ${request.method} ${new URL(request.url).pathname}`);
+        response = new Response(null, { status: 499 });
+      } else {
+        response = errorResponse(error, requestId);
+      }
     }
     response.headers.set("x-request-id", requestId);
     return response;

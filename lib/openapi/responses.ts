@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   "unsupported_media_type",
   "validation_failed",
   "rate_limited",
+  "service_unavailable",
 ] as const satisfies readonly ErrorCode[];
 
 export const errorDetailSchema = z.strictObject({
@@ -42,7 +43,7 @@ export const errorSchema = z
       details: z.array(errorDetailSchema).optional(),
     }),
   })
-  .meta({ description: 'Every 4xx answer: `{"error":{"code","message","details"?}}`.' });
+  .meta({ description: 'Every 4xx answer, and 503 when the database cannot be reached: `{"error":{"code","message","details"?}}`.' });
 
 export const internalErrorSchema = z
   .strictObject({

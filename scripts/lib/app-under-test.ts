@@ -45,7 +45,11 @@ function portInUse(port: number): Promise<boolean> {
 export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; stop(): Promise<void> };
 
 /** Builds if needed and starts `next start` on the port, with its own session secret. */
-export async function startApp(root: string, options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string> }): Promise<RunningApp> {
+/** `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log). */
+export async function startApp(
+  root: string,
+  options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string>; output?: (line: string) => void },
+): Promise<RunningApp> {
   const baseUrl = `http://localhost:${options.port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -61,7 +65,19 @@ export async function startApp(root: string, options: { port: number; databaseUr
   options.say(`Starting the app on ${baseUrl}`);
   // SHIPCHECK_PROFILE_DIR: write a V8 CPU profile of the app there when it stops (for benchmarks).
   const profile = process.env.SHIPCHECK_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SHIPCHECK_PROFILE_DIR}`] : [];
-  const server: ChildProcess = spawn(process.execPath, [...profile, nextBin(root), "start", "-p", String(options.port)], { stdio: ["ignore", "ignore", "inherit"], env });
+  const output = options.output;
+  const server: ChildProcess = spawn(process.execPath, [...profile, nextBin(root), "start", "-p", String(options.port)], { stdio: ["ignore", output ? "pipe" : "ignore", output ? "pipe" : "inherit"], env });
+  if (output) {
+    for (const stream of [server.stdout, server.stderr]) {
+      let rest = "";
+      stream?.setEncoding("utf8");
+      stream?.on("data", (chunk: string) => {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) output(line);
+      });
+    }
+  }
   const stop = async () => {
     if (server.exitCode !== null || server.signalCode !== null) return;
     const exited = new Promise((r) => server.once("exit", r));
