@@ -2,11 +2,7 @@
 // Roles are never put in the token; they are read from the database on every request.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { z } from "zod";
-import { db } from "@/lib/db/client";
-import { verifyPassword } from "./password";
-
-const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().email().max(320), password: z.string().min(1).max(1024) });
+import { checkCredentials } from "./credentials";
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -15,13 +11,8 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
-        const parsed = credentialsSchema.safeParse(raw);
-        if (!parsed.success) return null;
-        const user = await db().user.findUnique({ where: { email: parsed.data.email } });
-        if (!user || user.disabledAt) return null;
-        if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return null;
-        return { id: user.id, email: user.email, name: user.name };
+      authorize(raw) {
+        return checkCredentials(raw);
       },
     }),
   ],
