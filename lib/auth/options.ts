@@ -2,7 +2,7 @@
 // Roles are never put in the token; they are read from the database on every request.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { checkCredentials } from "./credentials";
+import { signInWithPassword } from "./sign-in";
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -11,8 +11,8 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize(raw) {
-        return checkCredentials(raw);
+      authorize(raw, req) {
+        return signInWithPassword(raw, req.headers);
       },
     }),
   ],
