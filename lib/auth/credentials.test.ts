@@ -35,9 +35,9 @@ describe("checkCredentials", () => {
 
   it("a known account is verified against its own hash", async () => {
     const passwordHash = await hashPassword("right");
-    findUnique.mockResolvedValue({ id: "u1", email: "a@test.example", name: "A", passwordHash, disabledAt: null });
+    findUnique.mockResolvedValue({ id: "u1", email: "a@test.example", name: "A", passwordHash, disabledAt: null, sessionVersion: 2 });
     expect(await checkCredentials({ email: "A@test.example ", password: "wrong" })).toBeNull();
-    expect(await checkCredentials({ email: "a@test.example", password: "right" })).toEqual({ id: "u1", email: "a@test.example", name: "A" });
+    expect(await checkCredentials({ email: "a@test.example", password: "right" })).toEqual({ id: "u1", email: "a@test.example", name: "A", sessionVersion: 2 });
     expect(verify.mock.calls.map((c) => c[0])).toEqual([passwordHash, passwordHash]);
   });
 });

@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from "./password";
 
 const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().email().max(320), password: z.string().min(1).max(1024) });
 
-export type SignedInUser = { id: string; email: string; name: string | null };
+export type SignedInUser = { id: string; email: string; name: string | null; sessionVersion: number };
 
 let dummyHash: Promise<string> | null = null;
 
@@ -27,5 +27,5 @@ export async function checkCredentials(raw: unknown): Promise<SignedInUser | nul
   const usable = user && !user.disabledAt ? user : null;
   const matches = await verifyPassword(usable?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password);
   if (!usable || !matches) return null;
-  return { id: usable.id, email: usable.email, name: usable.name };
+  return { id: usable.id, email: usable.email, name: usable.name, sessionVersion: usable.sessionVersion };
 }

@@ -1,7 +1,10 @@
-// next-auth configuration: email + password (argon2id), JWT sessions carrying only the user id.
-// Roles are never put in the token; they are read from the database on every request.
+// next-auth configuration: email + password (argon2id), JWT sessions carrying only the user id
+// and the user's session version. Roles are never put in the token; they are read from the
+// database on every request, and so is the session version: a cookie whose version is not the
+// user's current one is signed out (lib/auth/session.ts).
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { endSessions } from "./end-sessions";
 import { signInWithPassword } from "./sign-in";
 
 export const authOptions: NextAuthOptions = {
@@ -18,12 +21,21 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      if (user) {
+        token.sub = user.id;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      }
       return token;
     },
     session({ session, token }) {
-      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      if (session.user && token.sub) Object.assign(session.user, { id: token.sub, sv: typeof token.sv === "number" ? token.sv : 0 });
       return session;
+    },
+  },
+  events: {
+    // Signing out ends the session on the server too: the old cookie stops working everywhere.
+    async signOut({ token }) {
+      if (token?.sub) await endSessions(token.sub, typeof token.sv === "number" ? token.sv : 0);
     },
   },
 };

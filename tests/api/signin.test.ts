@@ -1,9 +1,11 @@
-// Signing in over HTTP: where the sign-in page sends people afterwards, and throttling.
+// Signing in and out over HTTP: where the sign-in page sends people afterwards, throttling, and
+// sign-out ending the session on the server.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser } from "../support/fixtures";
-import { baseUrl, signIn } from "../support/http";
+import { endSessions } from "@/lib/auth/end-sessions";
+import { makeProject, makeUser } from "../support/fixtures";
+import { api, baseUrl, signIn } from "../support/http";
 
 describe("return path after sign-in", () => {
   it("a signed-in visitor is sent to a same-site path, and never to another host", async () => {
@@ -96,4 +98,56 @@ describe("sign-in throttling", () => {
     expect(JSON.parse(locked.text).message).toContain("your network address");
     expect((await attempt(user.email, user.password, randomAddress())).signedIn).toBe(true);
   }, 60_000);
+});
+
+/** Signs out the way next-auth's client does (POST /api/auth/signout with its CSRF token). */
+async function signOut(cookie: string): Promise<number> {
+  const csrf = await fetch(`${baseUrl()}/api/auth/csrf`, { headers: { cookie } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const response = await fetch(`${baseUrl()}/api/auth/signout`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [cookie, csrfCookie].filter(Boolean).join("; ") },
+    body: new URLSearchParams({ csrfToken, json: "true" }),
+    redirect: "manual",
+  });
+  await response.text();
+  return response.status;
+}
+
+describe("sign-out", () => {
+  it("ends the session on the server: the old cookie then gets 401 from the API and is sent to /signin by pages, on every device", async () => {
+    const p = await makeProject();
+    const viewer = await makeUser(p.slug, "viewer");
+    const cookie = await signIn(viewer.email, viewer.password);
+    const otherDevice = await signIn(viewer.email, viewer.password);
+    const release = `/api/v1/projects/${p.slug}/releases/${p.version}`;
+    const page = `/projects/${p.slug}/releases/${p.version}`;
+    expect((await api(release, { headers: { cookie } })).status).toBe(200);
+    expect((await api(page, { headers: { cookie } })).status).toBe(200);
+
+    expect(await signOut(cookie)).toBe(200);
+
+    for (const old of [cookie, otherDevice]) {
+      expect((await api(release, { headers: { cookie: old } })).status).toBe(401);
+      const sent = await api(page, { headers: { cookie: old } });
+      expect(sent.status).toBeGreaterThanOrEqual(300);
+      expect(sent.status).toBeLessThan(400);
+      expect(sent.headers.get("location")).toContain("/signin");
+    }
+    // Signing in again works, with a new cookie.
+    const fresh = await signIn(viewer.email, viewer.password);
+    expect((await api(release, { headers: { cookie: fresh } })).status).toBe(200);
+    expect((await api(release, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it("ending a user's sessions (as a password change or \"sign out everywhere\" does) refuses their cookies from the next request on", async () => {
+    const p = await makeProject();
+    const viewer = await makeUser(p.slug, "viewer");
+    const cookie = await signIn(viewer.email, viewer.password);
+    const release = `/api/v1/projects/${p.slug}/releases/${p.version}`;
+    expect((await api(release, { headers: { cookie } })).status).toBe(200);
+    await endSessions(viewer.id);
+    expect((await api(release, { headers: { cookie } })).status).toBe(401);
+  });
 });
