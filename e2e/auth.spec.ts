@@ -33,6 +33,24 @@ test("a wrong password shows an error and keeps you signed out", async ({ page }
   await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
 });
 
+test("after 10 wrong passwords the account is locked: even the right one shows how long to wait", async ({ page }) => {
+  const p = await makeProject();
+  const engineer = await makeUser(p.slug, "engineer");
+
+  await page.goto("/signin");
+  const submit = async (password: string) => {
+    await page.getByLabel("Email").fill(engineer.email);
+    await page.getByLabel("Password").fill(password);
+    const answered = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return (await answered).status();
+  };
+  for (let i = 0; i < 10; i++) expect(await submit(`${engineer.password}-wrong-${i}`)).toBe(401);
+  expect(await submit(engineer.password)).toBe(429);
+  await expect(page.getByRole("alert").filter({ hasText: /Too many failed sign-ins for this account\. Sign-in is locked; try again in \d+ seconds\./ })).toBeVisible();
+  await expect(page).toHaveURL(/\/signin/);
+});
+
 test("signing out returns to sign-in and protects the release page again", async ({ page }) => {
   const p = await makeProject();
   const manager = await makeUser(p.slug, "release-manager");

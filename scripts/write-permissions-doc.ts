@@ -26,7 +26,7 @@ say("manages members or tokens. A token of another project gets 404 for everythi
 say("does a signed-in person who is not a member: projects are hidden rather than forbidden.");
 say();
 say("Writes made with the session cookie must come from Shipcheck's own pages (`Origin` checked);");
-say("server actions are checked the same way by Next.js. Every check happens on the server.");
+say("server actions are checked the same way (one without `Origin` is refused, not only a mismatch). Every check happens on the server.");
 say();
 say("## API routes");
 say();

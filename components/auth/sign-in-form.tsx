@@ -21,7 +21,8 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
     });
     setPending(false);
     if (!outcome || outcome.error) {
-      setError("Wrong email or password.");
+      // 429: too many failures, locked for a while; the message says how long.
+      setError(outcome?.status === 429 && outcome.error ? outcome.error : "Wrong email or password.");
       return;
     }
     router.replace(returnTo);

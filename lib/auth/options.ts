@@ -1,12 +1,11 @@
-// next-auth configuration: email + password (argon2id), JWT sessions carrying only the user id.
-// Roles are never put in the token; they are read from the database on every request.
+// next-auth configuration: email + password (argon2id), JWT sessions carrying only the user id
+// and the user's session version. Roles are never put in the token; they are read from the
+// database on every request, and so is the session version: a cookie whose version is not the
+// user's current one is signed out (lib/auth/session.ts).
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { z } from "zod";
-import { db } from "@/lib/db/client";
-import { verifyPassword } from "./password";
-
-const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().email().max(320), password: z.string().min(1).max(1024) });
+import { endSessions } from "./end-sessions";
+import { signInWithPassword } from "./sign-in";
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -15,24 +14,28 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
-        const parsed = credentialsSchema.safeParse(raw);
-        if (!parsed.success) return null;
-        const user = await db().user.findUnique({ where: { email: parsed.data.email } });
-        if (!user || user.disabledAt) return null;
-        if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return null;
-        return { id: user.id, email: user.email, name: user.name };
+      authorize(raw, req) {
+        return signInWithPassword(raw, req.headers);
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      if (user) {
+        token.sub = user.id;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      }
       return token;
     },
     session({ session, token }) {
-      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      if (session.user && token.sub) Object.assign(session.user, { id: token.sub, sv: typeof token.sv === "number" ? token.sv : 0 });
       return session;
+    },
+  },
+  events: {
+    // Signing out ends the session on the server too: the old cookie stops working everywhere.
+    async signOut({ token }) {
+      if (token?.sub) await endSessions(token.sub, typeof token.sv === "number" ? token.sv : 0);
     },
   },
 };

@@ -26,13 +26,17 @@ export function principalLabel(principal: Principal): string {
   return principal.label;
 }
 
-/** Loads a user and their memberships fresh, so a revoked role takes effect on the next request. */
-export async function loadUserPrincipal(userId: string): Promise<UserPrincipal | null> {
+/**
+ * Loads a user and their memberships fresh, so a revoked role takes effect on the next request.
+ * With `sessionVersion` (from a session cookie), a session that has been ended loads nothing.
+ */
+export async function loadUserPrincipal(userId: string, session?: { sessionVersion: number }): Promise<UserPrincipal | null> {
   const user = await db().user.findUnique({
     where: { id: userId },
     include: { memberships: { select: { projectId: true, role: true } } },
   });
   if (!user || user.disabledAt) return null;
+  if (session && user.sessionVersion !== session.sessionVersion) return null;
   return {
     kind: "user",
     user: { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin },

@@ -1,26 +1,52 @@
 // Authenticates an API request: a bearer token for machines, the session cookie for people.
+import { headers } from "next/headers";
 import { AppError } from "@/lib/errors";
 import { loadTokenPrincipal, type Principal } from "./principal";
 import { currentUser } from "./session";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+type HeaderSource = { get(name: string): string | null };
+
+/** Whether the Origin header names this site (NEXTAUTH_URL, or the host the request was sent to). */
+export function isSameOrigin(headers: HeaderSource, fallbackProtocol: string): boolean {
+  const origin = headers.get("origin");
+  if (!origin) return false;
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  const allowed = new Set<string>();
+  if (process.env.NEXTAUTH_URL) allowed.add(new URL(process.env.NEXTAUTH_URL).origin);
+  if (host) {
+    const proto = headers.get("x-forwarded-proto") ?? fallbackProtocol;
+    allowed.add(`${proto}://${host}`);
+  }
+  return allowed.has(origin);
+}
+
+const CROSS_ORIGIN = "cross-origin request refused: the Origin header does not match this site";
+
 /**
  * A cookie-authenticated write must come from our own pages: browsers send Origin on
  * cross-site POSTs, so a mismatch (or none) is refused before any work is done.
  */
 export function assertSameOrigin(request: Request): void {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  const allowed = new Set<string>();
-  if (process.env.NEXTAUTH_URL) allowed.add(new URL(process.env.NEXTAUTH_URL).origin);
-  if (host) {
-    const proto = request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "");
-    allowed.add(`${proto}://${host}`);
+  if (!isSameOrigin(request.headers, new URL(request.url).protocol.replace(":", ""))) throw new AppError("forbidden", CROSS_ORIGIN);
+}
+
+/**
+ * Server actions get the same rule as the API: Next.js only compares Origin when it is
+ * present, so a POST without one is refused here. Browsers always send Origin on these.
+ */
+export async function assertActionOrigin(): Promise<void> {
+  const h = await headers();
+  const origin = h.get("origin");
+  // Without x-forwarded-proto the scheme is not known here; the host must still match exactly.
+  let protocol = "http";
+  try {
+    if (origin) protocol = new URL(origin).protocol.replace(":", "");
+  } catch {
+    // A malformed Origin matches nothing below.
   }
-  if (!origin || !allowed.has(origin)) {
-    throw new AppError("forbidden", "cross-origin request refused: the Origin header does not match this site");
-  }
+  if (!isSameOrigin(h, protocol)) throw new AppError("forbidden", CROSS_ORIGIN);
 }
 
 export async function authenticate(request: Request): Promise<Principal> {

@@ -7,8 +7,9 @@ import { loadUserPrincipal, type UserPrincipal } from "./principal";
 
 export async function currentUser(): Promise<UserPrincipal | null> {
   const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  return id ? loadUserPrincipal(id) : null;
+  const user = session?.user as { id?: string; sv?: number } | undefined;
+  // The cookie's session version must be the user's current one: sign-out raised it otherwise.
+  return user?.id ? loadUserPrincipal(user.id, { sessionVersion: user.sv ?? 0 }) : null;
 }
 
 /** For pages: signed-out visitors go to the sign-in page and come back afterwards. */

@@ -1,5 +1,7 @@
-// The one place server-action errors become something a form can show.
+// The one place server-action errors become something a form can show, and where every
+// server action's Origin is checked before any work is done.
 import { ZodError } from "zod";
+import { assertActionOrigin } from "@/lib/auth/request";
 import { AppError, type ErrorCode, type ErrorDetail } from "@/lib/errors";
 import { zodDetails } from "./respond";
 
@@ -9,6 +11,7 @@ export type ActionResult<T = undefined> =
 
 export async function runAction<T>(work: () => Promise<T>): Promise<ActionResult<T>> {
   try {
+    await assertActionOrigin();
     return { ok: true, value: await work() };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };

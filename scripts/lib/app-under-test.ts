@@ -52,6 +52,12 @@ export async function startApp(
 ): Promise<RunningApp> {
   const baseUrl = `http://localhost:${options.port}`;
   const env: NodeJS.ProcessEnv = {
+    // Sign-in throttling with short delays and locks, so tests that lock an account need not wait
+    // long; the address limits stay above what the suites' own sign-ins from one address reach.
+    SHIPCHECK_SIGNIN_DELAY_MS: "50",
+    SHIPCHECK_SIGNIN_LOCK_SECONDS: "5",
+    SHIPCHECK_SIGNIN_ADDRESS_FREE_FAILURES: "15",
+    SHIPCHECK_SIGNIN_ADDRESS_LOCK_AFTER: "20",
     ...process.env,
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,

@@ -1,6 +1,7 @@
 "use server";
 // Release page actions. Same validation and use cases as the API; Next.js checks the Origin of
-// server-action requests, and every use case checks permissions again on the server.
+// server-action requests (runAction refuses one without Origin), and every use case checks
+// permissions again on the server.
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { requireUser } from "@/lib/auth/session";
