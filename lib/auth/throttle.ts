@@ -51,10 +51,13 @@ function header(headers: HeaderBag | undefined, name: string): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
+/** No address known at all (Next.js normally fills X-Forwarded-For from the socket): not counted, or every such client would share one lock. */
+export const UNKNOWN_ADDRESS = "unknown";
+
 /** The client's address as the proxy in front reports it (first X-Forwarded-For entry). */
 export function clientAddress(headers: HeaderBag | undefined): string {
   const forwarded = header(headers, "x-forwarded-for")?.split(",")[0]?.trim();
-  return (forwarded || header(headers, "x-real-ip")?.trim() || "unknown").slice(0, 100);
+  return (forwarded || header(headers, "x-real-ip")?.trim() || UNKNOWN_ADDRESS).slice(0, 100);
 }
 
 export function normalizeEmail(value: unknown): string {
@@ -68,7 +71,8 @@ export type SignInLock = { scope: "account" | "address"; retryAfter: number; mes
 /** A lock in force for this account or address, if any. */
 export async function signInLock(email: string, address: string, now = new Date()): Promise<SignInLock | null> {
   const k = keys(email, address);
-  const rows = await db().signInThrottle.findMany({ where: { key: { in: [k.account, k.address] }, lockedUntil: { gt: now } } });
+  const watched = address === UNKNOWN_ADDRESS ? [k.account] : [k.account, k.address];
+  const rows = await db().signInThrottle.findMany({ where: { key: { in: watched }, lockedUntil: { gt: now } } });
   const row = rows.sort((a, b) => b.lockedUntil!.getTime() - a.lockedUntil!.getTime())[0];
   if (!row) return null;
   const retryAfter = Math.max(1, Math.ceil((row.lockedUntil!.getTime() - now.getTime()) / 1000));
@@ -101,7 +105,8 @@ export async function recordSignInFailure(email: string, address: string, now = 
   const config = throttleConfig();
   const k = keys(email, address);
   const account = await countFailure(k.account, config.accountLockAfter, config, now);
-  const byAddress = await countFailure(k.address, config.addressLockAfter, config, now);
+  // An unknown address is no one in particular: the account's count still holds.
+  const byAddress = address === UNKNOWN_ADDRESS ? 0 : await countFailure(k.address, config.addressLockAfter, config, now);
   if (account === null || byAddress === null) return 0;
   return Math.max(failureDelayMs(account, config.accountFreeFailures, config), failureDelayMs(byAddress, config.addressFreeFailures, config));
 }
