@@ -1,24 +1,16 @@
 // isDatabaseUnavailable over real error objects: Prisma and node-postgres against a port nobody
 // listens on, and against a real server that terminates the connection mid-query (57P01).
-import net from "node:net";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
+import { freePort } from "@/tests/support/free-port";
 import { isDatabaseUnavailable } from "./unavailable";
 
 const SERVER_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nobody listens on: the same as a port a test would start its own server on. */
+const deadPort = freePort;
 
 async function caught(work: () => Promise<unknown>): Promise<unknown> {
   try {
