@@ -4,7 +4,9 @@ import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
 import type { RoleName } from "@/lib/templates/schema";
+import { entityTag } from "@/lib/http/etag";
 import type { ServerContext } from "./context";
+import { pageRevision } from "./gate-state";
 import { toOverrideView, type GateOverrideView } from "./gate-override";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
@@ -129,6 +131,18 @@ function requirementOf(config: Record<string, unknown>, kind: string): string {
     default:
       return "watched after deploy";
   }
+}
+
+/**
+ * A tag for what getReleaseState would answer this caller now: it changes with the release, the
+ * project's own events, the list of releases, and who is asking (the viewer's role is part of it).
+ */
+export async function releaseStateTag(ctx: ServerContext, projectSlug: string, version: string): Promise<string> {
+  const project = await findProject(projectSlug);
+  authorize(ctx.principal, project, "release:read");
+  const release = await findRelease(project.id, version);
+  const who = ctx.principal.kind === "user" ? `u:${ctx.principal.user.id}` : ctx.principal.kind === "token" ? `t:${ctx.principal.token.id}` : "system";
+  return entityTag("release", release.id, await pageRevision(release), who, roleIn(ctx.principal, project.id) ?? "-", String(can(ctx.principal, project, "signoff:write")));
 }
 
 export async function getReleaseState(ctx: ServerContext, projectSlug: string, version: string): Promise<ReleaseState> {

@@ -38,7 +38,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     environment: fc.constantFrom("staging" as const, "production" as const, null),
     // Start times out of order on purpose: an older run may arrive last.
     startOffsetS: fc.option(fc.integer({ min: -600, max: 0 }), { nil: null }),
-    results: fc.uniqueArray(fc.record({ key: fc.nat(KEYS.length - 1), status: fc.nat(STATUSES.length - 1), variant: fc.constantFrom(null, "chromium", "firefox") }), {
+    results: fc.uniqueArray(fc.record({ key: fc.nat(KEYS.length - 1), status: fc.nat(STATUSES.length - 1), variant: fc.constantFrom(null, null, "chromium") }), {
       minLength: 1,
       maxLength: 4,
       selector: (r) => `${r.key}/${r.variant}`,
@@ -86,7 +86,7 @@ async function everyResult(releaseId: string): Promise<GateResult[]> {
 describe("the gate reads ResultState", () => {
   it("decides as it would on every stored result, whatever order reports arrive in", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 10 }), async (steps) => {
+      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 14 }), async (steps) => {
         const releaseId = await replay(steps);
         const release = await db().release.findUniqueOrThrow({ where: { id: releaseId } });
         const environments = ["staging", "production"];
@@ -101,9 +101,24 @@ describe("the gate reads ResultState", () => {
           }
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   }, 240_000);
+
+  it("keeps the newer run when an older one arrives last", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const base = `/api/v1/projects/${p.slug}/releases/${p.version}`;
+    const key = "tests/unit/a.py::test_1";
+    const post = (status: string, startedAt: Date) =>
+      api(`${base}/results`, { token: p.token, json: { environment: "staging", run: { id: `r-${startedAt.getTime()}`, startedAt: startedAt.toISOString() }, results: [{ key, status }] } });
+    expect((await post("failed", new Date())).status).toBe(201);
+    // A retried upload of an older, passing run: it must not hide the newer failure.
+    expect((await post("passed", new Date(Date.now() - 10 * 60_000))).status).toBe(201);
+    const release = await db().release.findFirstOrThrow({ where: { version: p.version, project: { slug: p.slug } } });
+    const { input } = await loadGateInput(release, ["staging", "production"]);
+    expect(input.results.filter((r) => r.key === key).map((r) => r.status)).toEqual(["failed"]);
+    expect(evaluateGate(input, "staging").blocking.find((b) => b.item === "unit")?.reason).toBe("failed");
+  });
 
   it("keeps one row per test however often it runs", async () => {
     const p = await makeProject({ template: TEMPLATE });
