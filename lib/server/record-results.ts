@@ -15,6 +15,7 @@ import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempoten
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { keepRawPayload, type RawBody } from "./raw-payload";
+import { keepLatestRuns } from "./result-state";
 
 export type IngestReport = {
   delivery: string;
@@ -112,32 +113,12 @@ async function insertResults(
       (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
     FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
       AS r(key, status, duration, message, variant)`;
-  await upsertResultState(tx, row);
-}
-
-/**
- * The latest run per key, commit, environment and variant: a run replaces the kept one only when
- * it is newer by the gate's rule (its start time, else its arrival; arrival breaks ties). Rows are
- * written in key order, so two reports for the same release never lock each other's rows in
- * opposite orders.
- */
-async function upsertResultState(
-  tx: Tx,
-  row: { releaseId: string; commit: string; payload: ResultsPayload; startedAt: Date | null },
-): Promise<void> {
-  const { results, environment, run } = row.payload;
-  await tx.$executeRaw`
-    INSERT INTO "ResultState" ("releaseId", "commitSha", environment, variant, key, status, "durationMs", message, "runUrl", "startedAt", "reportedAt")
-    SELECT ${row.releaseId}::uuid, ${row.commit}, ${environment ?? ""}, COALESCE(r.variant, ''), r.key, r.status::"ResultStatus", r.duration, r.message, ${run?.url ?? null},
-      (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC')
-    FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
-      AS r(key, status, duration, message, variant)
-    ORDER BY r.key, COALESCE(r.variant, '')
-    ON CONFLICT ("releaseId", "commitSha", environment, variant, key) DO UPDATE
-      SET status = EXCLUDED.status, "durationMs" = EXCLUDED."durationMs", message = EXCLUDED.message, "runUrl" = EXCLUDED."runUrl",
-        "startedAt" = EXCLUDED."startedAt", "reportedAt" = EXCLUDED."reportedAt"
-      WHERE (COALESCE(EXCLUDED."startedAt", EXCLUDED."reportedAt"), EXCLUDED."reportedAt")
-        > (COALESCE("ResultState"."startedAt", "ResultState"."reportedAt"), "ResultState"."reportedAt")`;
+  await keepLatestRuns(tx, {
+    releaseId: row.releaseId,
+    commitSha: row.commit,
+    environment: environment ?? null,
+    runs: results.map((r) => ({ key: r.key, variant: r.variant ?? null, status: r.status, durationMs: r.durationMs ?? null, message: r.message ?? null, runUrl: run?.url ?? null, startedAt: row.startedAt })),
+  });
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];
