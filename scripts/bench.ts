@@ -1,13 +1,15 @@
-// `npm run bench`: ingest and gate performance of the built app on a fresh database, beside a
-// baseline measured in the same run (a bare node:http server inserting one row per request with
-// pg), so the numbers read as ratios rather than as absolute claims about this machine.
+// `npm run bench`: the built app on a fresh database, every figure beside a baseline measured in
+// the same run (the app's own GET /api/health, and a bare node:http + pg insert), so the numbers
+// read as ratios rather than as absolute claims about a shared, noisy machine.
 import autocannon from "autocannon";
 import { spawnSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import http from "node:http";
 import pg from "pg";
 import { createApiToken } from "@/lib/server/create-api-token";
 import { createProject } from "@/lib/server/create-project";
 import { createRelease } from "@/lib/server/create-release";
+import { createUser } from "@/lib/server/create-user";
 import { saveTemplate } from "@/lib/server/save-template";
 import { freshDatabase, startApp } from "./lib/app-under-test";
 
@@ -17,6 +19,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3400);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 20;
 const system = { principal: { kind: "system" as const, label: "bench" } };
+const COMMIT = "b".repeat(40);
 
 const TEMPLATE = `name: bench
 sections:
@@ -24,14 +27,16 @@ sections:
     phase: pre-deploy
     items:
       - { key: suite, title: Whole suite, kind: check, patterns: ["tests/"] }
+      - { key: smoke, title: Smoke, kind: check, patterns: ["tests/smoke/*"] }
+      - { key: approval, title: Approval, kind: manual, role: release-manager }
 `;
 
-function report(size: number, run: number) {
+function report(size: number, run: number, prefix = "tests") {
   return JSON.stringify({
     environment: "staging",
-    run: { id: `run-${run}`, startedAt: new Date(Date.now() + run * 1000).toISOString() },
+    run: { id: `run-${prefix}-${run}`, startedAt: new Date(Date.now() + run * 1000).toISOString() },
     results: Array.from({ length: size }, (_, i) => ({
-      key: `tests/module_${i % 100}/test_file_${i % 37}.py::TestCase${i % 11}::test_${i}`,
+      key: `${prefix}/module_${i % 100}/test_file_${i % 37}.py::TestCase${i % 11}::test_${i}`,
       status: i % 97 === 0 ? "failed" : "passed",
       durationMs: i % 500,
       message: i % 97 === 0 ? `AssertionError: expected ${i} to equal ${i + 1}` : null,
@@ -39,17 +44,45 @@ function report(size: number, run: number) {
   });
 }
 
-function median(values: number[]): number {
+const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+};
+const ms = (n: number) => `${n.toFixed(0)} ms`;
 
-async function timePost(url: string, token: string, body: string): Promise<number> {
+async function timePost(url: string, token: string, body: string): Promise<{ ms: number; status: number; text: string }> {
   const started = performance.now();
   const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
   const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST ${url} gave ${response.status}: ${text.slice(0, 300)}`);
-  return performance.now() - started;
+  return { ms: performance.now() - started, status: response.status, text };
+}
+
+/** Sequential GETs: p50/p95 latency and the body size; then the same with the ETag sent back. */
+async function timeGets(url: string, headers: Record<string, string>, runs = 60) {
+  const times: number[] = [];
+  let bytes = 0;
+  let etag: string | null = null;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const response = await fetch(url, { headers });
+    const body = await response.arrayBuffer();
+    times.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`GET ${url} gave ${response.status}`);
+    bytes = body.byteLength;
+    etag = response.headers.get("etag");
+  }
+  const revalidated: number[] = [];
+  let notModified = 0;
+  if (etag) {
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const response = await fetch(url, { headers: { ...headers, "if-none-match": etag } });
+      await response.arrayBuffer();
+      revalidated.push(performance.now() - started);
+      if (response.status === 304) notModified++;
+    }
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95), bytes, revalidated: etag ? { p50: percentile(revalidated, 50), p95: percentile(revalidated, 95), notModified, runs } : null };
 }
 
 function cannon(options: autocannon.Options): Promise<autocannon.Result> {
@@ -58,8 +91,10 @@ function cannon(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-/** The reference figure: node:http + pg, one INSERT per request, on the same database server. */
-async function baseline(databaseUrl: string): Promise<autocannon.Result> {
+const rate = (r: autocannon.Result) => `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx/errors ${r.non2xx + r.errors}`;
+
+/** node:http + pg, one INSERT per request, on the same database server. */
+async function bareInsert(databaseUrl: string): Promise<autocannon.Result> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial primary key, key text, status text, at timestamptz default now())`);
   const server = http.createServer((request, response) => {
@@ -91,52 +126,137 @@ function gateFuzz(): { line: string; ok: boolean } {
   return { line, ok: run.status === 0 };
 }
 
+/** Peak resident memory (VmHWM) of a process and its children, in MB. */
+async function peakRssMb(pid: number): Promise<number> {
+  const pids = [pid, ...(spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout ?? "").split("\n").filter(Boolean).map(Number)];
+  let peak = 0;
+  for (const p of pids) {
+    const status = await readFile(`/proc/${p}/status`, "utf8").catch(() => "");
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    peak = Math.max(peak, kb / 1024);
+  }
+  return peak;
+}
+
+/** The worst /api/health latency while `work` runs: how long other requests wait. */
+async function healthDuring<T>(baseUrl: string, work: () => Promise<T>): Promise<{ result: T; worstMs: number; probes: number }> {
+  let done = false;
+  let worst = 0;
+  let probes = 0;
+  const probe = (async () => {
+    while (!done) {
+      const started = performance.now();
+      await fetch(`${baseUrl}/api/health`).then((r) => r.arrayBuffer(), () => null);
+      worst = Math.max(worst, performance.now() - started);
+      probes++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const result = await work();
+  done = true;
+  await probe;
+  return { result, worstMs: worst, probes };
+}
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<unknown>) {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: size }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  }));
+}
+
 async function main() {
   const fuzz = gateFuzz();
   const database = await freshDatabase(root, { prefix: "shipcheck_bench", embeddedDir: "pg-bench", embeddedPort: 54331, say });
   process.env.DATABASE_URL = database.databaseUrl;
   const app = await startApp(root, { port: PORT, databaseUrl: database.databaseUrl, say, extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "100000000" } });
   const rows: [string, string][] = [["gate against the model of docs/templates.md (scripts/gate-fuzz.ts)", fuzz.line]];
+  const api = (path: string) => `${app.baseUrl}/api/v1/projects/bench/releases/${path}`;
   try {
     await createProject(system, { slug: "bench", name: "Bench", environments: ["staging", "production"] });
     await saveTemplate(system, "bench", TEMPLATE);
     const token = (await createApiToken(system, { project: "bench", name: "bench" })).token;
-    const release = async (version: string) => createRelease(system, "bench", { version, commit: "b".repeat(40), template: "bench" });
+    const auth = { authorization: `Bearer ${token}` };
+    const release = async (version: string, project = "bench") => createRelease(system, project, { version, commit: COMMIT, template: "bench" });
 
-    // 1. A 10,000-test report: the response includes item states and the gate after ingestion.
+    // 1. The references: the app's own health route, and a bare insert server.
+    say(`baselines: ${CONNECTIONS} connections for ${DURATION_S} s each`);
+    const health = await cannon({ url: `${app.baseUrl}/api/health`, connections: CONNECTIONS, duration: DURATION_S });
+    const bare = await bareInsert(database.databaseUrl);
+    rows.push(["GET /api/health (Next.js route + one database round trip)", rate(health)]);
+    rows.push(["baseline node:http + pg insert", rate(bare)]);
+
+    // 2. One-result reports on an empty release and on one already holding 10,000 distinct keys.
+    const oneResult = (version: string) =>
+      cannon({
+        url: api(`${version}/results`),
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ environment: "staging", results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] }),
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+      });
+    await release("v-empty");
+    say("1-result reports, empty release");
+    const empty = await oneResult("v-empty");
+    await release("v-10k");
+    const filled = await timePost(api("v-10k/results"), token, report(10_000, 0));
+    if (filled.status !== 201) throw new Error(`the 10,000-key report gave ${filled.status}: ${filled.text.slice(0, 300)}`);
+    say("1-result reports, release with 10,000 distinct keys");
+    const full = await oneResult("v-10k");
+    rows.push(["1-result reports, empty release", rate(empty)]);
+    rows.push(["1-result reports, release with 10,000 distinct keys", rate(full)]);
+    rows.push(["  ratio ingest (empty release) / GET /api/health", `${((empty.requests.average / health.requests.average) * 100).toFixed(1)} %`]);
+    rows.push(["  ratio ingest at 10,000 keys / empty release", `${((full.requests.average / empty.requests.average) * 100).toFixed(1)} %`]);
+
+    // 3. Large reports: time, the app's peak memory, and how long /api/health waits meanwhile.
     await release("v-large");
-    const largeUrl = `${app.baseUrl}/api/v1/projects/bench/releases/v-large/results`;
     const large: number[] = [];
-    for (let run = 0; run < 5; run++) large.push(await timePost(largeUrl, token, report(10_000, run)));
-    rows.push(["10,000-result JSON report, POST to response (5 runs, history grows each run)", `median ${median(large).toFixed(0)} ms, first ${large[0]!.toFixed(0)} ms, last ${large.at(-1)!.toFixed(0)} ms`]);
+    for (let run = 0; run < 5; run++) {
+      const posted = await timePost(api("v-large/results"), token, report(10_000, run));
+      if (posted.status !== 201) throw new Error(`10,000-result report gave ${posted.status}: ${posted.text.slice(0, 300)}`);
+      large.push(posted.ms);
+    }
+    rows.push(["10,000-result report, POST to response (5 runs, history grows)", `median ${ms(percentile(large, 50))}, first ${ms(large[0]!)}, last ${ms(large.at(-1)!)}`]);
+    const huge = report(100_000, 9, "suite");
+    const big = await healthDuring(app.baseUrl, () => timePost(api("v-large/results"), token, huge));
+    const rss = app.pid ? `${(await peakRssMb(app.pid)).toFixed(0)} MB` : "unknown";
+    rows.push([
+      `100,000-result report (${(huge.length / 1e6).toFixed(1)} MB)`,
+      `HTTP ${big.result.status} in ${ms(big.result.ms)}; app peak RSS ${rss}; worst /api/health meanwhile ${ms(big.worstMs)} (${big.probes} probes)${big.result.status === 201 ? "" : `: ${big.result.text.slice(0, 160)}`}`,
+    ]);
 
-    // 2. Many small reports at once, against the baseline.
-    await release("v-small");
-    say(`small reports: ${CONNECTIONS} connections for ${DURATION_S} s`);
-    const small = await cannon({
-      url: `${app.baseUrl}/api/v1/projects/bench/releases/v-small/results`,
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ environment: "staging", results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] }),
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-    });
-    say("baseline: node:http + pg, one INSERT per request");
-    const base = await baseline(database.databaseUrl);
-    const non2xx = small.non2xx + small.errors;
-    rows.push(["1-result reports, requests/s (Shipcheck)", `${small.requests.average.toFixed(0)} req/s, p50 ${small.latency.p50} ms, p99 ${small.latency.p99} ms, non-2xx/errors ${non2xx}`]);
-    rows.push(["baseline node:http + pg insert, requests/s", `${base.requests.average.toFixed(0)} req/s, p50 ${base.latency.p50} ms, p99 ${base.latency.p99} ms`]);
-    rows.push(["ratio Shipcheck / baseline", `${((small.requests.average / base.requests.average) * 100).toFixed(1)} %`]);
-
-    // 3. Reading the gate of a release holding 50,000 results.
+    // 4. Reads of a release with 10,000 distinct keys: what the gate API and the page fetch.
+    const gate = await timeGets(api("v-10k/gate?environment=staging"), auth);
+    const page = await timeGets(api("v-10k"), auth);
+    const reads = (r: Awaited<ReturnType<typeof timeGets>>) =>
+      `p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, ${(r.bytes / 1024).toFixed(1)} KB` +
+      (r.revalidated ? `; with If-None-Match: ${r.revalidated.notModified}/${r.revalidated.runs} answered 304, p50 ${ms(r.revalidated.p50)}, p95 ${ms(r.revalidated.p95)}` : "; no ETag");
+    rows.push(["GET gate, release with 10,000 keys (sequential)", reads(gate)]);
+    rows.push(["GET release (the page's data), 10,000 keys (sequential)", reads(page)]);
     say(`gate reads: ${CONNECTIONS} connections for ${DURATION_S} s`);
-    const gate = await cannon({
-      url: `${app.baseUrl}/api/v1/projects/bench/releases/v-large/gate?environment=staging`,
-      headers: { authorization: `Bearer ${token}` },
-      connections: CONNECTIONS,
-      duration: DURATION_S,
+    const gateLoad = await cannon({ url: api("v-10k/gate?environment=staging"), headers: auth, connections: CONNECTIONS, duration: DURATION_S });
+    rows.push(["GET gate, 10,000 keys, under load", rate(gateLoad)]);
+
+    // 5. The overview with 1,000 releases in flight: 100 projects of 10 releases each.
+    say("overview: creating 100 projects with 10 releases each");
+    const projects = Array.from({ length: 100 }, (_, i) => `o-${String(i).padStart(3, "0")}`);
+    await pool(projects, 4, async (slug) => {
+      await createProject(system, { slug, name: `Overview ${slug}`, environments: ["staging", "production"] });
+      await saveTemplate(system, slug, TEMPLATE);
+      for (let r = 0; r < 10; r++) await release(`v${r}`, slug);
     });
-    rows.push(["GET gate, release with 50,000 results, requests/s", `${gate.requests.average.toFixed(1)} req/s, p50 ${gate.latency.p50} ms, p99 ${gate.latency.p99} ms, non-2xx ${gate.non2xx}`]);
+    const password = "bench-password-1234";
+    await createUser(system, { email: "admin@bench.example", password, isAdmin: true, memberships: [] });
+    process.env.SHIPCHECK_TEST_URL = app.baseUrl;
+    const { signIn } = await import("@/tests/support/http");
+    const cookie = await signIn("admin@bench.example", password);
+    const firstStarted = performance.now();
+    const first = await fetch(`${app.baseUrl}/`, { headers: { cookie } });
+    await first.arrayBuffer();
+    const firstMs = performance.now() - firstStarted;
+    const overview = await timeGets(`${app.baseUrl}/`, { cookie }, 30);
+    rows.push(["overview page, 1,000 releases (first view, then sequential)", `first ${ms(firstMs)} (HTTP ${first.status}); then p50 ${ms(overview.p50)}, p95 ${ms(overview.p95)}, ${(overview.bytes / 1024).toFixed(0)} KB`]);
   } finally {
     await app.stop();
     const { disconnectDb } = await import("@/lib/db/client");
@@ -144,7 +264,7 @@ async function main() {
     await database.drop();
   }
   console.log("\nShipcheck benchmark (2 cores; app, PostgreSQL and load generator on one machine)\n");
-  for (const [what, value] of rows) console.log(`${what.padEnd(78)} ${value}`);
+  for (const [what, value] of rows) console.log(`${what.padEnd(72)} ${value}`);
   if (!fuzz.ok) {
     console.error("[bench] the gate fuzz found false opens or false closes (see its examples above)");
     process.exitCode = 1;

@@ -1,17 +1,24 @@
 "use client";
 // A check item's results: failed tests with their messages (always plain text: CI output is
-// untrusted), the matching results with run links and durations, and each test's history.
+// untrusted), the matching results with run links and durations, and each test's history. The
+// release carries the first 50 of each; the whole list is read page by page when opened.
 import { useState } from "react";
 import type { ItemEnvironmentState } from "@/lib/server/get-release-state";
 import { formatTime } from "../format-time";
+import { AllResults } from "./all-results";
 import { ResultHistory } from "./result-history";
 
 const LONG_MESSAGE = 400;
 
-export function CheckDetails({ state, project, version }: { state: ItemEnvironmentState; project: string; version: string }) {
+type Props = { state: ItemEnvironmentState; project: string; version: string; item: string; environment: string };
+
+export function CheckDetails({ state, project, version, item, environment }: Props) {
   const [historyOf, setHistoryOf] = useState<string | null>(null);
-  if (state.results.length === 0) return null;
-  const latest = state.results.reduce((a, b) => (a.at > b.at ? a : b));
+  const [showAll, setShowAll] = useState(false);
+  const latest = state.lastRun;
+  if (!latest) return null;
+  const { passed, failed, flaky, skipped } = state.resultCounts;
+  const counts = [`${passed} passed`, failed ? `${failed} failed` : "", flaky ? `${flaky} flaky` : "", skipped ? `${skipped} skipped` : ""].filter(Boolean).join(", ");
   const toggle = (key: string) => setHistoryOf((current) => (current === key ? null : key));
   return (
     <div className="mt-2 space-y-2 text-sm">
@@ -45,15 +52,22 @@ export function CheckDetails({ state, project, version }: { state: ItemEnvironme
               {historyOf === failure.key ? <ResultHistory project={project} version={version} resultKey={failure.key} /> : null}
             </li>
           ))}
+          {state.failureCount > state.failures.length ? (
+            <li className="text-xs text-red-800">and {state.failureCount - state.failures.length} more failing tests: open the list below.</li>
+          ) : null}
         </ul>
       ) : null}
-      <details>
-        <summary className="cursor-pointer text-xs text-slate-600">{state.results.length} matching results</summary>
-        <ul className="mt-1 max-h-48 overflow-auto font-mono text-xs text-slate-700">
+      <details onToggle={(event) => setShowAll((event.currentTarget as HTMLDetailsElement).open && state.resultCount > state.results.length)}>
+        <summary className="cursor-pointer text-xs text-slate-600">
+          {state.resultCount} matching results ({counts})
+        </summary>
+        {showAll ? <AllResults project={project} version={version} item={item} environment={environment} total={state.resultCount} /> : null}
+        <ul hidden={showAll} className="mt-1 max-h-48 overflow-auto font-mono text-xs text-slate-700">
           {state.results.map((result) => (
-            <li key={result.key}>
+            <li key={`${result.variant ?? ""}/${result.key}`}>
               <button type="button" onClick={() => toggle(result.key)} className="text-left hover:underline">
                 {result.status.padEnd(7, " ")} {result.key}
+                {result.variant ? ` [${result.variant}]` : ""}
                 {result.durationMs !== null ? ` (${result.durationMs} ms)` : ""}
               </button>
               {historyOf === result.key && !state.failures.some((f) => f.key === result.key) ? <ResultHistory project={project} version={version} resultKey={result.key} /> : null}

@@ -188,7 +188,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
               <Instructions source={item.instructions} />
             </details>
           ) : null}
-          {item.kind === "check" ? <CheckDetails state={itemState} project={state.project.slug} version={state.release.version} /> : null}
+          {item.kind === "check" ? <CheckDetails state={itemState} project={state.project.slug} version={state.release.version} item={item.key} environment={environment} /> : null}
           {item.kind === "manual" ? (
             <StepList
               project={state.project.slug}

@@ -188,20 +188,33 @@ export const signOffViewSchema = z.strictObject({
     .meta({ description: "Evidence given as a file: GET …/evidence/{id} serves it as a download." }),
 });
 
+const itemResultSchema = z.strictObject({
+  key: z.string(),
+  variant: z.string().nullable(),
+  status: resultStatus,
+  durationMs: count.nullable(),
+  runUrl: z.string().nullable(),
+  at: instant,
+});
+
+export const itemResultsSchema = z.strictObject({
+  item: z.string(),
+  environment: z.string(),
+  total: count.meta({ description: "Matching results in all (with `status`, of that status)." }),
+  offset: count,
+  results: z.array(itemResultSchema).meta({ description: "Failed first, then flaky, skipped and passed; by key within each." }),
+});
+
 export const itemEnvironmentStateSchema = z.strictObject({
   status: z.enum(["passed", "failed", "pending", "stale", "watching", "not-applicable"]),
   summary: z.string(),
   gating: z.boolean().meta({ description: "Counts toward this environment's gate." }),
-  failures: z.array(z.strictObject({ key: z.string(), message: z.string().nullable() })),
-  results: z.array(
-    z.strictObject({
-      key: z.string(),
-      status: resultStatus,
-      durationMs: count.nullable(),
-      runUrl: z.string().nullable(),
-      at: instant,
-    }),
-  ),
+  failures: z.array(z.strictObject({ key: z.string(), message: z.string().nullable() })).meta({ description: "The first 50 failing tests." }),
+  failureCount: count.meta({ description: "How many tests fail in all." }),
+  results: z.array(itemResultSchema).meta({ description: "The first 50 matching results, those that did not pass first; GET …/items/{itemKey}/results pages through all of them." }),
+  resultCount: count.meta({ description: "How many results match in all." }),
+  resultCounts: z.strictObject({ passed: count, failed: count, flaky: count, skipped: count }),
+  lastRun: z.strictObject({ at: instant, runUrl: z.string().nullable() }).nullable().meta({ description: "The newest matching run." }),
   signOffs: z.array(signOffViewSchema),
   steps: z.array(z.strictObject({ text: z.string(), ticked: z.boolean(), by: z.string().nullable(), at: instant.nullable() })),
   awaitingDeployTo: z.string().nullable().meta({ description: "A verifyOn item whose environment has no recorded deploy of the current commit yet: it cannot be signed off until then." }),

@@ -1,9 +1,10 @@
 // "May this release go to this environment?" for the API, the badge and the CLI.
 import { authorize } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { evaluateGate, type Blocker } from "@/lib/gate";
+import type { Blocker } from "@/lib/gate";
+import { entityTag } from "@/lib/http/etag";
 import type { ServerContext } from "./context";
-import { loadGateInput } from "./load-gate-input";
+import { releaseHealth } from "./gate-state";
 import { findProject, findRelease } from "./lookup";
 
 export type GateReport = {
@@ -14,7 +15,8 @@ export type GateReport = {
   blocking: Blocker[];
 };
 
-export async function getGate(ctx: ServerContext, projectSlug: string, version: string, environment: string): Promise<GateReport> {
+/** The gate, and a tag that changes whenever the gate could (for If-None-Match). */
+export async function getGate(ctx: ServerContext, projectSlug: string, version: string, environment: string): Promise<{ report: GateReport; etag: string }> {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "release:read");
   const release = await findRelease(project.id, version);
@@ -25,7 +27,11 @@ export async function getGate(ctx: ServerContext, projectSlug: string, version: 
       `unknown environment "${environment}"; this project has ${environments.join(", ")}`,
     );
   }
-  const { input } = await loadGateInput(release, environments);
-  const decision = evaluateGate(input, environment);
-  return { release: release.version, environment, open: decision.open, overridden: decision.overridden, blocking: decision.blocking };
+  // Stored with the revision it was evaluated at; evaluated again when anything changed since.
+  const health = await releaseHealth(release, environments);
+  const decision = health.gates.find((g) => g.environment === environment)!;
+  return {
+    report: { release: release.version, environment, open: decision.open, overridden: decision.overridden, blocking: decision.blocking },
+    etag: entityTag("gate", release.id, health.revision, environment, environments.join(",")),
+  };
 }

@@ -3,7 +3,7 @@ import { roleIn } from "@/lib/auth/permissions";
 import type { UserPrincipal } from "@/lib/auth/principal";
 import { db } from "@/lib/db/client";
 import type { GateDecision } from "@/lib/gate";
-import { healthOf } from "./release-gates";
+import { currentHealth } from "./gate-state";
 
 export type OverviewProject = {
   slug: string;
@@ -24,19 +24,24 @@ export async function getOverview(principal: UserPrincipal): Promise<OverviewPro
     },
     orderBy: { slug: "asc" },
   });
-  return Promise.all(
-    projects.map(async (project) => {
-      const environments = project.environments.map((e) => e.name);
-      const releases = await Promise.all(
-        project.releases.map(async (release) => ({
-          version: release.version,
-          commitSha: release.commitSha,
-          status: release.status,
-          createdAt: release.createdAt.toISOString(),
-          ...(await healthOf(release, environments)),
-        })),
-      );
-      return { slug: project.slug, name: project.name, role: roleIn(principal, project.id) ?? "viewer", environments, releases };
-    }),
+  const environmentsOf = new Map(projects.map((p) => [p.id, p.environments.map((e) => e.name)]));
+  // One read for every release shown; only those changed since their gates were stored are evaluated.
+  const health = await currentHealth(
+    projects.flatMap((p) => p.releases),
+    (release) => environmentsOf.get(release.projectId)!,
   );
+  return projects.map((project) => ({
+    slug: project.slug,
+    name: project.name,
+    role: roleIn(principal, project.id) ?? "viewer",
+    environments: environmentsOf.get(project.id)!,
+    releases: project.releases.map((release) => ({
+      version: release.version,
+      commitSha: release.commitSha,
+      status: release.status,
+      createdAt: release.createdAt.toISOString(),
+      gates: health.get(release.id)!.gates,
+      rollbackRecommended: health.get(release.id)!.rollbackRecommended,
+    })),
+  }));
 }

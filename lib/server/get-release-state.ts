@@ -4,15 +4,18 @@ import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
 import type { RoleName } from "@/lib/templates/schema";
+import { entityTag } from "@/lib/http/etag";
 import type { ServerContext } from "./context";
+import { pageRevision } from "./gate-state";
 import { toOverrideView, type GateOverrideView } from "./gate-override";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { lockView, type ProjectLockView } from "./project-lock";
 import { settledBy, toDecisionView, type RollbackDecisionView } from "./rollback-decision";
+import { resultsInline, type ItemResultView } from "./item-results";
 import type { EvidenceFileView } from "./sign-off-item";
 
-export type { EvidenceFileView };
+export type { EvidenceFileView, ItemResultView };
 
 export type SignOffView = {
   id: string;
@@ -35,8 +38,18 @@ export type ItemEnvironmentState = {
   status: ItemStatus;
   summary: string;
   gating: boolean;
+  /** The first failing tests (at most 50); `failureCount` says how many there are. */
   failures: { key: string; message: string | null }[];
-  results: { key: string; status: string; durationMs: number | null; runUrl: string | null; at: string }[];
+  failureCount: number;
+  /**
+   * The first matching results (at most 50), the ones that did not pass first; the rest are read
+   * page by page from GET …/items/{itemKey}/results when a person opens the list.
+   */
+  results: ItemResultView[];
+  resultCount: number;
+  resultCounts: Record<"passed" | "failed" | "flaky" | "skipped", number>;
+  /** The newest matching run: when, and its CI link. */
+  lastRun: { at: string; runUrl: string | null } | null;
   signOffs: SignOffView[];
   /** Manual items' sub-steps, ticked one by one for this environment and commit. */
   steps: { text: string; ticked: boolean; by: string | null; at: string | null }[];
@@ -131,6 +144,18 @@ function requirementOf(config: Record<string, unknown>, kind: string): string {
   }
 }
 
+/**
+ * A tag for what getReleaseState would answer this caller now: it changes with the release, the
+ * project's own events, the list of releases, and who is asking (the viewer's role is part of it).
+ */
+export async function releaseStateTag(ctx: ServerContext, projectSlug: string, version: string): Promise<string> {
+  const project = await findProject(projectSlug);
+  authorize(ctx.principal, project, "release:read");
+  const release = await findRelease(project.id, version);
+  const who = ctx.principal.kind === "user" ? `u:${ctx.principal.user.id}` : ctx.principal.kind === "token" ? `t:${ctx.principal.token.id}` : "system";
+  return entityTag("release", release.id, await pageRevision(release), who, roleIn(ctx.principal, project.id) ?? "-", String(can(ctx.principal, project, "signoff:write")));
+}
+
 export async function getReleaseState(ctx: ServerContext, projectSlug: string, version: string): Promise<ReleaseState> {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "release:read");
@@ -178,14 +203,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
         status: evaluation.status,
         summary: evaluation.summary,
         gating: evaluation.gating,
-        failures: evaluation.failures,
-        results: evaluation.matched.map((r) => ({
-          key: r.key,
-          status: r.status,
-          durationMs: r.durationMs ?? null,
-          runUrl: r.runUrl ?? null,
-          at: (r.startedAt ?? r.reportedAt).toISOString(),
-        })),
+        ...resultsInline(evaluation),
         signOffs: signOffs
           .filter((s) => s.itemId === row.id && s.environment === signedOn)
           .map((s) => ({

@@ -4,7 +4,7 @@ import { authorize, roleIn } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import type { GateDecision } from "@/lib/gate";
 import type { ServerContext } from "./context";
-import { healthOf } from "./release-gates";
+import { currentHealth } from "./gate-state";
 import { findProject } from "./lookup";
 
 export const RELEASE_STATUSES = ["in_progress", "ready", "deployed", "rolled_back", "abandoned"] as const satisfies readonly ReleaseStatus[];
@@ -21,16 +21,16 @@ export async function listReleases(ctx: ServerContext, projectSlug: string, stat
     orderBy: { createdAt: "desc" },
     take: limit,
   });
-  const summaries: ReleaseSummary[] = await Promise.all(
-    releases.map(async (release) => ({
+  const health = await currentHealth(releases, () => environments);
+  const summaries: ReleaseSummary[] = releases.map((release) => ({
       version: release.version,
       commitSha: release.commitSha,
       status: release.status,
       createdAt: release.createdAt.toISOString(),
       template: release.templateVersion.template.name,
       templateVersion: release.templateVersion.version,
-      ...(await healthOf(release, environments)),
-    })),
-  );
+      gates: health.get(release.id)!.gates,
+      rollbackRecommended: health.get(release.id)!.rollbackRecommended,
+  }));
   return { project: { slug: project.slug, name: project.name, environments }, role: roleIn(ctx.principal, project.id), releases: summaries };
 }

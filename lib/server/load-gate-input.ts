@@ -19,27 +19,40 @@ type LatestResult = {
 };
 
 /**
- * Only the latest run of each key (per environment and variant, such as the browser) for the
- * release's commit can matter to the gate, so only those rows are read, however long the
- * release's history grows. Two more per key: the latest run that arrived after the commit's first
- * deploy to that environment (what a `verifyOn` item counts), and the latest on any earlier commit
- * (so that a check the rebuild left without results says "stale").
+ * Only the latest run of each key (per environment and variant, such as the browser) can matter to
+ * the gate, and ingest keeps exactly those in ResultState, so this reads one row per test, however
+ * many runs the release has had:
+ * - the latest per key on the release's commit;
+ * - the latest on any earlier commit (so that a check the rebuild left without results says "stale");
+ * - and, from Result, the latest run that arrived after the commit's first deploy to an environment
+ *   (what a `verifyOn` item counts): only runs since that deploy are read.
  */
 function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
+  // Sorted by key: the gate lists failing tests in the order it meets them.
   return client.$queryRaw<LatestResult[]>`
     WITH deployed AS (
       SELECT environment, min("deployedAt") AS at FROM "Deployment"
       WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
       GROUP BY environment
     )
-    SELECT DISTINCT ON (key, environment, variant, current, after_deploy) key, status, message, "durationMs", "commitSha", environment, variant, "startedAt", "reportedAt", "runUrl"
-    FROM (
-      SELECT r.key, r.status::text AS status, r.message, r."durationMs", r."commitSha", r.environment, r.variant, r."startedAt", r."reportedAt", r."runUrl",
-        r."commitSha" = ${release.commitSha} AS current, COALESCE(r."reportedAt" > deployed.at, false) AS after_deploy
-      FROM "Result" r LEFT JOIN deployed ON deployed.environment = r.environment
-      WHERE r."releaseId" = ${release.id}::uuid
-    ) AS candidates
-    ORDER BY key, environment, variant, current, after_deploy, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC`;
+    SELECT key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
+    FROM "ResultState"
+    WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
+    UNION ALL
+    SELECT * FROM (
+      SELECT DISTINCT ON (key, environment, variant) key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
+      FROM "ResultState"
+      WHERE "releaseId" = ${release.id}::uuid AND "commitSha" <> ${release.commitSha}
+      ORDER BY key, environment, variant, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC
+    ) AS earlier
+    UNION ALL
+    SELECT * FROM (
+      SELECT DISTINCT ON (r.key, r.environment, r.variant) r.key, r.status::text AS status, r.message, r."durationMs", r."commitSha", r.environment, r.variant, r."startedAt", r."reportedAt", r."runUrl"
+      FROM deployed JOIN "Result" r
+        ON r."releaseId" = ${release.id}::uuid AND r."commitSha" = ${release.commitSha} AND r.environment = deployed.environment AND r."reportedAt" > deployed.at
+      ORDER BY r.key, r.environment, r.variant, COALESCE(r."startedAt", r."reportedAt") DESC, r."reportedAt" DESC
+    ) AS after_deploy
+    ORDER BY key, environment NULLS FIRST, variant NULLS FIRST, "commitSha", "reportedAt" DESC`;
 }
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {

@@ -12,6 +12,7 @@ import { mapGithubEvent, parseGithubBody, repositoryOf, verifyGithubSignature, t
 import { runStartProblem } from "@/lib/validation/run-start";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
+import { keepLatestRuns } from "./result-state";
 import { keepRawPayload } from "./raw-payload";
 import { toGateItem } from "./snapshot";
 
@@ -105,7 +106,9 @@ export async function receiveGithubWebhook(meta: Meta, delivery: GithubDelivery)
           await tx.webhookDelivery.create({ data: { source: GITHUB_OCCURRENCE_SOURCE, deliveryId: occurrence, event, outcome: `delivered as ${deliveryId}` } });
         }
         for (const release of releases) {
-          await tx.result.createMany({ data: mapping.results.map((r) => resultRow(r, release, deliveryId)) });
+          const rows = mapping.results.map((r) => resultRow(r, release, deliveryId));
+          await tx.result.createMany({ data: rows });
+          await keepLatestRuns(tx, { releaseId: release.id, commitSha: release.commitSha, environment: null, runs: rows.map((r) => ({ ...r, variant: null })) });
           await keepRawPayload(tx, { text: delivery.body, contentType: delivery.contentType }, { projectId: project.id, releaseId: release.id, source: GITHUB_SOURCE, deliveryId });
           await recordAudit(tx, ctx, {
             projectId: project.id,

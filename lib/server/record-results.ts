@@ -15,6 +15,7 @@ import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempoten
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { keepRawPayload, type RawBody } from "./raw-payload";
+import { keepLatestRuns } from "./result-state";
 
 export type IngestReport = {
   delivery: string;
@@ -112,6 +113,12 @@ async function insertResults(
       (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
     FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
       AS r(key, status, duration, message, variant)`;
+  await keepLatestRuns(tx, {
+    releaseId: row.releaseId,
+    commitSha: row.commit,
+    environment: environment ?? null,
+    runs: results.map((r) => ({ key: r.key, variant: r.variant ?? null, status: r.status, durationMs: r.durationMs ?? null, message: r.message ?? null, runUrl: run?.url ?? null, startedAt: row.startedAt })),
+  });
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];

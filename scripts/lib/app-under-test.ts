@@ -42,7 +42,7 @@ function portInUse(port: number): Promise<boolean> {
   });
 }
 
-export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; stop(): Promise<void> };
+export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; pid?: number; stop(): Promise<void> };
 
 /** Builds if needed and starts `next start` on the port, with its own session secret. */
 /** `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log). */
@@ -97,5 +97,5 @@ export async function startApp(
     await stop();
     throw new Error(`the app did not become healthy on ${baseUrl}`);
   }
-  return { baseUrl, env, stop };
+  return { baseUrl, env, pid: server.pid, stop };
 }

@@ -9,7 +9,7 @@ export const GET = apiRoute<{ project: string; version: string }>(async (request
   const principal = await authenticate(request);
   const environment = new URL(request.url).searchParams.get("environment");
   if (!environment) throw new AppError("bad_request", "add ?environment=<name> to choose the gate the badge shows");
-  const gate = await getGate({ principal, ...meta }, project, version, environment);
+  const { report: gate } = await getGate({ principal, ...meta }, project, version, environment);
   const { message, tone } = badgeMessage(gate);
   const svg = badgeSvg({ label: "gate", message, tone, title: `${gate.release} ${gate.environment} gate: ${message}` });
   return new Response(svg, {
