@@ -1,8 +1,9 @@
 "use client";
-// Who works on the project and in which role; admins add people, change roles, remove them.
+// Who works on the project and in which role; admins add people, change roles, remove them, and
+// sign them out everywhere (a lost laptop, a leaked session).
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { addMemberAction, removeMemberAction, setMemberRoleAction } from "@/app/projects/[project]/settings/actions";
+import { addMemberAction, endMemberSessionsAction, removeMemberAction, setMemberRoleAction } from "@/app/projects/[project]/settings/actions";
 import { FormError } from "@/components/form-error";
 import type { MemberView } from "@/lib/server/members";
 import { ROLES } from "@/lib/templates/schema";
@@ -13,10 +14,12 @@ export function MembersPanel({ project, members, viewerId }: { project: string; 
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ email: string; password: string } | null>(null);
+  const [signedOut, setSignedOut] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
   function run(work: () => Promise<{ ok: boolean; error?: { message: string } }>) {
     setError(null);
+    setSignedOut(null);
     startTransition(async () => {
       const outcome = await work();
       if (!outcome.ok) setError(outcome.error?.message ?? "failed");
@@ -65,7 +68,25 @@ export function MembersPanel({ project, members, viewerId }: { project: string; 
                   ))}
                 </select>
               </td>
-              <td className="text-right">
+              <td className="space-x-3 whitespace-nowrap text-right">
+                {m.userId === viewerId ? null : (
+                  <button
+                    type="button"
+                    aria-label={`Sign out ${m.email} everywhere`}
+                    disabled={pending}
+                    onClick={() =>
+                      window.confirm(`Sign ${m.email} out everywhere? Every browser and device signed in as them is signed out; they can sign in again with their password.`) &&
+                      run(async () => {
+                        const outcome = await endMemberSessionsAction(project, m.userId);
+                        if (outcome.ok) setSignedOut(m.email);
+                        return outcome;
+                      })
+                    }
+                    className="text-xs text-slate-700 underline"
+                  >
+                    Sign out everywhere
+                  </button>
+                )}
                 <button
                   type="button"
                   aria-label={`Remove ${m.email}`}
@@ -103,6 +124,11 @@ export function MembersPanel({ project, members, viewerId }: { project: string; 
         <div role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3">
           Account created for {created.email}. Their password, shown once: <code className="font-mono">{created.password}</code>
         </div>
+      ) : null}
+      {signedOut ? (
+        <p role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3">
+          {signedOut} was signed out everywhere.
+        </p>
       ) : null}
       <FormError message={error} />
     </div>
