@@ -43,5 +43,6 @@ describe("session cookies", () => {
     const plain = (await import("./options")).authOptions;
     expect(plain.useSecureCookies).toBe(false);
     expect(plain.cookies?.sessionToken?.name).toBe("next-auth.session-token");
-  });
+    // Importing the options loads next-auth and the database client: slow on a busy machine.
+  }, 30_000);
 });
