@@ -32,6 +32,7 @@ describe("session cookies", () => {
     expect(publicUrlIsHttps("not a url")).toBe(false);
   });
 
+  // Importing the options loads next-auth and the database client: slow on a busy machine.
   it("next-auth's options follow NEXTAUTH_URL", async () => {
     vi.stubEnv("NEXTAUTH_URL", "https://shipcheck.example.com");
     const secure = (await import("./options")).authOptions;
@@ -43,6 +44,5 @@ describe("session cookies", () => {
     const plain = (await import("./options")).authOptions;
     expect(plain.useSecureCookies).toBe(false);
     expect(plain.cookies?.sessionToken?.name).toBe("next-auth.session-token");
-    // Importing the options loads next-auth and the database client: slow on a busy machine.
   }, 30_000);
 });
