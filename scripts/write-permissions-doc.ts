@@ -2,7 +2,7 @@
 //   npx tsx scripts/write-permissions-doc.ts          (writes the file)
 //   npx tsx scripts/write-permissions-doc.ts --stdout (prints it, for the test's comparison)
 import { writeFileSync } from "node:fs";
-import { ACTION_CALLERS, ACTIONS, CALLERS, expectedActionOutcome, expectedStatus, NOT_IN_MATRIX, ROUTES } from "../tests/support/permission-matrix";
+import { ACTION_CALLERS, ACTIONS, ACTIONS_NOT_IN_MATRIX, CALLERS, expectedActionOutcome, expectedStatus, NOT_IN_MATRIX, ROUTES } from "../tests/support/permission-matrix";
 
 const lines: string[] = [];
 const say = (line = "") => lines.push(line);
@@ -17,13 +17,17 @@ say();
 say("- **viewer**: read releases, gates, templates, history.");
 say("- **engineer**: post results and metrics; sign off items whose role is engineer; tick their steps.");
 say("- **release-manager**: sign off release-manager items; create releases and bind a rebuild's commit; record deploys and rollback decisions; lock and unlock deploys of the project; revoke anyone's sign-off.");
-say("- **admin**: templates, members, API tokens, the GitHub link; override a closed gate (and lift the override).");
+say("- **admin**: templates, members (and signing a member out everywhere), API tokens, the GitHub link; override a closed gate (and lift the override).");
 say("- Instance administrators (`shipcheck user create --admin`) are admin of every project.");
 say();
 say("API tokens belong to one project and carry permissions: `results:write`, `releases:write`,");
 say("`templates:write`, `gate:read`. A token never signs off (a sign-off is a person's word) and never");
 say("manages members or tokens. A token of another project gets 404 for everything of this one, as");
 say("does a signed-in person who is not a member: projects are hidden rather than forbidden.");
+say();
+say("Every signed-in person may change their own password and sign themselves out everywhere (the");
+say("account page, `/account`); these are a person's own, so API tokens never may. An instance");
+say("administrator's sessions only another instance administrator may end.");
 say();
 say("Writes made with the session cookie must come from Shipcheck's own pages (`Origin` checked);");
 say("server actions are checked the same way (one without `Origin` is refused, not only a mismatch). Every check happens on the server.");
@@ -41,7 +45,7 @@ say();
 say("Status codes: 2xx allowed; 401 not signed in and no token; 403 signed in or token, but not allowed;");
 say("404 the project is not yours (or does not exist).");
 say();
-for (const row of NOT_IN_MATRIX) say(`\`${row.method} /api/v1${row.route}\`: ${row.why}.`);
+for (const row of NOT_IN_MATRIX) say(`- \`${row.method} /api/v1${row.route}\`: ${row.why}.`);
 say();
 say("## Server actions (forms on the pages)");
 say();
@@ -51,6 +55,8 @@ for (const row of ACTIONS) {
   const cells = ACTION_CALLERS.map((caller) => expectedActionOutcome(row, caller));
   say(`| \`${row.name}\` | ${row.what}${row.note ? ` (${row.note})` : ""} | ${cells.join(" | ")} |`);
 }
+say();
+for (const row of ACTIONS_NOT_IN_MATRIX) say(`- \`${row.name}\`: ${row.why}.`);
 say();
 say("`ok`: done; `unauthorized`: not signed in; `forbidden`: the role does not allow it; `not_found`: not a member;");
 say("`conflict`: allowed, but refused by the state of the fresh test project (see the note).");

@@ -1,8 +1,9 @@
 "use client";
-// Who works on the project and in which role; admins add people, change roles, remove them.
+// Who works on the project and in which role; admins add people, change roles, remove them, and
+// sign them out everywhere (a lost laptop, a leaked session).
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { addMemberAction, removeMemberAction, setMemberRoleAction } from "@/app/projects/[project]/settings/actions";
+import { addMemberAction, endMemberSessionsAction, removeMemberAction, setMemberRoleAction } from "@/app/projects/[project]/settings/actions";
 import { FormError } from "@/components/form-error";
 import type { MemberView } from "@/lib/server/members";
 import { ROLES } from "@/lib/templates/schema";
@@ -13,10 +14,12 @@ export function MembersPanel({ project, members, viewerId }: { project: string; 
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ email: string; password: string } | null>(null);
+  const [signedOut, setSignedOut] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
   function run(work: () => Promise<{ ok: boolean; error?: { message: string } }>) {
     setError(null);
+    setSignedOut(null);
     startTransition(async () => {
       const outcome = await work();
       if (!outcome.ok) setError(outcome.error?.message ?? "failed");
@@ -41,45 +44,53 @@ export function MembersPanel({ project, members, viewerId }: { project: string; 
 
   return (
     <div className="space-y-3 text-sm">
-      <table className="w-full">
-        <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="py-1">Member</th>
-            <th>Role</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {members.map((m) => (
-            <tr key={m.userId}>
-              <td className="py-1.5">
-                {m.email}
-                {m.userId === viewerId ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
-              </td>
-              <td>
-                <select aria-label={`Role of ${m.email}`} value={m.role} disabled={pending} onChange={(e) => run(() => setMemberRoleAction(project, m.userId, e.target.value))} className={field}>
-                  {ROLES.map((role) => (
-                    <option key={role} value={role}>
-                      {role}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td className="text-right">
+      {/* A list rather than a table: on a phone each member's role and actions wrap below the email. */}
+      <ul aria-label="Project members" className="divide-y divide-slate-100">
+        {members.map((m) => (
+          <li key={m.userId} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5">
+            <span className="min-w-0 flex-1 basis-48 break-words">
+              {m.email}
+              {m.userId === viewerId ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
+            </span>
+            <select aria-label={`Role of ${m.email}`} value={m.role} disabled={pending} onChange={(e) => run(() => setMemberRoleAction(project, m.userId, e.target.value))} className={field}>
+              {ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {role}
+                </option>
+              ))}
+            </select>
+            <span className="flex gap-3 sm:w-52 sm:justify-end">
+              {m.userId === viewerId ? null : (
                 <button
                   type="button"
-                  aria-label={`Remove ${m.email}`}
+                  aria-label={`Sign out ${m.email} everywhere`}
                   disabled={pending}
-                  onClick={() => window.confirm(`Remove ${m.email} from the project?`) && run(() => removeMemberAction(project, m.userId))}
-                  className="text-xs text-red-700 underline"
+                  onClick={() =>
+                    window.confirm(`Sign ${m.email} out everywhere? Every browser and device signed in as them is signed out; they can sign in again with their password.`) &&
+                    run(async () => {
+                      const outcome = await endMemberSessionsAction(project, m.userId);
+                      if (outcome.ok) setSignedOut(m.email);
+                      return outcome;
+                    })
+                  }
+                  className="whitespace-nowrap text-xs text-slate-700 underline"
                 >
-                  Remove
+                  Sign out everywhere
                 </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              )}
+              <button
+                type="button"
+                aria-label={`Remove ${m.email}`}
+                disabled={pending}
+                onClick={() => window.confirm(`Remove ${m.email} from the project?`) && run(() => removeMemberAction(project, m.userId))}
+                className="text-xs text-red-700 underline"
+              >
+                Remove
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
       <form onSubmit={add} aria-label="Add member" className="flex flex-wrap items-end gap-3">
         <label className="font-medium">
           Email
@@ -103,6 +114,11 @@ export function MembersPanel({ project, members, viewerId }: { project: string; 
         <div role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3">
           Account created for {created.email}. Their password, shown once: <code className="font-mono">{created.password}</code>
         </div>
+      ) : null}
+      {signedOut ? (
+        <p role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3">
+          {signedOut} was signed out everywhere.
+        </p>
       ) : null}
       <FormError message={error} />
     </div>

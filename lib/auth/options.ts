@@ -1,14 +1,18 @@
 // next-auth configuration: email + password (argon2id), JWT sessions carrying only the user id
 // and the user's session version. Roles are never put in the token; they are read from the
 // database on every request, and so is the session version: a cookie whose version is not the
-// user's current one is signed out (lib/auth/session.ts).
+// user's current one is signed out (lib/auth/session.ts). Cookies are `Secure` and `__Host-`
+// prefixed when the public URL is HTTPS (lib/auth/cookies.ts).
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { publicUrlIsHttps, SESSION_MAX_AGE_SECONDS, sessionCookies } from "./cookies";
 import { endSessions } from "./end-sessions";
 import { signInWithPassword } from "./sign-in";
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  useSecureCookies: publicUrlIsHttps(),
+  cookies: sessionCookies(publicUrlIsHttps()),
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({

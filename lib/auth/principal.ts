@@ -8,6 +8,8 @@ export type UserPrincipal = {
   kind: "user";
   user: { id: string; email: string; name: string | null; isAdmin: boolean };
   roles: Map<string, RoleName>;
+  /** The session version of the cookie this person came with (none for fixtures and the CLI). */
+  sessionVersion?: number;
 };
 
 export type TokenPrincipal = {
@@ -41,6 +43,7 @@ export async function loadUserPrincipal(userId: string, session?: { sessionVersi
     kind: "user",
     user: { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin },
     roles: new Map(user.memberships.map((m) => [m.projectId, toRoleName(m.role)])),
+    ...(session ? { sessionVersion: session.sessionVersion } : {}),
   };
 }
 

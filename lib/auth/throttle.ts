@@ -77,9 +77,13 @@ export async function signInLock(email: string, address: string, now = new Date(
   if (!row) return null;
   const retryAfter = Math.max(1, Math.ceil((row.lockedUntil!.getTime() - now.getTime()) / 1000));
   const scope = row.key === k.account ? "account" : "address";
-  const wait = retryAfter >= 120 ? `${Math.ceil(retryAfter / 60)} minutes` : `${retryAfter} seconds`;
   const what = scope === "account" ? "this account" : "your network address";
-  return { scope, retryAfter, message: `Too many failed sign-ins for ${what}. Sign-in is locked; try again in ${wait}.` };
+  return { scope, retryAfter, message: `Too many failed sign-ins for ${what}. Sign-in is locked; try again in ${waitWords(retryAfter)}.` };
+}
+
+/** "40 seconds", "15 minutes": how long a lock still lasts, for messages. */
+export function waitWords(retryAfter: number): string {
+  return retryAfter >= 120 ? `${Math.ceil(retryAfter / 60)} minutes` : `${retryAfter} seconds`;
 }
 
 /** Counts one failure of the key; returns its count, or null when this failure locked the key. */

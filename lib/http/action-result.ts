@@ -16,8 +16,10 @@ export async function runAction<T>(work: () => Promise<T>): Promise<ActionResult
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
     if (error instanceof ZodError) {
-      const first = zodDetails(error)[0];
-      return { ok: false, error: { code: "validation_failed", message: first ? `${first.path}: ${first.message}` : "invalid input" } };
+      // Every problem goes back, so a form can show them all at once beside their fields.
+      const details = zodDetails(error);
+      const first = details[0];
+      return { ok: false, error: { code: "validation_failed", message: first ? `${first.path}: ${first.message}` : "invalid input", details } };
     }
     console.error("server action failed", error);
     return { ok: false, error: { code: "internal", message: "Something went wrong; nothing was changed. Try again." } };

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { auditTrailSchema, evidencePackSchema } from "@/lib/audit/pack";
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
+import { changePasswordSchema } from "@/lib/validation/account";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema } from "@/lib/validation/admin";
@@ -50,6 +51,8 @@ export const COMPONENT_SCHEMAS = {
   MemberAdded: { schema: responses.memberAddedSchema, io: "output" },
   MemberRoleChanged: { schema: responses.memberRoleChangedSchema, io: "output" },
   MemberRemoved: { schema: responses.memberRemovedSchema, io: "output" },
+  PasswordChanged: { schema: responses.passwordChangedSchema, io: "output" },
+  SessionsEnded: { schema: responses.sessionsEndedSchema, io: "output" },
   AuditTrail: { schema: auditTrailSchema, io: "output" },
   EvidencePack: { schema: evidencePackSchema, io: "output" },
   JsonSchemaDocument: { schema: responses.jsonSchemaDocumentSchema, io: "output" },
@@ -79,6 +82,7 @@ export const COMPONENT_SCHEMAS = {
   AlertmanagerPayload: { schema: alertmanagerPayloadSchema, io: "input" },
   AddMember: { schema: addMemberSchema, io: "input" },
   SetMemberRole: { schema: setMemberRoleSchema, io: "input" },
+  ChangePassword: { schema: changePasswordSchema, io: "input" },
 } as const satisfies Record<string, { schema: z.ZodType; io: Io }>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -140,7 +144,7 @@ const ERROR_RESPONSES = {
   413: { name: "PayloadTooLarge", description: "The body is larger than this endpoint accepts." },
   415: { name: "UnsupportedMediaType", description: "The Content-Type is not one this endpoint reads." },
   422: { name: "ValidationFailed", description: "The body is readable but not acceptable; `details` names each problem (with line and column for documents)." },
-  429: { name: "RateLimited", description: "The caller's requests per minute are spent.", headers: ["Retry-After"] },
+  429: { name: "RateLimited", description: "The caller's requests per minute are spent, or (password change) too many wrong passwords locked the account or address for a while.", headers: ["Retry-After"] },
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_RESPONSES;
@@ -568,6 +572,43 @@ export const OPERATIONS: Operation[] = [
     errors: [...READ_ERRORS, 409],
   },
   {
+    path: "/api/v1/projects/{project}/members/{userId}/sessions",
+    method: "delete",
+    operationId: "endMemberSessions",
+    tags: ["Members"],
+    summary: "Sign a member out everywhere",
+    description:
+      "Every session of the member ends at once: their cookies get 401 from the next request on; they sign in again with their password. Project admins only (people, not tokens); an instance administrator's sessions only another instance administrator may end (403). Audited as `member.sessions_ended`.",
+    auth: "session",
+    parameters: [PATH.project, PATH.userId],
+    responses: { 200: { description: "Signed out everywhere.", content: { "application/json": { schema: "SessionsEnded" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/me/password",
+    method: "post",
+    operationId: "changePassword",
+    tags: ["Account"],
+    summary: "Change your own password",
+    description:
+      "`{\"currentPassword\",\"newPassword\"}`; the new one 12 to 1024 characters and different from the current one (422 names every problem in `details`). A wrong current password is 403 and counts as a failed sign-in of the account and the client address: after as many as lock sign-in, the change is locked too (429 with Retry-After). On success every other session of the person ends; this one continues with the new session cookie sent in `Set-Cookie`. Signed-in people only (tokens get 403). Audited as `auth.password.changed` or `auth.password.change_failed`, never with a password.",
+    auth: "session",
+    requestBody: { content: { "application/json": { schema: "ChangePassword" } } },
+    responses: { 200: { description: "Changed.", content: { "application/json": { schema: "PasswordChanged" } }, headers: ["Set-Cookie"] } },
+    errors: [400, 401, 403, 409, 413, 415, 422, 429],
+  },
+  {
+    path: "/api/v1/me/sessions",
+    method: "delete",
+    operationId: "endOwnSessions",
+    tags: ["Account"],
+    summary: "Sign yourself out everywhere",
+    description: "Every session of the signed-in person ends, this one included (`Set-Cookie` removes its cookie). API tokens are not affected. Audited as `auth.sessions.ended`.",
+    auth: "session",
+    responses: { 200: { description: "Signed out everywhere.", content: { "application/json": { schema: "SessionsEnded" } }, headers: ["Set-Cookie"] } },
+    errors: [401, 403],
+  },
+  {
     path: "/api/v1/projects/{project}/templates",
     method: "get",
     operationId: "listTemplates",
@@ -702,7 +743,8 @@ const HEADERS = {
     required: true,
     schema: { type: "string" },
   },
-  "Retry-After": { description: "Seconds until the rate-limit window ends.", required: true, schema: { type: "integer", minimum: 1 } },
+  "Retry-After": { description: "Seconds until the rate-limit window or the lock ends.", required: true, schema: { type: "integer", minimum: 1 } },
+  "Set-Cookie": { description: "The session cookie: a new one that continues this session, or its removal.", required: true, schema: { type: "string" } },
   "WWW-Authenticate": { description: '`Bearer realm="shipcheck"`', required: true, schema: { type: "string" } },
   "Idempotent-Replayed": {
     description: "`true` when this is the stored response to an earlier request with the same Idempotency-Key; absent otherwise.",
@@ -800,6 +842,7 @@ function buildDocument(): JsonSchema {
       { name: "Webhooks", description: "GitHub and Alertmanager deliveries." },
       { name: "Audit", description: "The hash-chained audit trail and the evidence pack." },
       { name: "Members", description: "People of a project and their roles." },
+      { name: "Account", description: "Your own password and sessions." },
       { name: "Service", description: "Health and this document." },
     ],
     paths,
@@ -822,7 +865,7 @@ function buildDocument(): JsonSchema {
           in: "cookie",
           name: "next-auth.session-token",
           description:
-            "The session of a person signed in to Shipcheck (`__Secure-next-auth.session-token` over HTTPS). Writes with it must carry this site's `Origin` header.",
+            "The session of a person signed in to Shipcheck (`__Host-next-auth.session-token`, Secure, when the public URL is HTTPS). Writes with it must carry this site's `Origin` header.",
         },
       },
     },

@@ -476,3 +476,13 @@ export const memberAddedSchema = z.strictObject({
 });
 export const memberRoleChangedSchema = z.strictObject({ userId: z.uuid(), email: z.string(), role: z.enum(ROLES) });
 export const memberRemovedSchema = z.strictObject({ userId: z.uuid(), removed: z.literal(true) });
+
+// ---------------------------------------------------------------------------------------------
+// A person's own account, and ending a member's sessions
+
+export const passwordChangedSchema = z.strictObject({
+  userId: z.uuid(),
+  passwordChanged: z.literal(true),
+  otherSessionsEnded: z.literal(true).meta({ description: "Every other session of the person ended; this one continues with the cookie in Set-Cookie." }),
+});
+export const sessionsEndedSchema = z.strictObject({ userId: z.uuid(), sessionsEnded: z.literal(true) });

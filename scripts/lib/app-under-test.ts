@@ -44,11 +44,14 @@ function portInUse(port: number): Promise<boolean> {
 
 export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; pid?: number; stop(): Promise<void> };
 
-/** Builds if needed and starts `next start` on the port, with its own session secret. */
-/** `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log). */
+/**
+ * Builds if needed and starts `next start` on the port, with its own session secret.
+ * `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log).
+ * `publicUrl`: NEXTAUTH_URL, when it is not the port's own http://localhost URL.
+ */
 export async function startApp(
   root: string,
-  options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string>; output?: (line: string) => void },
+  options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string>; output?: (line: string) => void; publicUrl?: string },
 ): Promise<RunningApp> {
   const baseUrl = `http://localhost:${options.port}`;
   const env: NodeJS.ProcessEnv = {
@@ -63,7 +66,8 @@ export async function startApp(
     DATABASE_URL: options.databaseUrl,
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
-    NEXTAUTH_URL: baseUrl,
+    // The URL people use; a test may name an HTTPS one (behind a proxy) while it talks plain HTTP to the port.
+    NEXTAUTH_URL: options.publicUrl ?? baseUrl,
     PORT: String(options.port),
   };
   if (await portInUse(options.port)) throw new Error(`port ${options.port} is already in use: stop what runs there or choose another port`);

@@ -7,6 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { hashPassword } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db/client";
 import { COMPONENT_SCHEMAS, documentedResponse, OPERATIONS, openApiDocument, type HttpMethod, type SchemaName } from "@/lib/openapi/document";
@@ -265,6 +266,9 @@ const P = {
   importTemplate: "/api/v1/projects/{project}/templates/{name}/import",
   github: "/api/v1/webhooks/github",
   alertmanager: "/api/v1/webhooks/alertmanager",
+  password: "/api/v1/me/password",
+  mySessions: "/api/v1/me/sessions",
+  memberSessions: "/api/v1/projects/{project}/members/{userId}/sessions",
 } as const;
 
 /** A URL from a path template: `url(P.gate, { project, version })`. */
@@ -573,5 +577,31 @@ describe("real responses match the document", () => {
     expect(conforms(P.alertmanager, "post", await api(`${P.alertmanager}?environment=production`, { token: p.token, json: alerts({}) }))).toMatchObject({ recorded: 1 });
     isError(P.alertmanager, "post", await api(P.alertmanager, { json: alerts({ environment: "staging" }) }), 401, "unauthorized");
     isError(P.alertmanager, "post", await api(P.alertmanager, { token: p.token, json: alerts({}) }), 422, "validation_failed");
+  });
+
+  it("account: password change 200 with Set-Cookie, 403 wrong password, 422, 401; sign out everywhere 200; a member's sessions 200, 403, 404", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const admin = await person(p.slug, "admin");
+    const viewer = await person(p.slug, "viewer");
+    // A password this test knows (the session stays valid: its version is unchanged).
+    const password = `pw-${randomBytes(12).toString("hex")}`;
+    await db().user.update({ where: { id: viewer.id }, data: { passwordHash: await hashPassword(password) } });
+    const address = { "x-forwarded-for": `2001:db8::${randomBytes(2).toString("hex")}` };
+    const change = (body: unknown, headers = viewer.headers) => api(P.password, { json: body, headers: { ...headers, ...address } });
+
+    isError(P.password, "post", await change({ currentPassword: "wrong-password", newPassword: `new-${uniqueSuffix()}-long-enough` }), 403, "forbidden");
+    isError(P.password, "post", await change({ currentPassword: password, newPassword: "short" }), 422, "validation_failed");
+    isError(P.password, "post", await api(P.password, { json: { currentPassword: password, newPassword: "whatever-long-enough" } }), 401, "unauthorized");
+    expect(conforms(P.password, "post", await change({ currentPassword: password, newPassword: `new-${uniqueSuffix()}-long-enough` }))).toMatchObject({ passwordChanged: true });
+
+    const ended = await api(P.mySessions, { method: "DELETE", headers: admin.headers });
+    expect(conforms(P.mySessions, "delete", ended)).toEqual({ userId: admin.id, sessionsEnded: true });
+    isError(P.mySessions, "delete", await api(P.mySessions, { method: "DELETE", token: p.token }), 403, "forbidden");
+
+    const again = await person(p.slug, "admin");
+    const target = await person(p.slug, "engineer");
+    expect(conforms(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: target.id })), { method: "DELETE", headers: again.headers }))).toEqual({ userId: target.id, sessionsEnded: true });
+    isError(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: again.id })), { method: "DELETE", token: p.token }), 403, "forbidden");
+    isError(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: randomUUID() })), { method: "DELETE", headers: again.headers }), 404, "not_found");
   });
 });

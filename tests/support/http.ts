@@ -32,11 +32,11 @@ export async function api<T = any>(
 }
 
 /** Signs in through next-auth's real credentials flow and returns the session cookie header. */
-export async function signIn(email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${baseUrl()}/api/auth/csrf`);
+export async function signIn(email: string, password: string, base = baseUrl()): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const response = await fetch(`${baseUrl()}/api/auth/callback/credentials`, {
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),

@@ -19,6 +19,8 @@ export type Setup = {
   tokenId: string;
   /** An existing account that is not a member, for "add a member" rows. */
   spareEmail: string;
+  /** A member who is none of the callers, for "sign out everywhere" rows (their sessions may end any time). */
+  bystanderId: string;
 };
 
 export type RouteRow = {
@@ -78,6 +80,7 @@ export const ROUTES: RouteRow[] = [
   { method: "POST", route: "/projects/{project}/members", what: "add a member", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members`, json: { email: s.spareEmail, role: "viewer" } }), note: "project admins add existing accounts; instance admins may create one" },
   { method: "PATCH", route: "/projects/{project}/members/{userId}", what: "change a member's role", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members/${s.engineerId}`, json: { role: "release-manager" } }) },
   { method: "DELETE", route: "/projects/{project}/members/{userId}", what: "remove a member", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/members/${s.engineerId}` }) },
+  { method: "DELETE", route: "/projects/{project}/members/{userId}/sessions", what: "sign a member out everywhere", people: ADMIN, token: null, allowed: 200, note: "an instance administrator's sessions only another instance administrator may end", request: (s) => ({ path: `/api/v1/projects/${s.slug}/members/${s.bystanderId}/sessions` }) },
   { method: "PATCH", route: "/projects/{project}/releases/{version}", what: "rebuild: bind a new commit", people: MANAGER_UP, token: "releases:write", allowed: 200, request: (s) => ({ path: rel(s), json: { commit: [...s.commit].reverse().join("") } }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/evidence/{evidenceId}", what: "download an evidence file", people: ALL_PEOPLE, token: "gate:read", allowed: 404, note: "404: allowed, but there is no such file (downloads: tests/api/signoff-rules.test.ts)", request: (s) => ({ path: `${rel(s)}/evidence/00000000-0000-4000-8000-000000000000` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/badge.svg", what: "the gate badge", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/badge.svg?environment=staging` }) },
@@ -95,6 +98,8 @@ export const ROUTES: RouteRow[] = [
 /** Routes whose callers prove themselves otherwise (covered by their own tests). */
 export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
   { method: "POST", route: "/webhooks/github", why: "authenticated by the X-Hub-Signature-256 HMAC of the linked repository's secret, not by a session or token (tests/api/github-webhook.test.ts)" },
+  { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
+  { method: "DELETE", route: "/me/sessions", why: "a signed-in person signs themselves out everywhere (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
 ];
 
 /** The status a caller gets on a route row. */
@@ -134,6 +139,7 @@ export const ACTIONS: ActionRow[] = [
   { file: "app/projects/[project]/settings/actions.ts", name: "addMemberAction", what: "add a member", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { email: s.spareEmail, role: "viewer" }] },
   { file: "app/projects/[project]/settings/actions.ts", name: "setMemberRoleAction", what: "change a member's role", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.engineerId, "viewer"] },
   { file: "app/projects/[project]/settings/actions.ts", name: "removeMemberAction", what: "remove a member", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.engineerId] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "endMemberSessionsAction", what: "sign a member out everywhere", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, s.bystanderId] },
   { file: "app/projects/[project]/actions.ts", name: "lockProjectAction", what: "lock deploys of the project", people: MANAGER_UP, page: (s) => `/projects/${s.slug}`, args: (s) => [s.slug, { reason: "incident 4711" }] },
   { file: "app/projects/[project]/actions.ts", name: "unlockProjectAction", what: "unlock deploys", people: MANAGER_UP, page: (s) => `/projects/${s.slug}`, args: (s) => [s.slug], allowed: "conflict", note: "conflict: allowed, but the project is not locked" },
   { file: "app/projects/[project]/releases/[version]/actions.ts", name: "recordDeploymentAction", what: "record a deploy", people: MANAGER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, { environment: "staging" }], allowed: "conflict", note: "conflict: allowed, but this release's gate is closed" },
@@ -141,6 +147,12 @@ export const ACTIONS: ActionRow[] = [
   { file: "app/projects/[project]/releases/[version]/actions.ts", name: "liftOverrideAction", what: "lift a gate override", people: ADMIN, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such override" },
   { file: "app/projects/[project]/releases/[version]/actions.ts", name: "rollbackDecisionAction", what: "record a rollback decision", people: MANAGER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, { environment: "staging", decision: "keep", reason: "traffic looks fine" }], allowed: "conflict", note: "conflict: allowed, but this release was never deployed" },
   { file: "app/projects/[project]/settings/actions.ts", name: "setGithubLinkAction", what: "link a GitHub repository", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { repository: `acme/${s.slug}`, secret: "a-webhook-secret-of-length" }] },
+];
+
+/** Server actions on a person's own account: no project, and running them would end the caller's sessions. */
+export const ACTIONS_NOT_IN_MATRIX: { file: string; name: string; why: string }[] = [
+  { file: "app/account/actions.ts", name: "changePasswordAction", why: "a signed-in person changes their own password (signed out: unauthorized; tests/api/account.test.ts, e2e/account.spec.ts)" },
+  { file: "app/account/actions.ts", name: "signOutEverywhereAction", why: "a signed-in person signs themselves out everywhere (signed out: unauthorized; tests/api/account.test.ts, e2e/account.spec.ts)" },
 ];
 
 export const ACTION_CALLERS = ["anonymous", "outsider", ...PEOPLE] as const;

@@ -1,5 +1,5 @@
 "use server";
-// Project settings: API tokens and the GitHub link. Same use cases (and permission checks) as the CLI.
+// Project settings: members, API tokens and the GitHub link. Same use cases (and permission checks) as the CLI.
 import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { requireUser } from "@/lib/auth/session";
@@ -7,6 +7,7 @@ import type { TokenPermission } from "@/lib/auth/tokens";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { revokeApiToken } from "@/lib/server/api-tokens";
 import { createApiToken } from "@/lib/server/create-api-token";
+import { endMemberSessions } from "@/lib/server/end-user-sessions";
 import { addMember, removeMember, setMemberRole } from "@/lib/server/members";
 import { setGithubLink } from "@/lib/server/set-github-link";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
@@ -67,6 +68,14 @@ export async function removeMemberAction(project: string, userId: string): Promi
   return runAction(async () => {
     await removeMember(await context(), project, userId);
     revalidatePath(`/projects/${project}/settings`);
+    return { userId };
+  });
+}
+
+/** Signs a member out everywhere: every session of theirs ends at once. */
+export async function endMemberSessionsAction(project: string, userId: string): Promise<ActionResult<{ userId: string }>> {
+  return runAction(async () => {
+    await endMemberSessions(await context(), project, userId);
     return { userId };
   });
 }
