@@ -44,11 +44,15 @@ function portInUse(port: number): Promise<boolean> {
 
 export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; stop(): Promise<void> };
 
-/** Builds if needed and starts `next start` on the port, with its own session secret. */
-/** `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log). */
+/**
+ * Builds if needed and starts `next start` on the port, with its own session secret.
+ * `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log).
+ * `sessionSecret` and `publicUrl`: for several instances behind one load balancer, which must
+ * share the secret (a session signed by one is read by the others) and the public URL.
+ */
 export async function startApp(
   root: string,
-  options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string>; output?: (line: string) => void },
+  options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string>; output?: (line: string) => void; sessionSecret?: string; publicUrl?: string },
 ): Promise<RunningApp> {
   const baseUrl = `http://localhost:${options.port}`;
   const env: NodeJS.ProcessEnv = {
@@ -62,8 +66,8 @@ export async function startApp(
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,
     NEXT_TELEMETRY_DISABLED: "1",
-    NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
-    NEXTAUTH_URL: baseUrl,
+    NEXTAUTH_SECRET: options.sessionSecret ?? randomBytes(32).toString("hex"),
+    NEXTAUTH_URL: options.publicUrl ?? baseUrl,
     PORT: String(options.port),
   };
   if (await portInUse(options.port)) throw new Error(`port ${options.port} is already in use: stop what runs there or choose another port`);
