@@ -35,6 +35,8 @@ export type RouteRow = {
   note?: string;
   /** Callers that reach the action although not members (public documents, token-scoped webhooks). */
   open?: Caller[];
+  /** A server-sent event stream: its status is read, then it is closed (it never ends by itself). */
+  stream?: true;
   request(s: Setup): { path: string; json?: unknown; body?: string; type?: string };
 };
 
@@ -58,6 +60,7 @@ sections:
 
 export const ROUTES: RouteRow[] = [
   { method: "GET", route: "/projects/{project}/releases/{version}", what: "read a release", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: rel(s) }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/events", what: "watch a release live (server-sent events)", people: ALL_PEOPLE, token: "gate:read", allowed: 200, stream: true, request: (s) => ({ path: `${rel(s)}/events` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/gate", what: "ask the gate", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/gate?environment=staging` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/results/history", what: "a test's history", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/results/history?key=tests/smoke/test_a.py::test_ok` }) },
   { method: "POST", route: "/projects/{project}/releases/{version}/results", what: "post test results", people: ENGINEER_UP, token: "results:write", allowed: 201, request: (s) => ({ path: `${rel(s)}/results`, json: { environment: "staging", results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] } }) },
