@@ -13,7 +13,7 @@ export function LiveStatus({ state, error, fallbackPollMs }: { state: LiveState;
       ? `Live updates interrupted: checking every ${Math.round(fallbackPollMs / 1000)} s`
       : "Live";
   return (
-    <p role="status" className="flex items-center gap-1.5 text-xs text-slate-600">
+    <p role="status" data-live={error ? "error" : state} className="flex items-center gap-1.5 text-xs text-slate-600">
       <span aria-hidden="true" className={`inline-block h-2 w-2 shrink-0 rounded-full ${tone}`} />
       <span>{label}</span>
     </p>
