@@ -38,6 +38,9 @@ defaults
   # A health check answers within this even while the app is busy (say, a first page render).
   timeout check 3s
   option forwardfor
+  # Event streams are many small writes: send each at once rather than merged into fuller
+  # packets (which Nagle and delayed ACKs turn into waits of up to 200 ms).
+  option http-no-delay
   option redispatch
   retries 2
 
