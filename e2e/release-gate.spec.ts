@@ -48,7 +48,7 @@ test("staging gate opens live as CI reports and people sign off; the check done 
   ]);
   await postMetric(p, "staging", "events_per_sec", 812, "events/s");
 
-  // The page polls: no reload, yet the automated items turn green.
+  // Pushed to the page: no reload, yet the automated items turn green.
   await expect(smoke).toContainText("Passed");
   await expect(smoke).toContainText("2/2 passed");
   await expect(throughput).toContainText("Passed");

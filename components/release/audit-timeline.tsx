@@ -39,7 +39,7 @@ export function AuditTimeline({ project, version, refreshedAt }: Props) {
     enabled: open,
   });
 
-  // The release query polls; each refresh of it refreshes an open timeline too.
+  // Each refresh of the release query (pushed or polled) refreshes an open timeline too.
   const seen = useRef(refreshedAt);
   useEffect(() => {
     if (seen.current === refreshedAt) return;

@@ -9,6 +9,7 @@ import { CheckDetails } from "./check-details";
 import { formatTime } from "../format-time";
 import { GateBanner } from "./gate-banner";
 import { Instructions } from "./instructions";
+import { LiveStatus } from "./live-status";
 import { LockBanner } from "./lock-banner";
 import { useReleaseState } from "./release-query";
 import { RollbackPanel } from "./rollback-panel";
@@ -24,8 +25,10 @@ const PHASE_LABEL: Record<string, string> = {
   rollback: "Rollback criteria · watched after deploy",
 };
 
-export function ReleaseView({ initialState, initialEnvironment }: { initialState: ReleaseState; initialEnvironment: string }) {
-  const { data: state, error, isFetching, dataUpdatedAt } = useReleaseState(initialState);
+type Props = { initialState: ReleaseState; initialEnvironment: string; fallbackPollMs: number };
+
+export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }: Props) {
+  const { data: state, error, dataUpdatedAt, live } = useReleaseState(initialState, { fallbackPollMs });
   const [environment, setEnvironment] = useState(initialEnvironment);
   const { project, release } = state;
   const { role } = state.viewer;
@@ -53,9 +56,7 @@ export function ReleaseView({ initialState, initialEnvironment }: { initialState
             commit <span className="font-mono">{release.commitSha.slice(0, 12)}</span> · checklist {release.template} v{release.templateVersion} · {release.status.replace("_", " ")}
           </p>
         </div>
-        <p className="text-xs text-slate-500" aria-live="polite">
-          {error ? `Live updates paused: ${error.message}` : isFetching ? "Refreshing…" : "Live"}
-        </p>
+        <LiveStatus state={live} error={error} fallbackPollMs={fallbackPollMs} />
       </header>
 
       <LockBanner lock={state.lock}>

@@ -145,6 +145,7 @@ const ERROR_RESPONSES = {
   415: { name: "UnsupportedMediaType", description: "The Content-Type is not one this endpoint reads." },
   422: { name: "ValidationFailed", description: "The body is readable but not acceptable; `details` names each problem (with line and column for documents)." },
   429: { name: "RateLimited", description: "The caller's requests per minute are spent, or (password change) too many wrong passwords locked the account or address for a while.", headers: ["Retry-After"] },
+  503: { name: "ServiceUnavailable", description: "This instance cannot take the request right now (say, it serves its limit of event streams); retry after `Retry-After` seconds, through the load balancer.", headers: ["Retry-After"] },
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_RESPONSES;
@@ -236,6 +237,18 @@ export const OPERATIONS: Operation[] = [
     parameters: RELEASE_PARAMS,
     responses: { 200: { description: "The release.", content: { "application/json": { schema: "ReleaseState" } } } },
     errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/events",
+    method: "get",
+    operationId: "watchRelease",
+    tags: ["Releases"],
+    summary: "Server-sent events whenever what the release shows changes",
+    description:
+      "A `text/event-stream` that stays open. `event: change` with `data: {\"kind\":\"<audit action>\"}` after each committed change to the release or its project (results, metrics, sign-offs, steps, deploys, overrides, locks, rebuilds, alerts): then GET the release. `event: paused` while the serving instance cannot hear changes (poll meanwhile), `event: resync` when it can again (GET the release, changes may have been missed). Comment lines (`: heartbeat`) every 15 s keep proxies from closing it; `retry:` says how soon to reconnect. The server ends streams now and then (about every 10 minutes) and on shutdown: reconnect, then GET the release. Same permission as reading the release. 503 when the instance already serves its limit of streams.",
+    parameters: RELEASE_PARAMS,
+    responses: { 200: { description: "The stream.", content: { "text/event-stream": { text: "Server-sent events: `change`, `paused`, `resync`; comments as heartbeats." } } } },
+    errors: [...READ_ERRORS, 503],
   },
   {
     path: "/api/v1/projects/{project}/releases/{version}",
@@ -743,7 +756,7 @@ const HEADERS = {
     required: true,
     schema: { type: "string" },
   },
-  "Retry-After": { description: "Seconds until the rate-limit window or the lock ends.", required: true, schema: { type: "integer", minimum: 1 } },
+  "Retry-After": { description: "Seconds to wait before retrying (until the rate-limit window or the lock ends, or the instance has room again).", required: true, schema: { type: "integer", minimum: 1 } },
   "Set-Cookie": { description: "The session cookie: a new one that continues this session, or its removal.", required: true, schema: { type: "string" } },
   "WWW-Authenticate": { description: '`Bearer realm="shipcheck"`', required: true, schema: { type: "string" } },
   "Idempotent-Replayed": {

@@ -1,9 +1,12 @@
 // Audit events are written inside the same transaction as the change they describe, each one
-// chained to the previous event of its release (or project) by hash.
+// chained to the previous event of its release (or project) by hash. Every change worth an audit
+// event is also what open release pages show, so the same place announces it to them (NOTIFY,
+// delivered on commit).
 import type { Prisma } from "@/generated/prisma/client";
 import { chainOf, eventHash, type ChainedEvent } from "@/lib/audit/chain";
 import { principalLabel } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/db/client";
+import { notifyChange } from "@/lib/realtime/notify";
 import type { ServerContext } from "./context";
 
 export type AuditEntry = {
@@ -43,7 +46,8 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
     select: { hash: true },
   });
   const prevHash = previous?.hash ?? null;
-  await tx.auditEvent.create({
+  const created = await tx.auditEvent.create({
+    select: { id: true },
     data: {
       ...event,
       before: event.before ?? undefined,
@@ -53,4 +57,6 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
       hash: eventHash(prevHash, event),
     } as Prisma.AuditEventUncheckedCreateInput,
   });
+  // Sign-ins and accounts belong to no project: no page shows them live.
+  if (event.projectId) await notifyChange(tx, { projectId: event.projectId, releaseId: event.releaseId, kind: event.action, eventId: String(created.id) });
 }

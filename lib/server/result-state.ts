@@ -1,6 +1,6 @@
 // ResultState: the latest run per key, commit, environment and variant, kept in the transaction
 // that stores the runs, so the gate reads one row per test however many runs there were
-// (docs/decisions/010). Every writer of Result calls this.
+// (docs/decisions/006). Every writer of Result calls this.
 import type { Tx } from "@/lib/db/client";
 import type { ResultStatus } from "@/lib/gate";
 

@@ -48,10 +48,12 @@ export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; pid?: number
  * Builds if needed and starts `next start` on the port, with its own session secret.
  * `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log).
  * `publicUrl`: NEXTAUTH_URL, when it is not the port's own http://localhost URL.
+ * `sessionSecret` and `publicUrl`: for several instances behind one load balancer, which must
+ * share the secret (a session signed by one is read by the others) and the public URL.
  */
 export async function startApp(
   root: string,
-  options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string>; output?: (line: string) => void; publicUrl?: string },
+  options: { port: number; databaseUrl: string; say: Say; extraEnv?: Record<string, string>; output?: (line: string) => void; sessionSecret?: string; publicUrl?: string },
 ): Promise<RunningApp> {
   const baseUrl = `http://localhost:${options.port}`;
   const env: NodeJS.ProcessEnv = {
@@ -65,7 +67,7 @@ export async function startApp(
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,
     NEXT_TELEMETRY_DISABLED: "1",
-    NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
+    NEXTAUTH_SECRET: options.sessionSecret ?? randomBytes(32).toString("hex"),
     // The URL people use; a test may name an HTTPS one (behind a proxy) while it talks plain HTTP to the port.
     NEXTAUTH_URL: options.publicUrl ?? baseUrl,
     PORT: String(options.port),

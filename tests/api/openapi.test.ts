@@ -16,7 +16,8 @@ import { createRelease } from "@/lib/server/create-release";
 import { rateLimitPerMinute } from "@/lib/server/rate-limit";
 import { setGithubLink } from "@/lib/server/set-github-link";
 import { makeProject, makeToken, randomSha, uniqueSuffix } from "../support/fixtures";
-import { api, type ApiResponse } from "../support/http";
+import { openEventStream } from "../../scripts/lib/event-stream-client";
+import { api, baseUrl, type ApiResponse } from "../support/http";
 import { send } from "../support/raw";
 import { person } from "../support/templates";
 
@@ -253,6 +254,7 @@ rollback:
 const P = {
   releases: "/api/v1/projects/{project}/releases",
   release: "/api/v1/projects/{project}/releases/{version}",
+  events: "/api/v1/projects/{project}/releases/{version}/events",
   gate: "/api/v1/projects/{project}/releases/{version}/gate",
   results: "/api/v1/projects/{project}/releases/{version}/results",
   history: "/api/v1/projects/{project}/releases/{version}/results/history",
@@ -306,6 +308,19 @@ describe("real responses match the document", () => {
     isError(P.release, "get", anonymous, 401, "unauthorized");
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
     isError(P.release, "get", await api(url(P.release, at(p)), { token: "shp_not-a-real-token" }), 401, "unauthorized");
+  });
+
+  it("release events: 200 as a text/event-stream, errors 401, 403 and 404 as documented", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const stream = await openEventStream(`${baseUrl()}${url(P.events, at(p))}`, { authorization: `Bearer ${p.token}` });
+    stream.close();
+    expect(stream.status).toBe(200);
+    expect(stream.headers["content-type"]).toMatch(/^text\/event-stream\b/);
+    expect(Object.keys(served.paths[P.events].get.responses["200"].content)).toEqual(["text/event-stream"]);
+    expect(served.paths[P.events].get.responses["503"]).toEqual({ $ref: "#/components/responses/ServiceUnavailable" });
+    isError(P.events, "get", await api(url(P.events, at(p))), 401, "unauthorized");
+    isError(P.events, "get", await api(url(P.events, at(p)), { token: await makeToken(p.slug, ["results:write"]) }), 403, "forbidden");
+    isError(P.events, "get", await api(url(P.events, at(p, { version: "v9.9.9" })), { token: p.token }), 404, "not_found");
   });
 
   it("results and metrics: 201 reports, Idempotency-Key replay and reuse, 400, 403, 404, 413, 415, 422, 429", async () => {

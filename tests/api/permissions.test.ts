@@ -11,6 +11,7 @@ import { hashToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db/client";
 import { signOffItem } from "@/lib/server/sign-off-item";
 import { loadUserPrincipal } from "@/lib/auth/principal";
+import { openEventStream } from "../../scripts/lib/event-stream-client";
 import { makeProject, makeUser, type TestPerson } from "../support/fixtures";
 import { api, baseUrl, signIn } from "../support/http";
 import {
@@ -77,6 +78,13 @@ describe("API routes", () => {
         // Allowed callers change state: each gets its own project, so one's write can't refuse the next.
         const setup = want === row.allowed && want < 300 ? await fresh() : denied;
         const request = row.request(setup);
+        if (row.stream) {
+          const stream = await openEventStream(`${baseUrl()}${request.path}`, credentials(caller, setup));
+          stream.close();
+          outcomes[caller] = stream.status;
+          expected[caller] = want;
+          continue;
+        }
         const response = await api(request.path, {
           method: row.method,
           json: request.json,

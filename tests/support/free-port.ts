@@ -11,3 +11,11 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * A port beside the suite's app (TEST_PORT + offset), for the extra instances and proxies a test
+ * starts: runs on one machine with different TEST_PORTs then keep out of each other's way.
+ */
+export function portBesideApp(offset: number): number {
+  return Number(process.env.TEST_PORT ?? 3100) + offset;
+}

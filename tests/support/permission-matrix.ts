@@ -37,6 +37,8 @@ export type RouteRow = {
   note?: string;
   /** Callers that reach the action although not members (public documents, token-scoped webhooks). */
   open?: Caller[];
+  /** A server-sent event stream: its status is read, then it is closed (it never ends by itself). */
+  stream?: true;
   request(s: Setup): { path: string; json?: unknown; body?: string; type?: string };
 };
 
@@ -60,6 +62,7 @@ sections:
 
 export const ROUTES: RouteRow[] = [
   { method: "GET", route: "/projects/{project}/releases/{version}", what: "read a release", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: rel(s) }) },
+  { method: "GET", route: "/projects/{project}/releases/{version}/events", what: "watch a release live (server-sent events)", people: ALL_PEOPLE, token: "gate:read", allowed: 200, stream: true, request: (s) => ({ path: `${rel(s)}/events` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/gate", what: "ask the gate", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/gate?environment=staging` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/results/history", what: "a test's history", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/results/history?key=tests/smoke/test_a.py::test_ok` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/items/{itemKey}/results", what: "a check's results, a page at a time", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/items/smoke/results?environment=staging` }) },

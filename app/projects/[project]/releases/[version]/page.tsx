@@ -6,6 +6,12 @@ import { getReleaseState } from "@/lib/server/get-release-state";
 
 export const dynamic = "force-dynamic";
 
+/** How often the page polls while its event stream is down (SHIPCHECK_FALLBACK_POLL_SECONDS, default 3). */
+function fallbackPollMs(): number {
+  const configured = Number(process.env.SHIPCHECK_FALLBACK_POLL_SECONDS);
+  return (Number.isFinite(configured) && configured > 0 ? configured : 3) * 1000;
+}
+
 type Params = { project: string; version: string };
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
@@ -20,5 +26,5 @@ export default async function ReleasePage({ params, searchParams }: { params: Pr
   const state = await orNotFound(getReleaseState({ principal }, project, version));
   const { env } = await searchParams;
   const environment = env && state.environments.includes(env) ? env : state.environments[0]!;
-  return <ReleaseView initialState={state} initialEnvironment={environment} />;
+  return <ReleaseView initialState={state} initialEnvironment={environment} fallbackPollMs={fallbackPollMs()} />;
 }
