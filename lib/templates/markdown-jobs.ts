@@ -1,0 +1,45 @@
+// What the Markdown worker is asked to do, and what it answers: the messages between
+// markdown-pool.ts (the server's side) and markdown-worker.ts (the worker thread's side).
+import type { MarkdownImport, MarkdownImportOptions } from "./markdown-import";
+import type { RenderedMarkdown } from "./rendered-markdown";
+
+/** One text to render, named by where it is (`sections.0.items.2.instructions`). */
+export type RenderSource = { path: string; markdown: string };
+
+export type MarkdownJob =
+  /** A Markdown checklist -> a template, and the rendering of its texts for the preview. */
+  | { kind: "import"; markdown: string; options: MarkdownImportOptions }
+  /** Texts -> renderings, one after the other. */
+  | { kind: "render"; sources: RenderSource[] };
+
+export type ImportOutcome = { imported: MarkdownImport; rendered: Record<string, RenderedMarkdown> };
+
+export type JobResult<J extends MarkdownJob> = J extends { kind: "import" } ? ImportOutcome : Record<string, RenderedMarkdown>;
+
+export type ToWorker = { id: number; job: MarkdownJob };
+
+export type FromWorker =
+  | { type: "ready" }
+  /** One text of a render job, done (they come in the order asked). */
+  | { id: number; type: "rendered"; path: string; rendered: RenderedMarkdown }
+  /** The job is finished; an import job's outcome comes with it. */
+  | { id: number; type: "done"; result?: ImportOutcome }
+  /** The document cannot become a template (MarkdownImportError): a message for the person who sent it. */
+  | { id: number; type: "refused"; message: string }
+  | { id: number; type: "failed"; message: string };
+
+/** Where each text of a template is, as the paths of its validation errors say it. */
+export function templateSources(template: {
+  description?: string;
+  sections: { items: { instructions?: string }[] }[];
+  rollback?: { instructions: string };
+}): RenderSource[] {
+  const sources: RenderSource[] = [];
+  template.sections.forEach((section, s) =>
+    section.items.forEach((item, i) => {
+      if (item.instructions) sources.push({ path: `sections.${s}.items.${i}.instructions`, markdown: item.instructions });
+    }),
+  );
+  if (template.rollback?.instructions) sources.push({ path: "rollback.instructions", markdown: template.rollback.instructions });
+  return sources;
+}

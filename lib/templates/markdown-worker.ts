@@ -1,0 +1,37 @@
+// The Markdown worker thread: parses and renders Markdown away from the server's event loop.
+// Started by markdown-pool.ts, which stops it when a job outlives its time budget; nothing here
+// needs to watch the clock. Jobs come one at a time.
+import { parentPort } from "node:worker_threads";
+import { importMarkdownChecklist, MarkdownImportError } from "./markdown-import";
+import { templateSources, type FromWorker, type ImportOutcome, type MarkdownJob, type ToWorker } from "./markdown-jobs";
+import { renderMarkdown } from "./render-markdown";
+import type { RenderedMarkdown } from "./rendered-markdown";
+
+const port = parentPort;
+if (!port) throw new Error("markdown-worker.ts runs as a worker thread (see markdown-pool.ts)");
+const send = (message: FromWorker) => port.postMessage(message);
+
+function run(id: number, job: MarkdownJob): ImportOutcome | undefined {
+  if (job.kind === "import") {
+    const imported = importMarkdownChecklist(job.markdown, job.options);
+    const sources = templateSources(imported.template);
+    if (imported.template.description) sources.push({ path: "description", markdown: imported.template.description });
+    const rendered: Record<string, RenderedMarkdown> = {};
+    for (const { path, markdown } of sources) rendered[path] = renderMarkdown(markdown);
+    return { imported, rendered };
+  }
+  // One message per text, so what was done before the budget ran out is not lost.
+  for (const { path, markdown } of job.sources) send({ id, type: "rendered", path, rendered: renderMarkdown(markdown) });
+  return undefined;
+}
+
+port.on("message", ({ id, job }: ToWorker) => {
+  try {
+    send({ id, type: "done", result: run(id, job) });
+  } catch (error) {
+    if (error instanceof MarkdownImportError) send({ id, type: "refused", message: error.message });
+    else send({ id, type: "failed", message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+send({ type: "ready" });
