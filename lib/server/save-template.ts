@@ -10,6 +10,7 @@ import type { TemplateDefinition } from "@/lib/templates/schema";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
 import { findProject } from "./lookup";
+import { renderForSave } from "./rendered-instructions";
 
 /** `expectedName`: the name the caller addressed (URL); the document must agree with it. */
 export async function saveTemplate(ctx: ServerContext, projectSlug: string, source: string, expectedName?: string) {
@@ -25,6 +26,8 @@ export async function saveTemplate(ctx: ServerContext, projectSlug: string, sour
   }
   assertVerifyOnEnvironments(definition, project.environments.map((e) => e.name));
   const digest = createHash("sha256").update(canonicalJson(definition)).digest("hex");
+  // Rendered once, here, in the Markdown worker; release pages show the stored result.
+  const renderedInstructions = await renderForSave(definition);
 
   return db().$transaction(async (tx) => {
     // INSERT … ON CONFLICT DO NOTHING: concurrent first saves of a new template wait for each
@@ -41,6 +44,7 @@ export async function saveTemplate(ctx: ServerContext, projectSlug: string, sour
         version: (latest?.version ?? 0) + 1,
         source,
         definition: definition as unknown as Prisma.InputJsonValue,
+        renderedInstructions: renderedInstructions as unknown as Prisma.InputJsonValue,
         digest,
       },
     });

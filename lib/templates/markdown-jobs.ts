@@ -28,6 +28,8 @@ export type FromWorker =
   | { id: number; type: "refused"; message: string }
   | { id: number; type: "failed"; message: string };
 
+export const instructionsPath = (section: number, item: number) => `sections.${section}.items.${item}.instructions`;
+
 /** Where each text of a template is, as the paths of its validation errors say it. */
 export function templateSources(template: {
   description?: string;
@@ -37,7 +39,7 @@ export function templateSources(template: {
   const sources: RenderSource[] = [];
   template.sections.forEach((section, s) =>
     section.items.forEach((item, i) => {
-      if (item.instructions) sources.push({ path: `sections.${s}.items.${i}.instructions`, markdown: item.instructions });
+      if (item.instructions) sources.push({ path: instructionsPath(s, i), markdown: item.instructions });
     }),
   );
   if (template.rollback?.instructions) sources.push({ path: "rollback.instructions", markdown: template.rollback.instructions });

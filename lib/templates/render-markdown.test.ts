@@ -10,7 +10,9 @@ function shape(rendered: RenderedMarkdown): Shape[] {
   rendered.nodes.forEach((node) => children.set(node.parent, [...(children.get(node.parent) ?? []), node]));
   const build = (node: RenderedNode): Shape => {
     if ("text" in node) return node.text;
-    const { parent: _parent, tag, ...attrs } = node;
+    const { tag, ...rest } = node;
+    const attrs: Record<string, unknown> = { ...rest };
+    delete attrs.parent;
     const index = rendered.nodes.indexOf(node);
     const kids = (children.get(index) ?? []).map(build);
     return Object.keys(attrs).length > 0 ? [tag, attrs, ...kids] : [tag, ...kids];

@@ -1,0 +1,98 @@
+// Instructions are rendered once, in the Markdown worker, and stored; pages show the stored
+// rendering and never parse Markdown while answering a view.
+// - Saving a template version renders its texts within the budget, or refuses the version (422).
+// - A release copies its template version's renderings into its items.
+// - Rows stored before renderings existed get theirs the first time one is needed (a release
+//   is made from the version, or its page is viewed), then keep it: a text that cannot be
+//   rendered within the budget is stored as plain text, shown as written.
+import { Prisma, type ReleaseItem, type TemplateVersion } from "@/generated/prisma/client";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { instructionsPath, templateSources } from "@/lib/templates/markdown-jobs";
+import { formatBudget, MarkdownBudgetError, MarkdownBusyError, MarkdownWorkerError, renderOffThread } from "@/lib/templates/markdown-pool";
+import { plainRendering, type RenderedMarkdown } from "@/lib/templates/rendered-markdown";
+import type { TemplateDefinition } from "@/lib/templates/schema";
+
+/** A template version's renderings, by the path of the text (`sections.0.items.2.instructions`, `rollback.instructions`). */
+export type TemplateRenderings = Record<string, RenderedMarkdown>;
+
+/** The Markdown worker's failures that are not the text's fault (busy, could not start) as 503s; other errors as they are. */
+export function markdownUnavailable(error: unknown): unknown {
+  if (error instanceof MarkdownBusyError) return new AppError("service_unavailable", error.message, undefined, { retryAfter: 5 });
+  if (error instanceof MarkdownWorkerError) return new AppError("service_unavailable", `${error.message}; retry shortly`, undefined, { retryAfter: 5 });
+  return error;
+}
+
+/** Renders a template's texts for saving it; refuses (422) a template whose texts take longer than the budget. */
+export async function renderForSave(definition: TemplateDefinition): Promise<TemplateRenderings> {
+  try {
+    return await renderOffThread(templateSources(definition));
+  } catch (error) {
+    if (!(error instanceof MarkdownBudgetError)) throw markdownUnavailable(error);
+    const where = error.at ?? "instructions";
+    const message =
+      error.reason === "time"
+        ? `these instructions could not be rendered within the budget of ${formatBudget(error.budgetMs)} (SHIPCHECK_MARKDOWN_BUDGET_MS); a checklist's instructions take milliseconds, so shorten or simplify them`
+        : "these instructions need more memory to render than is allowed; shorten or simplify them";
+    throw new AppError("validation_failed", `the template is not valid: ${where}: ${message}`, [{ path: where, message }]);
+  }
+}
+
+/** Renders the texts, keeping whatever the budget allows; the rest is plain text. */
+async function renderOrPlain(sources: { path: string; markdown: string }[]): Promise<TemplateRenderings> {
+  try {
+    return await renderOffThread(sources);
+  } catch (error) {
+    if (!(error instanceof MarkdownBudgetError)) throw markdownUnavailable(error);
+    return Object.fromEntries(sources.map(({ path, markdown }) => [path, error.done[path] ?? plainRendering(markdown)]));
+  }
+}
+
+/** A template version's renderings, rendered and stored now if it was saved before they were. */
+export async function templateVersionRenderings(version: Pick<TemplateVersion, "id" | "definition" | "renderedInstructions">): Promise<TemplateRenderings> {
+  if (version.renderedInstructions !== null) return version.renderedInstructions as TemplateRenderings;
+  const renderings = await renderOrPlain(templateSources(version.definition as TemplateDefinition));
+  // Two first readers may both render; either result is the same, and the first one stays.
+  await db().templateVersion.updateMany({
+    where: { id: version.id, renderedInstructions: { equals: Prisma.DbNull } },
+    data: { renderedInstructions: renderings as unknown as Prisma.InputJsonValue },
+  });
+  return renderings;
+}
+
+type ItemRow = Pick<ReleaseItem, "id" | "key" | "instructions" | "renderedInstructions">;
+
+/**
+ * The renderings of a release's items, by item id. Items made before renderings existed get
+ * theirs now: their template version's, where the text is the same, else rendered from it.
+ */
+export async function releaseItemRenderings(
+  items: ItemRow[],
+  templateVersion: Pick<TemplateVersion, "id" | "definition" | "renderedInstructions">,
+): Promise<Map<string, RenderedMarkdown>> {
+  const found = new Map<string, RenderedMarkdown>();
+  const missing: ItemRow[] = [];
+  for (const item of items) {
+    if (item.renderedInstructions !== null) found.set(item.id, item.renderedInstructions as RenderedMarkdown);
+    else if (item.instructions) missing.push(item);
+  }
+  if (missing.length === 0) return found;
+
+  const fromTemplate = await templateVersionRenderings(templateVersion);
+  const definition = templateVersion.definition as TemplateDefinition;
+  const byKey = new Map<string, { text: string | undefined; rendered: RenderedMarkdown | undefined }>();
+  definition.sections.forEach((section, s) =>
+    section.items.forEach((item, i) => byKey.set(item.key, { text: item.instructions, rendered: fromTemplate[instructionsPath(s, i)] })),
+  );
+  const own = missing.filter((item) => byKey.get(item.key)?.text !== item.instructions || !byKey.get(item.key)?.rendered);
+  const rendered = await renderOrPlain(own.map((item) => ({ path: item.id, markdown: item.instructions! })));
+  for (const item of missing) {
+    const rendering = rendered[item.id] ?? byKey.get(item.key)!.rendered!;
+    found.set(item.id, rendering);
+    await db().releaseItem.updateMany({
+      where: { id: item.id, renderedInstructions: { equals: Prisma.DbNull } },
+      data: { renderedInstructions: rendering as unknown as Prisma.InputJsonValue },
+    });
+  }
+  return found;
+}
