@@ -10,7 +10,7 @@ import { toOverrideView, type GateOverrideView } from "./gate-override";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { lockView, type ProjectLockView } from "./project-lock";
-import { releaseItemRenderings, templateVersionRenderings } from "./rendered-instructions";
+import { releaseRenderings } from "./rendered-instructions";
 import { settledBy, toDecisionView, type RollbackDecisionView } from "./rollback-decision";
 import type { EvidenceFileView } from "./sign-off-item";
 
@@ -166,7 +166,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     include: { template: true },
   });
   // Stored when the template was saved; made and stored here only for releases older than that.
-  const renderings = await releaseItemRenderings(
+  const renderings = await releaseRenderings(
     await db().releaseItem.findMany({ where: { releaseId: release.id }, select: { id: true, key: true, instructions: true, renderedInstructions: true } }),
     template,
   );
@@ -226,7 +226,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       kind: row.kind,
       required: row.required,
       instructions: row.instructions,
-      renderedInstructions: renderings.get(row.id) ?? null,
+      renderedInstructions: renderings.items.get(row.id) ?? null,
       requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
       signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
       verifyOn: gateItem.verifyOn ?? null,
@@ -237,7 +237,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   });
 
   const definition = template.definition as { rollback?: { instructions?: string } };
-  const rollbackRendering = definition.rollback?.instructions ? ((await templateVersionRenderings(template))["rollback.instructions"] ?? null) : null;
+  const rollbackRendering = definition.rollback?.instructions ? (renderings.template["rollback.instructions"] ?? null) : null;
   return {
     project: { slug: project.slug, name: project.name },
     release: {

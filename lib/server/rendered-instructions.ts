@@ -48,51 +48,52 @@ async function renderOrPlain(sources: { path: string; markdown: string }[]): Pro
   }
 }
 
+type VersionRow = Pick<TemplateVersion, "id" | "definition" | "renderedInstructions">;
+
 /** A template version's renderings, rendered and stored now if it was saved before they were. */
-export async function templateVersionRenderings(version: Pick<TemplateVersion, "id" | "definition" | "renderedInstructions">): Promise<TemplateRenderings> {
-  if (version.renderedInstructions !== null) return version.renderedInstructions as TemplateRenderings;
-  const renderings = await renderOrPlain(templateSources(version.definition as TemplateDefinition));
-  // Two first readers may both render; either result is the same, and the first one stays.
-  await db().templateVersion.updateMany({
-    where: { id: version.id, renderedInstructions: { equals: Prisma.DbNull } },
-    data: { renderedInstructions: renderings as unknown as Prisma.InputJsonValue },
-  });
-  return renderings;
+export async function templateVersionRenderings(version: VersionRow): Promise<TemplateRenderings> {
+  return (await releaseRenderings([], version)).template;
 }
 
 type ItemRow = Pick<ReleaseItem, "id" | "key" | "instructions" | "renderedInstructions">;
 
 /**
- * The renderings of a release's items, by item id. Items made before renderings existed get
- * theirs now: their template version's, where the text is the same, else rendered from it.
+ * A release's renderings: its items' (by item id) and its template version's. What rows made
+ * before renderings existed lack is made now, in one job within one budget, and stored: an
+ * item's text is its template's, whose rendering it takes, or its own (a guarded-path item).
  */
-export async function releaseItemRenderings(
-  items: ItemRow[],
-  templateVersion: Pick<TemplateVersion, "id" | "definition" | "renderedInstructions">,
-): Promise<Map<string, RenderedMarkdown>> {
+export async function releaseRenderings(items: ItemRow[], version: VersionRow): Promise<{ items: Map<string, RenderedMarkdown>; template: TemplateRenderings }> {
   const found = new Map<string, RenderedMarkdown>();
   const missing: ItemRow[] = [];
   for (const item of items) {
     if (item.renderedInstructions !== null) found.set(item.id, item.renderedInstructions as RenderedMarkdown);
     else if (item.instructions) missing.push(item);
   }
-  if (missing.length === 0) return found;
+  const stored = version.renderedInstructions as TemplateRenderings | null;
+  if (stored && missing.length === 0) return { items: found, template: stored };
 
-  const fromTemplate = await templateVersionRenderings(templateVersion);
-  const definition = templateVersion.definition as TemplateDefinition;
-  const byKey = new Map<string, { text: string | undefined; rendered: RenderedMarkdown | undefined }>();
-  definition.sections.forEach((section, s) =>
-    section.items.forEach((item, i) => byKey.set(item.key, { text: item.instructions, rendered: fromTemplate[instructionsPath(s, i)] })),
-  );
-  const own = missing.filter((item) => byKey.get(item.key)?.text !== item.instructions || !byKey.get(item.key)?.rendered);
-  const rendered = await renderOrPlain(own.map((item) => ({ path: item.id, markdown: item.instructions! })));
-  for (const item of missing) {
-    const rendering = rendered[item.id] ?? byKey.get(item.key)!.rendered!;
-    found.set(item.id, rendering);
-    await db().releaseItem.updateMany({
-      where: { id: item.id, renderedInstructions: { equals: Prisma.DbNull } },
-      data: { renderedInstructions: rendering as unknown as Prisma.InputJsonValue },
+  const definition = version.definition as TemplateDefinition;
+  const pathOfKey = new Map<string, { path: string; text: string | undefined }>();
+  definition.sections.forEach((section, s) => section.items.forEach((item, i) => pathOfKey.set(item.key, { path: instructionsPath(s, i), text: item.instructions })));
+  const own = missing.filter((item) => pathOfKey.get(item.key)?.text !== item.instructions);
+  const rendered = await renderOrPlain([...(stored ? [] : templateSources(definition)), ...own.map((item) => ({ path: item.id, markdown: item.instructions! }))]);
+
+  const template = stored ?? Object.fromEntries(templateSources(definition).map(({ path }) => [path, rendered[path]!]));
+  if (!stored) {
+    // Two first readers may both render; either result is the same, and the first one stays.
+    await db().templateVersion.updateMany({
+      where: { id: version.id, renderedInstructions: { equals: Prisma.DbNull } },
+      data: { renderedInstructions: template as unknown as Prisma.InputJsonValue },
     });
   }
-  return found;
+  if (missing.length > 0) {
+    for (const item of missing) found.set(item.id, rendered[item.id] ?? template[pathOfKey.get(item.key)!.path]!);
+    const ids = missing.map((item) => item.id);
+    const renderings = missing.map((item) => JSON.stringify(found.get(item.id)));
+    await db().$executeRaw`
+      UPDATE "ReleaseItem" AS item SET "renderedInstructions" = filled.rendering
+      FROM unnest(${ids}::uuid[], ${renderings}::jsonb[]) AS filled(id, rendering)
+      WHERE item.id = filled.id AND item."renderedInstructions" IS NULL`;
+  }
+  return { items: found, template };
 }
