@@ -106,7 +106,16 @@ async function acquire(): Promise<PooledWorker> {
       return idle;
     }
     if (pool.live < MAX_WORKERS) {
-      const worker = new PooledWorker();
+      pool.live++;
+      let thread: Worker;
+      try {
+        thread = await startWorker();
+      } catch (error) {
+        pool.live--;
+        pool.waiting.shift()?.();
+        throw new MarkdownWorkerError(`the Markdown worker could not be started: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const worker = new PooledWorker(thread);
       await worker.started;
       return worker;
     }
@@ -128,14 +137,13 @@ function release(worker: PooledWorker): void {
 
 /**
  * Inside Next.js (built or dev) the bundler turns `new Worker(new URL(…, import.meta.url))` into a
- * compiled worker chunk. Run from source (tests, scripts under tsx), the worker loads the
- * TypeScript through tsx, which this Node.js cannot run by itself.
+ * compiled worker chunk. Run from source (tests, scripts under tsx), the worker is the same file
+ * bundled by esbuild (markdown-worker-source.ts): this Node.js cannot run TypeScript by itself.
  */
-function startWorker(): Worker {
+async function startWorker(): Promise<Worker> {
   if (process.env.NEXT_RUNTIME) return new Worker(new URL("./markdown-worker.ts", import.meta.url), WORKER_OPTIONS);
-  const source = import.meta.url.replace(/markdown-pool\.ts$/, "markdown-worker.ts");
-  const loader = `import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(loader, { ...WORKER_OPTIONS, eval: true });
+  const { markdownWorkerSource } = await import("./markdown-worker-source");
+  return new Worker(await markdownWorkerSource(), { ...WORKER_OPTIONS, eval: true });
 }
 
 type Running = {
@@ -151,18 +159,16 @@ type Running = {
 class PooledWorker {
   readonly started: Promise<void>;
   alive = true;
-  private readonly worker: Worker;
   private starting: { resolve: () => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> } | undefined;
   private running: Running | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor() {
-    pool.live++;
+  /** `worker`: just started, counted in `pool.live` already. */
+  constructor(private readonly worker: Worker) {
     this.started = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.notStarted("it did not start in time"), START_TIMEOUT_MS);
       this.starting = { resolve, reject, timer };
     });
-    this.worker = startWorker();
     // Never keeps the process alive by itself; a running job's budget timer does.
     this.worker.unref();
     this.worker.on("message", (message: FromWorker) => this.receive(message));
