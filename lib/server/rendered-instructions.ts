@@ -9,7 +9,8 @@ import { Prisma, type ReleaseItem, type TemplateVersion } from "@/generated/pris
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { instructionsPath, templateSources } from "@/lib/templates/markdown-jobs";
-import { formatBudget, MarkdownBudgetError, MarkdownBusyError, MarkdownWorkerError, renderOffThread } from "@/lib/templates/markdown-pool";
+import { formatBudget, MarkdownBudgetError, MarkdownBusyError, MarkdownWorkerError, parseTemplateOffThread, renderOffThread } from "@/lib/templates/markdown-pool";
+import type { ParseOutcome } from "@/lib/templates/parse";
 import { plainRendering, type RenderedMarkdown } from "@/lib/templates/rendered-markdown";
 import type { TemplateDefinition } from "@/lib/templates/schema";
 
@@ -23,18 +24,25 @@ export function markdownUnavailable(error: unknown): unknown {
   return error;
 }
 
-/** Renders a template's texts for saving it; refuses (422) a template whose texts take longer than the budget. */
-export async function renderForSave(definition: TemplateDefinition): Promise<TemplateRenderings> {
+/**
+ * A template's source, read and validated, with its texts rendered, for saving it. Refuses (422)
+ * a template that takes longer than the budget to read or render, naming the text if it was one.
+ */
+export async function readForSave(source: string): Promise<{ parsed: ParseOutcome; rendered: TemplateRenderings }> {
   try {
-    return await renderOffThread(templateSources(definition));
+    return await parseTemplateOffThread(source);
   } catch (error) {
     if (!(error instanceof MarkdownBudgetError)) throw markdownUnavailable(error);
-    const where = error.at ?? "instructions";
-    const message =
-      error.reason === "time"
-        ? `these instructions could not be rendered within the budget of ${formatBudget(error.budgetMs)} (SHIPCHECK_MARKDOWN_BUDGET_MS); a checklist's instructions take milliseconds, so shorten or simplify them`
+    const budget = `the budget of ${formatBudget(error.budgetMs)} (SHIPCHECK_MARKDOWN_BUDGET_MS)`;
+    const message = !error.at
+      ? error.reason === "time"
+        ? `reading this template took longer than ${budget}; a template is read in milliseconds, so shorten it`
+        : "reading this template needed more memory than is allowed; shorten it"
+      : error.reason === "time"
+        ? `these instructions could not be rendered within ${budget}; a checklist's instructions take milliseconds, so shorten or simplify them`
         : "these instructions need more memory to render than is allowed; shorten or simplify them";
-    throw new AppError("validation_failed", `the template is not valid: ${where}: ${message}`, [{ path: where, message }]);
+    const path = error.at ?? "";
+    throw new AppError("validation_failed", `the template is not valid: ${path ? `${path}: ` : ""}${message}`, [{ path, message }]);
   }
 }
 

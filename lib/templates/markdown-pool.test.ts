@@ -13,8 +13,10 @@ import {
   markdownBudgetMs,
   MarkdownBudgetError,
   markdownPoolState,
+  parseTemplateOffThread,
   renderOffThread,
 } from "./markdown-pool";
+import { parseTemplate } from "./parse";
 import { renderMarkdown } from "./render-markdown";
 
 const fixture = readFileSync(fileURLToPath(new URL("../../prisma/seed/deployment-checklist.md", import.meta.url)), "utf8");
@@ -128,5 +130,39 @@ describe("rendering in a worker", () => {
     expect(error).toBeInstanceOf(MarkdownBudgetError);
     expect(error.at).toBe("sections.0.items.1.instructions");
     expect(error.done).toEqual({ "sections.0.items.0.instructions": renderMarkdown("Fine.") });
+  });
+});
+
+describe("reading a template in a worker", () => {
+  const template = (instructions: string[]) =>
+    [
+      "name: t",
+      "sections:",
+      "  - title: Checks",
+      "    phase: pre-deploy",
+      "    items:",
+      ...instructions.flatMap((text, i) => [`      - key: c${i}`, `        title: C${i}`, "        kind: manual", `        instructions: ${JSON.stringify(text)}`]),
+    ].join("\n");
+
+  it("validates as parseTemplate does, and renders the texts of a valid template", async () => {
+    const valid = template(["Run **it**.", "Then `check`."]);
+    const { parsed, rendered } = await parseTemplateOffThread(valid, 30_000);
+    expect(parsed).toEqual(parseTemplate(valid));
+    expect(rendered).toEqual({ "sections.0.items.0.instructions": renderMarkdown("Run **it**."), "sections.0.items.1.instructions": renderMarkdown("Then `check`.") });
+
+    const invalid = `${valid}\n        approvals: 0`;
+    const refused = await parseTemplateOffThread(invalid, 30_000);
+    expect(refused).toEqual({ parsed: parseTemplate(invalid), rendered: {} });
+    expect(refused.parsed.ok).toBe(false);
+  });
+
+  it("past the budget, names the instructions it was rendering", async () => {
+    await parseTemplateOffThread(template(["warm"]), 30_000);
+    const slow = "[".repeat(19_900);
+    const error = (await parseTemplateOffThread(template(["Fine.", slow, slow, slow]), 300).catch((e: unknown) => e)) as MarkdownBudgetError;
+    expect(error).toBeInstanceOf(MarkdownBudgetError);
+    expect(error.at).toMatch(/^sections\.0\.items\.[123]\.instructions$/);
+    expect(Object.keys(error.done)).toContain("sections.0.items.0.instructions");
+    expect(error.at! in error.done).toBe(false);
   });
 });

@@ -9,7 +9,7 @@
 // past MAX_WAITING are refused (MarkdownBusyError). See docs/decisions/004-markdown-off-the-event-loop.md.
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import { MarkdownImportError } from "./markdown-error";
-import type { FromWorker, ImportOutcome, JobResult, MarkdownJob, RenderSource } from "./markdown-jobs";
+import type { FromWorker, ImportOutcome, JobResult, MarkdownJob, RenderSource, TemplateOutcome } from "./markdown-jobs";
 import type { MarkdownImportOptions } from "./markdown-import";
 import type { RenderedMarkdown } from "./rendered-markdown";
 
@@ -37,9 +37,9 @@ export class MarkdownBudgetError extends Error {
   override readonly name = "MarkdownBudgetError";
   constructor(
     readonly budgetMs: number,
-    /** Render jobs: the text being read when time ran out. */
+    /** Render and template jobs: the text being rendered when time ran out. */
     readonly at: string | undefined,
-    /** Render jobs: the texts finished before that. */
+    /** Render and template jobs: the texts finished before that. */
     readonly done: Record<string, RenderedMarkdown>,
     readonly reason: "time" | "memory" = "time",
   ) {
@@ -64,6 +64,11 @@ export class MarkdownWorkerError extends Error {
 /** A Markdown checklist -> a template (see importMarkdownChecklist), in a worker, within the budget. */
 export function importMarkdownOffThread(markdown: string, options: MarkdownImportOptions, budgetMs = markdownBudgetMs()): Promise<ImportOutcome> {
   return runMarkdownJob({ kind: "import", markdown, options }, budgetMs);
+}
+
+/** A template's source -> the validated template and its texts' renderings, in a worker, within the budget. */
+export function parseTemplateOffThread(source: string, budgetMs = markdownBudgetMs()): Promise<TemplateOutcome> {
+  return runMarkdownJob({ kind: "template", source }, budgetMs);
 }
 
 /** Texts -> their renderings, keyed by path, in a worker, within one budget for them all. */
@@ -151,7 +156,9 @@ type Running = {
   job: MarkdownJob;
   budgetMs: number;
   done: Record<string, RenderedMarkdown>;
-  resolve: (result: ImportOutcome | Record<string, RenderedMarkdown>) => void;
+  /** The texts a render or template job renders, in order, once known. */
+  paths: string[] | undefined;
+  resolve: (result: ImportOutcome | TemplateOutcome | Record<string, RenderedMarkdown>) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 };
@@ -176,11 +183,11 @@ class PooledWorker {
     this.worker.on("exit", () => this.exited());
   }
 
-  run(job: MarkdownJob, budgetMs: number): Promise<ImportOutcome | Record<string, RenderedMarkdown>> {
+  run(job: MarkdownJob, budgetMs: number): Promise<ImportOutcome | TemplateOutcome | Record<string, RenderedMarkdown>> {
     return new Promise((resolve, reject) => {
       const id = pool.nextJob++;
       const timer = setTimeout(() => this.outOfTime(), budgetMs);
-      this.running = { id, job, budgetMs, done: {}, resolve, reject, timer };
+      this.running = { id, job, budgetMs, done: {}, paths: job.kind === "render" ? job.sources.map((s) => s.path) : undefined, resolve, reject, timer };
       this.worker.postMessage({ id, job });
     });
   }
@@ -210,6 +217,10 @@ class PooledWorker {
     }
     const job = this.running;
     if (!job || message.id !== job.id) return;
+    if (message.type === "parsed") {
+      job.paths = message.paths;
+      return;
+    }
     if (message.type === "rendered") {
       job.done[message.path] = message.rendered;
       return;
@@ -274,7 +285,7 @@ class PooledWorker {
   }
 }
 
-/** The first text of a render job not finished yet: the one being read. */
+/** The first text not finished yet: the one being read (none while a template job still reads its YAML). */
 function nextSource(job: Running): string | undefined {
-  return job.job.kind === "render" ? job.job.sources.find((s) => !(s.path in job.done))?.path : undefined;
+  return job.paths?.find((path) => !(path in job.done));
 }

@@ -4,7 +4,8 @@
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { importMarkdownChecklist, MarkdownImportError } from "./markdown-import";
-import { templateSources, type FromWorker, type ImportOutcome, type MarkdownJob, type ToWorker } from "./markdown-jobs";
+import { templateSources, type FromWorker, type ImportOutcome, type MarkdownJob, type RenderSource, type TemplateOutcome, type ToWorker } from "./markdown-jobs";
+import { parseTemplate } from "./parse";
 import { renderMarkdown } from "./render-markdown";
 import type { RenderedMarkdown } from "./rendered-markdown";
 
@@ -22,7 +23,7 @@ if (process.platform === "linux") {
   }
 }
 
-function run(id: number, job: MarkdownJob): ImportOutcome | undefined {
+function run(id: number, job: MarkdownJob): ImportOutcome | TemplateOutcome | undefined {
   if (job.kind === "import") {
     const imported = importMarkdownChecklist(job.markdown, job.options);
     const sources = templateSources(imported.template);
@@ -31,9 +32,26 @@ function run(id: number, job: MarkdownJob): ImportOutcome | undefined {
     for (const { path, markdown } of sources) rendered[path] = renderMarkdown(markdown);
     return { imported, rendered };
   }
-  // One message per text, so what was done before the budget ran out is not lost.
-  for (const { path, markdown } of job.sources) send({ id, type: "rendered", path, rendered: renderMarkdown(markdown) });
+  if (job.kind === "template") {
+    // YAML of a large template takes a second or two to read: that, too, is done here.
+    const parsed = parseTemplate(job.source);
+    if (!parsed.ok) return { parsed, rendered: {} };
+    const sources = templateSources(parsed.template);
+    send({ id, type: "parsed", paths: sources.map((s) => s.path) });
+    return { parsed, rendered: renderEach(id, sources) };
+  }
+  renderEach(id, job.sources);
   return undefined;
+}
+
+/** One message per text, so what was done before the budget ran out is not lost. */
+function renderEach(id: number, sources: RenderSource[]): Record<string, RenderedMarkdown> {
+  const rendered: Record<string, RenderedMarkdown> = {};
+  for (const { path, markdown } of sources) {
+    rendered[path] = renderMarkdown(markdown);
+    send({ id, type: "rendered", path, rendered: rendered[path] });
+  }
+  return rendered;
 }
 
 port.on("message", ({ id, job }: ToWorker) => {
