@@ -11,6 +11,8 @@ const CHECKLIST = path.join(process.cwd(), "prisma/seed/deployment-checklist.md"
 const CRITICAL_EVENTS = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"];
 
 test("an admin imports the Markdown checklist, turns a manual item into a check and releases from it", async ({ page }) => {
+  // The whole flow, from file to release: on a shared machine it runs close to the default minute.
+  test.setTimeout(120_000);
   const p = await makeProject();
   const admin = await makeUser(p.slug, "admin");
   await signInAs(page, admin.email, admin.password);

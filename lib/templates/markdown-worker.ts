@@ -1,7 +1,6 @@
 // The Markdown worker thread: parses and renders Markdown away from the server's event loop.
 // Started by markdown-pool.ts, which stops it when a job outlives its time budget; nothing here
 // needs to watch the clock. Jobs come one at a time.
-import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { importMarkdownChecklist, MarkdownImportError } from "./markdown-import";
 import { templateSources, type FromWorker, type ImportOutcome, type MarkdownJob, type RenderSource, type TemplateOutcome, type ToWorker } from "./markdown-jobs";
@@ -12,16 +11,6 @@ import type { RenderedMarkdown } from "./rendered-markdown";
 const port = parentPort;
 if (!port) throw new Error("markdown-worker.ts runs as a worker thread (see markdown-pool.ts)");
 const send = (message: FromWorker) => port.postMessage(message);
-
-// On a busy machine, requests come first: on Linux a thread has its own nice value, so this lowers
-// the priority of this worker thread only. (Elsewhere it would be the whole server's: left alone.)
-if (process.platform === "linux") {
-  try {
-    setPriority(10);
-  } catch {
-    // Not allowed here: the worker still runs, at normal priority.
-  }
-}
 
 function run(id: number, job: MarkdownJob): ImportOutcome | TemplateOutcome | undefined {
   if (job.kind === "import") {
