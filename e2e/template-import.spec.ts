@@ -216,5 +216,12 @@ test("a checklist that would take the parser too long is refused, naming the tim
   await expect(instructions.locator("pre")).toContainText("make smoke");
   await expect(instructions.locator("strong")).toHaveText("bold");
   await expect(instructions).toContainText("<b>not bold</b>", { useInnerText: true });
-  await screenshot(page, "29-template-import-instructions-preview");
+  // Viewport shots: in a full-page one the sticky save bar sits over the item.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await instructions.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await page.screenshot({ path: "test-results/screenshots/29-template-import-instructions-preview.png" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await instructions.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await page.screenshot({ path: "test-results/screenshots/30-template-import-instructions-preview-phone.png" });
 });
