@@ -11,6 +11,8 @@ const CHECKLIST = path.join(process.cwd(), "prisma/seed/deployment-checklist.md"
 const CRITICAL_EVENTS = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"];
 
 test("an admin imports the Markdown checklist, turns a manual item into a check and releases from it", async ({ page }) => {
+  // The whole flow, from file to release: on a shared machine it runs close to the default minute.
+  test.setTimeout(120_000);
   const p = await makeProject();
   const admin = await makeUser(p.slug, "admin");
   await signInAs(page, admin.email, admin.password);
@@ -182,4 +184,44 @@ test("someone who is not an admin is told why they cannot import", async ({ page
   const refusal = page.getByRole("alert").filter({ hasText: "Only project admins can import templates." });
   await expect(refusal).toContainText("Your role in this project is release-manager");
   await expect(page.getByRole("button", { name: "Preview import" })).toHaveCount(0);
+});
+
+test("a checklist that would take the parser too long is refused, naming the time budget, and the page stays usable", async ({ page }) => {
+  const p = await makeProject();
+  const admin = await makeUser(p.slug, "admin");
+  await signInAs(page, admin.email, admin.password);
+  await page.goto(`/projects/${p.slug}/templates/import`);
+
+  // 100,000 unclosed "[": 250 KB, under the size limits, and seconds of parsing.
+  await page.getByLabel("Checklist Markdown").fill("[".repeat(100_000));
+  await page.getByRole("button", { name: "Preview import" }).click();
+  const refusal = page.getByRole("alert").filter({ hasText: "Reading this Markdown took longer than the budget of" });
+  await expect(refusal).toBeVisible({ timeout: 20_000 });
+  await expect(refusal).toContainText("(SHIPCHECK_MARKDOWN_BUDGET_MS), so it was stopped.");
+  await expect(page.getByRole("region", { name: /^Preview of/ })).toHaveCount(0);
+  await screenshot(page, "27-template-import-over-budget");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await refusal.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/screenshots/28-template-import-over-budget-phone.png" });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // The same page then imports an ordinary checklist, its instructions rendered in the preview.
+  await page.getByLabel("Checklist Markdown").fill("# Release\n\n## Pre-deploy\n\n### Smoke tests\n\nRun them:\n\n```bash\nmake smoke\n```\n\n<b>not bold</b>, **bold**.");
+  await page.getByRole("button", { name: "Preview import" }).click();
+  const preview = page.getByRole("region", { name: "Preview of deployment-checklist" });
+  await expect(preview).toContainText("1 sections · 1 items");
+  const instructions = preview.locator("details").filter({ hasText: "Instructions" }).first();
+  await instructions.getByText("Instructions", { exact: true }).click();
+  await expect(instructions.locator("pre")).toContainText("make smoke");
+  await expect(instructions.locator("strong")).toHaveText("bold");
+  await expect(instructions).toContainText("<b>not bold</b>", { useInnerText: true });
+  // Viewport shots: in a full-page one the sticky save bar sits over the item.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await instructions.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await page.screenshot({ path: "test-results/screenshots/29-template-import-instructions-preview.png" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await instructions.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await page.screenshot({ path: "test-results/screenshots/30-template-import-instructions-preview-phone.png" });
 });

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { roleAtLeast } from "@/lib/gate/roles";
 import type { ReleaseItemView, ReleaseState } from "@/lib/server/get-release-state";
+import { plainRendering } from "@/lib/templates/rendered-markdown";
 import { AuditTimeline } from "./audit-timeline";
 import { CheckDetails } from "./check-details";
 import { formatTime } from "../format-time";
@@ -186,7 +187,7 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
           {item.instructions ? (
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-600">Instructions</summary>
-              <Instructions source={item.instructions} />
+              <Instructions rendered={item.renderedInstructions ?? plainRendering(item.instructions)} />
             </details>
           ) : null}
           {item.kind === "check" ? <CheckDetails state={itemState} project={state.project.slug} version={state.release.version} item={item.key} environment={environment} /> : null}

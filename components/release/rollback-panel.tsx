@@ -9,6 +9,7 @@ import { FormError } from "@/components/form-error";
 import type { ReleaseState } from "@/lib/server/get-release-state";
 import type { RollbackDecisionView } from "@/lib/server/rollback-decision";
 import { formatTime } from "../format-time";
+import { plainRendering } from "@/lib/templates/rendered-markdown";
 import { Instructions } from "./instructions";
 import { releaseQueryKey } from "./release-query";
 
@@ -126,7 +127,7 @@ export function RollbackPanel({ state, canDecide }: { state: ReleaseState; canDe
           {state.rollbackInstructions ? (
             <div className="mt-3">
               <p className="text-sm font-semibold">How to roll back</p>
-              <Instructions source={state.rollbackInstructions} />
+              <Instructions rendered={state.renderedRollbackInstructions ?? plainRendering(state.rollbackInstructions)} />
             </div>
           ) : null}
         </section>

@@ -64,8 +64,8 @@ export function ImportForm({ project, existing, environments }: Props) {
         setPreviewError(outcome.error.message);
         return;
       }
-      const { template, warnings, itemNotes, repairs, repairedTitles } = outcome.value;
-      setPreview((current) => ({ run: (current?.run ?? 0) + 1, template, imported: template, warnings, itemNotes, repairs, repairedTitles }));
+      const { template, warnings, itemNotes, repairs, repairedTitles, rendered } = outcome.value;
+      setPreview((current) => ({ run: (current?.run ?? 0) + 1, template, imported: template, warnings, itemNotes, repairs, repairedTitles, rendered }));
       setAttempted(false);
       setServerError(null);
     });
@@ -174,6 +174,7 @@ export function ImportForm({ project, existing, environments }: Props) {
             itemNotes={preview.itemNotes}
             repairs={preview.repairs}
             repairedTitles={preview.repairedTitles}
+            rendered={preview.rendered}
             environments={environments}
             problems={problems}
             onItemChange={changeItem}

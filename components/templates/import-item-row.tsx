@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Instructions } from "@/components/release/instructions";
 import { visible } from "@/lib/templates/markdown-text";
+import { plainRendering, type RenderedMarkdown } from "@/lib/templates/rendered-markdown";
 import { METRIC_OPERATORS, ROLES, type MetricOperator, type Phase, type RoleName, type TemplateItem } from "@/lib/templates/schema";
 import {
   changeKind,
@@ -40,10 +41,12 @@ type Props = {
   note: string | undefined;
   /** The title as the file had it, when the mojibake repair changed it. */
   repairedFrom: string | undefined;
+  /** The instructions as the release page will show them, rendered by the import. */
+  renderedInstructions: RenderedMarkdown | undefined;
   onChange: (item: TemplateItem) => void;
 };
 
-export function ImportItemRow({ id, item, imported, problems, phase, environments, note, repairedFrom, onChange }: Props) {
+export function ImportItemRow({ id, item, imported, problems, phase, environments, note, repairedFrom, renderedInstructions, onChange }: Props) {
   const invalid = (field: string) => problems.some((p) => p.path.split(".").slice(4).join(".").startsWith(field));
   const changedKind = imported !== undefined && imported.kind !== item.kind;
   const edited = imported !== undefined && !sameItem(imported, item);
@@ -140,7 +143,7 @@ export function ImportItemRow({ id, item, imported, problems, phase, environment
         {item.instructions ? (
           <details className="mt-1.5">
             <summary className="cursor-pointer text-xs text-slate-600">Instructions</summary>
-            <Instructions source={item.instructions} />
+            <Instructions rendered={renderedInstructions ?? plainRendering(item.instructions)} />
           </details>
         ) : null}
         {changedKind ? (

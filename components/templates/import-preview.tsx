@@ -2,7 +2,9 @@
 // The parsed checklist before it is saved: what the importer noticed, then every section and item.
 import { Instructions } from "@/components/release/instructions";
 import type { ImportedItemNote, RepairedTitle } from "@/lib/templates/markdown-import";
+import { instructionsPath } from "@/lib/templates/markdown-jobs";
 import { describeRepairs, repairWarning, visible, type MojibakeRepair } from "@/lib/templates/markdown-text";
+import { plainRendering, type RenderedMarkdown } from "@/lib/templates/rendered-markdown";
 import type { TemplateDefinition, TemplateItem } from "@/lib/templates/schema";
 import { ImportItemRow } from "./import-item-row";
 import { itemPath, KIND_HELP, KINDS, placeablePhase, problemItem, type Problem } from "./import-model";
@@ -33,6 +35,8 @@ export type ImportFindings = {
   itemNotes: ImportedItemNote[];
   repairs: MojibakeRepair[];
   repairedTitles: RepairedTitle[];
+  /** The imported texts as the pages will show them, by path (`sections.0.items.1.instructions`, `description`). */
+  rendered: Record<string, RenderedMarkdown>;
 };
 
 type Props = ImportFindings & {
@@ -43,7 +47,7 @@ type Props = ImportFindings & {
   onItemChange: (s: number, i: number, item: TemplateItem) => void;
 };
 
-export function ImportPreview({ template, imported, warnings, itemNotes, repairs, repairedTitles, environments, problems, onItemChange }: Props) {
+export function ImportPreview({ template, imported, warnings, itemNotes, repairs, repairedTitles, rendered, environments, problems, onItemChange }: Props) {
   const byItem = new Map<string, Problem[]>();
   for (const p of problems) {
     const at = problemItem(p.path);
@@ -143,7 +147,7 @@ export function ImportPreview({ template, imported, warnings, itemNotes, repairs
       {template.description ? (
         <details className="rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
           <summary className="cursor-pointer font-semibold">Description (notes and reference material kept from the document)</summary>
-          <Instructions source={template.description} />
+          <Instructions rendered={rendered.description ?? plainRendering(template.description)} />
         </details>
       ) : null}
 
@@ -207,6 +211,7 @@ export function ImportPreview({ template, imported, warnings, itemNotes, repairs
                       environments={environments}
                       note={notes.get(`${s}.${i}`)}
                       repairedFrom={repairedFrom.get(`${s}.${i}`)}
+                      renderedInstructions={item.instructions === imported.sections[s]?.items[i]?.instructions ? rendered[instructionsPath(s, i)] : undefined}
                       onChange={(next) => onItemChange(s, i, next)}
                     />
                   ))}

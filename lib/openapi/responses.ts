@@ -4,6 +4,7 @@
 // fails the tests until it is documented here.
 import { z } from "zod";
 import type { ErrorCode } from "@/lib/errors";
+import { CELL_ALIGNS, RENDERED_TAGS } from "@/lib/templates/rendered-markdown";
 import { PHASES, ROLES, templateSchema } from "@/lib/templates/schema";
 
 /** An ISO 8601 instant as `Date.toISOString()` writes it. */
@@ -220,12 +221,33 @@ export const itemEnvironmentStateSchema = z.strictObject({
   awaitingDeployTo: z.string().nullable().meta({ description: "A verifyOn item whose environment has no recorded deploy of the current commit yet: it cannot be signed off until then." }),
 });
 
+const renderedParent = z.number().int().min(-1).meta({ description: "Index of an earlier node in `nodes`, or -1 for the top level." });
+
+export const renderedMarkdownSchema = z
+  .strictObject({
+    nodes: z.array(
+      z.union([
+        z.strictObject({ parent: renderedParent, text: z.string().meta({ description: "Text, shown as text." }) }),
+        z.strictObject({
+          parent: renderedParent,
+          tag: z.enum(RENDERED_TAGS).meta({ description: "`heading` shows as a bold paragraph; `plain` is text kept as written, line breaks included." }),
+          href: z.string().optional().meta({ description: "`a`: an http(s), mailto or relative address." }),
+          start: z.number().int().optional().meta({ description: "`ol`: the first number." }),
+          checked: z.boolean().optional().meta({ description: "`checkbox`: a task list item's box." }),
+          align: z.enum(CELL_ALIGNS).optional().meta({ description: "`th`, `td`." }),
+        }),
+      ]),
+    ),
+  })
+  .meta({ description: "Markdown rendered once, when the template was saved: a flat list of nodes, each under the earlier node it names as `parent`." });
+
 export const releaseItemSchema = z.strictObject({
   key: z.string(),
   title: z.string(),
   kind: z.enum(["check", "metric", "manual", "watch"]),
   required: z.boolean(),
   instructions: z.string().nullable().meta({ description: "Markdown." }),
+  renderedInstructions: renderedMarkdownSchema.nullable(),
   requirement: z.string().meta({ description: "What satisfies the item, in words." }),
   signOffRole: role.nullable(),
   verifyOn: z.string().nullable().meta({ description: "Done on this environment after its deploy there, gating the environments after it; sign-offs are given for it. Null: done before each deploy." }),
@@ -267,6 +289,7 @@ export const releaseStateSchema = z.strictObject({
   overrides: z.array(gateOverrideViewSchema).meta({ description: "Every gate override of the release, active (liftedAt null) and lifted, newest first." }),
   sections: z.array(z.strictObject({ title: z.string(), phase: z.enum(PHASES), items: z.array(releaseItemSchema) })),
   rollbackInstructions: z.string().nullable(),
+  renderedRollbackInstructions: renderedMarkdownSchema.nullable(),
   unmatched: z
     .array(z.strictObject({ key: z.string(), status: resultStatus, environment: z.string().nullable() }))
     .meta({ description: "Latest results for the release's commit that no item's pattern covers (at most 200)." }),

@@ -3,12 +3,14 @@ import type { Prisma } from "@/generated/prisma/client";
 import { authorize } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { guardCheckItem, guardedHits } from "@/lib/templates/guarded";
+import { guardCheckItem, guardedHits, guardInstructionsRendering } from "@/lib/templates/guarded";
+import { instructionsPath } from "@/lib/templates/markdown-jobs";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema, type CreateReleaseInput } from "@/lib/validation/admin";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
 import { findProject } from "./lookup";
+import { templateVersionRenderings } from "./rendered-instructions";
 import { snapshotItems } from "./snapshot";
 
 export async function createRelease(ctx: ServerContext, projectSlug: string, raw: CreateReleaseInput) {
@@ -23,12 +25,13 @@ export async function createRelease(ctx: ServerContext, projectSlug: string, raw
   });
   if (!templateVersion) throw new AppError("not_found", `template "${input.template}" has no version ${input.templateVersion ?? ""}`.trim());
   const definition = templateSchema.parse(templateVersion.definition);
-  const items = snapshotItems(definition);
+  const items = snapshotItems(definition, await templateVersionRenderings(templateVersion));
   const hits = guardedHits(definition.guardedPaths, input.changedFiles);
   if (hits.length > 0) {
     const taken = new Set(items.map((i) => i.key));
     const guardSection = { title: "Guarded paths changed", phase: "pre-deploy" as const, items: hits.map((hit) => guardCheckItem(hit, taken)) };
-    const extra = snapshotItems({ ...definition, sections: [guardSection] });
+    const renderings = Object.fromEntries(hits.map((hit, i) => [instructionsPath(0, i), guardInstructionsRendering(hit)]));
+    const extra = snapshotItems({ ...definition, sections: [guardSection] }, renderings);
     items.push(...extra.map((item, i) => ({ ...item, position: items.length + i })));
   }
 

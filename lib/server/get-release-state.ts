@@ -3,6 +3,7 @@ import { authorize, can, roleIn } from "@/lib/auth/permissions";
 import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
+import type { RenderedMarkdown } from "@/lib/templates/rendered-markdown";
 import type { RoleName } from "@/lib/templates/schema";
 import { entityTag } from "@/lib/http/etag";
 import type { ServerContext } from "./context";
@@ -11,6 +12,7 @@ import { toOverrideView, type GateOverrideView } from "./gate-override";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { lockView, type ProjectLockView } from "./project-lock";
+import { releaseRenderings } from "./rendered-instructions";
 import { settledBy, toDecisionView, type RollbackDecisionView } from "./rollback-decision";
 import { resultsInline, type ItemResultView } from "./item-results";
 import type { EvidenceFileView } from "./sign-off-item";
@@ -62,7 +64,10 @@ export type ReleaseItemView = {
   title: string;
   kind: string;
   required: boolean;
+  /** Markdown, as the template author wrote it. */
   instructions: string | null;
+  /** The instructions rendered when the template was saved: what the page shows. */
+  renderedInstructions: RenderedMarkdown | null;
   /** Short human description of what satisfies the item. */
   requirement: string;
   /** Manual items: the least role whose sign-off counts. */
@@ -101,6 +106,7 @@ export type ReleaseState = {
   overrides: GateOverrideView[];
   sections: { title: string; phase: string; items: ReleaseItemView[] }[];
   rollbackInstructions: string | null;
+  renderedRollbackInstructions: RenderedMarkdown | null;
   /** Latest results for this commit whose key no item's pattern covers (a pattern may be wrong). */
   unmatched: { key: string; status: string; environment: string | null }[];
   unmatchedCount: number;
@@ -184,6 +190,11 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     where: { id: release.templateVersionId },
     include: { template: true },
   });
+  // Stored when the template was saved; made and stored here only for releases older than that.
+  const renderings = await releaseRenderings(
+    await db().releaseItem.findMany({ where: { releaseId: release.id }, select: { id: true, key: true, instructions: true, renderedInstructions: true } }),
+    template,
+  );
 
   const sections: ReleaseState["sections"] = [];
   items.forEach((row, index) => {
@@ -233,6 +244,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       kind: row.kind,
       required: row.required,
       instructions: row.instructions,
+      renderedInstructions: renderings.items.get(row.id) ?? null,
       requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
       signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
       verifyOn: gateItem.verifyOn ?? null,
@@ -243,6 +255,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   });
 
   const definition = template.definition as { rollback?: { instructions?: string } };
+  const rollbackRendering = definition.rollback?.instructions ? (renderings.template["rollback.instructions"] ?? null) : null;
   return {
     project: { slug: project.slug, name: project.name },
     release: {
@@ -270,6 +283,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     overrides: overrides.map(toOverrideView),
     sections,
     rollbackInstructions: definition.rollback?.instructions ?? null,
+    renderedRollbackInstructions: rollbackRendering,
     ...unmatchedResults(input),
     viewer: {
       role: can(ctx.principal, project, "signoff:write") ? roleIn(ctx.principal, project.id) : null,

@@ -57,7 +57,8 @@ function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> 
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
   // One query at a time: inside a transaction there is a single connection to share.
-  const items = await client.releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" } });
+  // Renderings are only for the release page (rendered-instructions.ts), and can be large.
+  const items = await client.releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" }, omit: { renderedInstructions: true } });
   const results = await latestResultsOf(release, client);
   const metrics = await client.metric.findMany({ where: { releaseId: release.id } });
   const signOffs = await client.signOff.findMany({

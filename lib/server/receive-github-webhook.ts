@@ -180,7 +180,7 @@ function resultRow(result: GithubResult, release: Release, deliveryId: string) {
 
 /** Which of the release's items the new results feed, and which keys feed none. */
 async function releaseReport(release: Release, results: GithubResult[]): Promise<ReleaseReport> {
-  const rows = await db().releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" } });
+  const rows = await db().releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" }, omit: { renderedInstructions: true } });
   const patterns = rows.map(toGateItem).flatMap((item) =>
     item.kind === "check" ? item.patterns.map((p) => ({ item: item.key, pattern: p })) : item.kind === "watch" && item.check ? [{ item: item.key, pattern: item.check }] : [],
   );

@@ -5,17 +5,19 @@ import { authorize } from "@/lib/auth/permissions";
 import { canonicalJson } from "@/lib/canonical-json";
 import { db } from "@/lib/db/client";
 import { AppError, type ErrorDetail } from "@/lib/errors";
-import { parseTemplate } from "@/lib/templates/parse";
 import type { TemplateDefinition } from "@/lib/templates/schema";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
 import { findProject } from "./lookup";
+import { readForSave } from "./rendered-instructions";
 
 /** `expectedName`: the name the caller addressed (URL); the document must agree with it. */
 export async function saveTemplate(ctx: ServerContext, projectSlug: string, source: string, expectedName?: string) {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "template:write");
-  const parsed = parseTemplate(source);
+  // Read (YAML, validation) and its instructions rendered in the Markdown worker, within its
+  // budget; release pages show the stored renderings.
+  const { parsed, rendered: renderedInstructions } = await readForSave(source);
   if (!parsed.ok) throw new AppError("validation_failed", "the template is not valid", parsed.problems);
   const definition = parsed.template;
   if (expectedName !== undefined && definition.name !== expectedName) {
@@ -41,6 +43,7 @@ export async function saveTemplate(ctx: ServerContext, projectSlug: string, sour
         version: (latest?.version ?? 0) + 1,
         source,
         definition: definition as unknown as Prisma.InputJsonValue,
+        renderedInstructions: renderedInstructions as unknown as Prisma.InputJsonValue,
         digest,
       },
     });

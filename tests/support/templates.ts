@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
+import type { RenderedMarkdown } from "@/lib/templates/rendered-markdown";
 import type { RoleName } from "@/lib/templates/schema";
 import { makeUser } from "./fixtures";
 import { api, baseUrl, signIn, type ApiResponse } from "./http";
@@ -66,7 +67,7 @@ export async function templateVersions(project: string, name: string) {
   });
 }
 
-type ItemView = { key: string; title: string; kind: string; requirement: string; instructions: string | null };
+type ItemView = { key: string; title: string; kind: string; requirement: string; instructions: string | null; renderedInstructions: RenderedMarkdown | null };
 type SectionView = { title: string; phase: string; items: ItemView[] };
 
 /** Every item of a release as `GET /releases/{version}` shows it, with its section. */

@@ -18,8 +18,8 @@ export async function saveTemplateAction(project: string, source: string, expect
 export async function previewImportAction(project: string, name: string, markdown: string) {
   return runAction(async () => {
     const principal = await requireUser();
-    const { template, warnings, itemNotes, repairs, repairedTitles } = await importTemplate({ principal, requestId: randomUUID() }, project, name, markdown, { save: false });
-    return { template, warnings, itemNotes, repairs, repairedTitles };
+    const { template, warnings, itemNotes, repairs, repairedTitles, rendered } = await importTemplate({ principal, requestId: randomUUID() }, project, name, markdown, { save: false });
+    return { template, warnings, itemNotes, repairs, repairedTitles, rendered };
   });
 }
 

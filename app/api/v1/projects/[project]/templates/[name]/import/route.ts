@@ -15,6 +15,7 @@ export const POST = apiRoute<{ project: string; name: string }>(async (request, 
   }
   const markdown = await readText(request, MAX_MARKDOWN_BYTES);
   const save = ["1", "true"].includes(new URL(request.url).searchParams.get("save") ?? "");
-  const outcome = await importTemplate({ principal, ...meta }, project, name, markdown, { save });
-  return json(outcome, outcome.saved?.created ? 201 : 200);
+  // The preview's renderings are for the import page; the API answers with the template itself.
+  const { template, warnings, itemNotes, repairs, repairedTitles, yaml, saved } = await importTemplate({ principal, ...meta }, project, name, markdown, { save });
+  return json({ template, warnings, itemNotes, repairs, repairedTitles, yaml, saved }, saved?.created ? 201 : 200);
 });
