@@ -169,7 +169,7 @@ export async function placeBinaries(binaries: Binaries, user: OsUser, opts: { ho
  * Copies a tree, as hard links where it can (the same file system: instant, and the files are
  * never written to), as copies where it cannot; symbolic links stay as they are (relative).
  */
-async function linkOrCopyTree(src: string, dest: string): Promise<"linked" | "copied"> {
+export async function linkOrCopyTree(src: string, dest: string): Promise<"linked" | "copied"> {
   let how: "linked" | "copied" = "linked";
   const walk = async (from: string, to: string) => {
     await mkdir(to);

