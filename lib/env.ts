@@ -8,6 +8,7 @@ const postgresUrl = z
 
 export const serverEnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
+  SHIPCHECK_APP_DATABASE_URL: postgresUrl.optional(),
   PORT: z.coerce.number().int("must be a whole number").min(1).max(65_535).default(3000),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
   NEXTAUTH_URL: z.string().url("must be the public URL of Shipcheck, e.g. http://localhost:3000").optional(),

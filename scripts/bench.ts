@@ -169,7 +169,7 @@ async function main() {
   const fuzz = gateFuzz();
   const database = await freshDatabase(root, { prefix: "shipcheck_bench", embeddedDir: "pg-bench", embeddedPort: 54331, say });
   process.env.DATABASE_URL = database.databaseUrl;
-  const app = await startApp(root, { port: PORT, databaseUrl: database.databaseUrl, say, extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "100000000" } });
+  const app = await startApp(root, { port: PORT, databaseUrl: database.appDatabaseUrl, say, extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "100000000" } });
   const rows: [string, string][] = [["gate against the model of docs/templates.md (scripts/gate-fuzz.ts)", fuzz.line]];
   const api = (path: string) => `${app.baseUrl}/api/v1/projects/bench/releases/${path}`;
   try {

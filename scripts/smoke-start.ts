@@ -2,15 +2,25 @@
 // through the API, stop with SIGTERM, start again, and find the data still there.
 // Run from a checkout without DATABASE_URL: `tsx scripts/smoke-start.ts`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 const port = Number(process.env.SMOKE_PORT ?? 3300);
 const pgPort = Number(process.env.SMOKE_PG_PORT ?? 54339);
 const base = `http://127.0.0.1:${port}`;
+// As root in a checkout the postgres OS user cannot reach, the data goes under EMBEDDED_PG_HOME:
+// a fresh one for this test (unless given), so no earlier run's data is found there.
+const pgHome = process.env.EMBEDDED_PG_HOME ? null : mkdtempSync(path.join(os.tmpdir(), "shipcheck-smoke-pg-"));
+if (pgHome) chmodSync(pgHome, 0o755);
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), NEXTAUTH_URL: `http://localhost:${port}` };
+if (pgHome) env.EMBEDDED_PG_HOME = pgHome;
 delete env.DATABASE_URL;
+delete env.SHIPCHECK_APP_DATABASE_URL;
+/** The embedded server's data directory, from the start-up log (`.data/pg`, or as root maybe elsewhere). */
+let pgDataDir = ".data/pg";
 
 const say = (msg: string) => console.log(`[smoke] ${msg}`);
 /** Every `npm start` process group this test started, so a failure never leaves one running. */
@@ -24,6 +34,7 @@ function cleanUp(): void {
       // Already gone.
     }
   }
+  if (pgHome && started.size === 0) rmSync(pgHome, { recursive: true, force: true });
 }
 
 function fail(msg: string): never {
@@ -43,7 +54,10 @@ async function start(): Promise<{ child: ChildProcess; output: () => string }> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) fail(`npm start exited with ${child.exitCode}:\n${output}`);
     const health = await fetch(`${base}/api/health`).catch(() => null);
-    if (health?.status === 200 && output.includes("Shipcheck is running at")) return { child, output: () => output };
+    if (health?.status === 200 && output.includes("Shipcheck is running at")) {
+      pgDataDir = /Embedded PostgreSQL ready at \S+ \(data: (.+)\)$/m.exec(output)?.[1] ?? fail(`the start-up log does not say where the data is:\n${output}`);
+      return { child, output: () => output };
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   fail(`no healthy app on ${base} within 240 s:\n${output}`);
@@ -57,7 +71,7 @@ async function stop(child: ChildProcess, output: () => string): Promise<void> {
   process.kill(-child.pid!, "SIGTERM");
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const done = !(await portOpen(port)) && !(await portOpen(pgPort)) && !existsSync(".data/pg/postmaster.pid");
+    const done = !(await portOpen(port)) && !(await portOpen(pgPort)) && !existsSync(path.join(pgDataDir, "postmaster.pid"));
     if (done) {
       started.delete(child.pid!);
       return;
@@ -91,6 +105,8 @@ async function main() {
   const health = await (await retried(() => fetch(`${base}/api/health`))).json();
   if (health.database?.ok !== true) fail(`health says ${JSON.stringify(health)}`);
   say(`health: ${JSON.stringify(health)}`);
+  say(`embedded PostgreSQL data: ${pgDataDir}`);
+  if (!/The app connects as database role \S+_app /.test(first.output())) fail(`the app does not say it runs as its own database role:\n${first.output()}`);
   const printed = first.output();
   if (!/Sign in as \S+ with password \S+|initial administrator's password is in/i.test(printed)) fail(`the admin's credentials were not printed:\n${printed}`);
   await readFile(".data/initial-admin.txt", "utf8").catch(() => fail(".data/initial-admin.txt was not written"));
@@ -121,6 +137,7 @@ async function main() {
   if (!body.includes(key)) fail("the result posted before the restart is gone");
   say("after restart: the token still works and the result is still there");
   await stop(second.child, second.output);
+  cleanUp();
   say("passed");
 }
 

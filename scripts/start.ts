@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { redactDatabaseUrl } from "@/lib/db/database-url";
 import { openLocalDatabase } from "@/lib/db/local-database";
+import { setUpAppRole } from "@/lib/db/app-role";
 import { applyMigrations } from "@/lib/db/migrate";
 import { EnvError, readServerEnv } from "@/lib/env";
 import { buildIfNeeded, nextBin, waitForHealth } from "./lib/next-app";
@@ -61,10 +62,14 @@ async function main(): Promise<number> {
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
-    say(`Database: ${redactDatabaseUrl(database.databaseUrl)}${database.embedded ? " (embedded, data in .data/pg)" : ""}`);
+    say(`Database: ${redactDatabaseUrl(database.databaseUrl)}${database.embedded ? ` (embedded, data in ${database.dataDir})` : ""}`);
     const { applied } = await applyMigrations(database.databaseUrl);
     if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+    // Migrations ran as the owner; the app (and the seed below) run as the restricted app role.
+    const appRole = await setUpAppRole(database.databaseUrl, { appUrl: env.SHIPCHECK_APP_DATABASE_URL, log: say });
+    say(`The app connects as database role ${appRole.role} (append-only for it: ${appRole.appendOnly.join(", ")})`);
     process.env.DATABASE_URL = database.databaseUrl;
+    process.env.SHIPCHECK_APP_DATABASE_URL = appRole.databaseUrl;
 
     const { seedDemo } = await import("@/lib/server/seed-demo");
     const { disconnectDb } = await import("@/lib/db/client");
@@ -75,7 +80,9 @@ async function main(): Promise<number> {
     const url = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
     const childEnv = {
       ...process.env,
-      DATABASE_URL: database.databaseUrl,
+      // The owner's credentials stay out of the app's process.
+      DATABASE_URL: appRole.databaseUrl,
+      SHIPCHECK_APP_DATABASE_URL: appRole.databaseUrl,
       NEXTAUTH_SECRET: await secret(),
       NEXTAUTH_URL: url,
       NEXT_TELEMETRY_DISABLED: "1",

@@ -33,14 +33,18 @@ async function main(): Promise<number> {
   const database = await freshDatabase(root, { prefix: "shipcheck_test", embeddedDir: "pg-test", embeddedPort: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330), say });
   let app: RunningApp | undefined;
   try {
-    const env = { ...process.env, DATABASE_URL: database.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" };
+    // Tests talk to the database as its owner (fixtures, and checks behind the app's back); the app
+    // runs as its restricted role, whose URL tests find in SHIPCHECK_TEST_APP_DATABASE_URL.
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.databaseUrl, SHIPCHECK_TEST_APP_DATABASE_URL: database.appDatabaseUrl, NEXT_TELEMETRY_DISABLED: "1" };
+    delete env.SHIPCHECK_APP_DATABASE_URL;
     if (part === "all" || part === "unit") {
       say("Unit tests");
       if (!run("npx", ["vitest", "run", "--project", "unit", ...only], env)) failures.push("unit");
     }
     if (part !== "unit") {
-      app = await startApp(root, { port: TEST_PORT, databaseUrl: database.databaseUrl, say });
-      const testEnv = { ...app.env, SHIPCHECK_TEST_URL: app.baseUrl };
+      app = await startApp(root, { port: TEST_PORT, databaseUrl: database.appDatabaseUrl, say });
+      const testEnv: NodeJS.ProcessEnv = { ...app.env, DATABASE_URL: env.DATABASE_URL, SHIPCHECK_TEST_APP_DATABASE_URL: env.SHIPCHECK_TEST_APP_DATABASE_URL, SHIPCHECK_TEST_URL: app.baseUrl };
+      delete testEnv.SHIPCHECK_APP_DATABASE_URL;
       if (part === "all" || part === "api") {
         say("API tests over HTTP");
         if (!run("npx", ["vitest", "run", "--project", "api", ...only], testEnv)) failures.push("api");

@@ -62,7 +62,8 @@ export function randomDatabaseName(prefix = "shipcheck_tmp"): string {
   return `${prefix}_${randomBytes(6).toString("hex")}`;
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One connection for the length of `fn`, always closed; a connection failure names the server. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   // An idle client can get an error event (server shut down): never let it crash the process.
   client.on("error", () => undefined);

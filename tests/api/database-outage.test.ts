@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setUpAppRole } from "@/lib/db/app-role";
 import { disconnectDb } from "@/lib/db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -37,6 +38,7 @@ beforeAll(async () => {
   postgres = await startPostgres(pgPort);
   databaseUrl = postgres.databaseUrl;
   await applyMigrations(databaseUrl);
+  const appRole = await setUpAppRole(databaseUrl);
 
   // The fixtures write through this process's Prisma client: point it at this test's database.
   await disconnectDb();
@@ -48,7 +50,7 @@ beforeAll(async () => {
 
   app = await startApp(process.cwd(), {
     port: appPort,
-    databaseUrl,
+    databaseUrl: appRole.databaseUrl,
     say: () => undefined,
     extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "1000000" },
     output: (line) => log.push(line),
@@ -102,7 +104,11 @@ describe("a database outage under load", () => {
     };
     const workers = Array.from({ length: WORKERS }, (_, i) => worker(i));
 
-    await new Promise((r) => setTimeout(r, 2_000));
+    // At least 2 s of normal service, and until a result got in (a loaded machine answers slowly).
+    const before = Date.now();
+    while (Date.now() - before < 2_000 || (!outcomes.some((o) => o.status === 201) && Date.now() - before < 30_000)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     phase = "outage";
     const pgPort = postgres!.port;
     await postgres!.stop();

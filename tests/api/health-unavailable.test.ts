@@ -17,7 +17,7 @@ describe("GET /api/health without a database", () => {
   it("answers 503 with the database check failed", async () => {
     const [port, deadPort] = await Promise.all([freePort(), freePort()]);
     app = spawn(process.execPath, [path.join(process.cwd(), "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
-      env: { ...process.env, DATABASE_URL: `postgresql://nobody@127.0.0.1:${deadPort}/none`, PORT: String(port) },
+      env: { ...process.env, DATABASE_URL: `postgresql://nobody@127.0.0.1:${deadPort}/none`, SHIPCHECK_APP_DATABASE_URL: "", PORT: String(port) },
       stdio: "ignore",
     });
     baseUrl = `http://127.0.0.1:${port}`;
