@@ -22,7 +22,9 @@ export async function verify(args: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { key: { type: "string" } } });
   } catch (error) {
-    throw usageError((error as Error).message, VERIFY_USAGE);
+    const message = (error as Error).message;
+    // `--key -----BEGIN…`: a value starting with dashes reads as an option.
+    throw usageError(/'--key' argument is ambiguous/.test(message) ? `${message} A PEM given inline goes after "=": --key="$(cat key.pem)", or give the file's name.` : message, VERIFY_USAGE);
   }
   const { positionals, values } = parsed;
   const file = positionals[0];
