@@ -76,7 +76,8 @@ export function verifyCheckpoints(events: readonly Linked[], checkpoints: readon
       );
     }
     if (checkpoint.events > events.length) {
-      return fail(`the chain has only ${plural(events.length, "event")}: ${plural(checkpoint.events - events.length, "event")} were removed from its end (or before it)`);
+      const missing = checkpoint.events - events.length;
+      return fail(`the chain has only ${plural(events.length, "event")}: ${plural(missing, "event")} ${missing === 1 ? "was" : "were"} removed from its end (or before it)`);
     }
     const atHead = events[checkpoint.events - 1]!;
     if (atHead.id !== checkpoint.headId || atHead.hash !== checkpoint.headHash) {

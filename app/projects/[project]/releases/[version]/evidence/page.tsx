@@ -63,14 +63,14 @@ export default async function EvidencePage({ params }: { params: Promise<Params>
             Download JSON
           </a>
         </div>
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-0.5 text-slate-700">
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-0.5 text-slate-700 [&>dd]:min-w-0 [&>dd]:break-words">
           <dt className="text-slate-500">Project</dt>
           <dd>
             {pack.project.name} ({pack.project.slug}) · environments {pack.project.environments.join(" → ")}
           </dd>
           <dt className="text-slate-500">Release</dt>
           <dd>
-            {pack.release.version} · commit <span className="font-mono">{pack.release.commit}</span> · {pack.release.status.replace("_", " ")}
+            {pack.release.version} · commit <span className="break-all font-mono">{pack.release.commit}</span> · {pack.release.status.replace("_", " ")}
           </dd>
           <dt className="text-slate-500">Created</dt>
           <dd>
