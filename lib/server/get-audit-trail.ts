@@ -88,6 +88,7 @@ export async function getAuditTrail(ctx: ServerContext, projectSlug: string, ver
         events: events.map((event) => ({ ...event, summary: describeAuditEvent(event, context) })),
       };
     },
-    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    // A long trail takes a while to read and check: the evidence pack's limits, not the 5 s default.
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 60_000, maxWait: 10_000 },
   );
 }
