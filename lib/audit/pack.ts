@@ -233,16 +233,24 @@ export function inIdOrder<T extends { id: string }>(events: readonly T[]): T[] {
   });
 }
 
+/** Items by key, each group in the order given (appended in place: chains run to many thousands). */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = key(item);
+    const group = groups.get(name);
+    if (group) group.push(item);
+    else groups.set(name, [item]);
+  }
+  return groups;
+}
+
 /**
  * Checks every chain among the events (grouped as the server chains them, each in id order) and
  * explains the first broken link found, in words a person can act on.
  */
 export function checkChains(events: readonly AuditEventRecord[]): ChainReport {
-  const chains = new Map<string, AuditEventRecord[]>();
-  for (const event of inIdOrder(events)) {
-    const name = chainOf(event);
-    chains.set(name, [...(chains.get(name) ?? []), event]);
-  }
+  const chains = groupBy(inIdOrder(events), chainOf);
   for (const [chain, list] of chains) {
     const check = verifyChain(list);
     if (check.ok) continue;
@@ -281,10 +289,8 @@ export function checkChains(events: readonly AuditEventRecord[]): ChainReport {
  * events (grouped as checkChains groups them) and the key; reports the first that fails.
  */
 export function checkCheckpoints(events: readonly AuditEventRecord[], checkpoints: readonly Checkpoint[], publicKey: KeyObject): CheckpointReport {
-  const chains = new Map<string, AuditEventRecord[]>();
-  for (const event of inIdOrder(events)) chains.set(chainOf(event), [...(chains.get(chainOf(event)) ?? []), event]);
-  const signed = new Map<string, Checkpoint[]>();
-  for (const checkpoint of inIdOrder(checkpoints)) signed.set(checkpoint.chain, [...(signed.get(checkpoint.chain) ?? []), checkpoint]);
+  const chains = groupBy(inIdOrder(events), chainOf);
+  const signed = groupBy(inIdOrder(checkpoints), (c) => c.chain);
   let checked = 0;
   let signedEvents = 0;
   for (const [chain, list] of signed) {
