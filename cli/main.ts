@@ -21,7 +21,10 @@ Against the API (SHIPCHECK_URL and SHIPCHECK_TOKEN):
   gate            --project <slug> --release <version> --environment <env>    exit 0 open, 1 closed, 2 error
 
 Offline:
-  verify          <evidence-pack.json>    check an exported evidence pack's audit chain: exit 0 intact, 1 altered, 2 unreadable
+  verify          <evidence-pack.json> --key <public key>    check an exported evidence pack: its signature, audit chain
+                  and signed checkpoints against the server's public key (a file, or the PEM or base64 itself; from
+                  GET /api/v1/audit/public-key); exit 0 intact, 1 altered, 2 unreadable. Without --key the pack is
+                  checked against its own key, which shows it is self-consistent, not that it is the server's
 `;
 
 type Command = (args: string[]) => Promise<number>;

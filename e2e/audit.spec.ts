@@ -1,5 +1,6 @@
 // The audit trail in a browser: a release manager signs off, finds the sign-off in the release's
 // timeline with the chain intact, and opens the printable evidence pack.
+import pg from "pg";
 import { db } from "@/lib/db/client";
 import { releaseRow } from "../tests/support/db-state";
 import { makeProject, makeUser } from "../tests/support/fixtures";
@@ -28,6 +29,8 @@ test("a sign-off appears in the timeline, the chain is intact, and the evidence 
   await expect(timeline.getByRole("list", { name: "Audit events, newest first" })).toHaveCount(0);
   await timeline.getByRole("button", { name: /Timeline/ }).click();
   await expect(timeline.getByRole("status", { name: "Audit chain" })).toHaveText("Chain intact: 3 events");
+  // Opening the trail verified it and signed its head.
+  await expect(timeline.getByText(/^signed checkpoints cover 3 of 3 · key [0-9a-f]{16}$/)).toBeVisible();
   const events = timeline.getByRole("list", { name: "Audit events, newest first" }).getByRole("listitem");
   await expect(events).toHaveCount(3);
   await expect(events.first()).toContainText(`${manager.email} signed off Release manager approval for staging: “Release notes, migration plan and on-call rota checked”`);
@@ -51,6 +54,7 @@ test("a sign-off appears in the timeline, the chain is intact, and the evidence 
   await expect(page).toHaveURL(new RegExp(`${releasePath(p.slug, p.version)}/evidence$`));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Evidence pack: Project ${p.slug} ${p.version}`);
   await expect(page.getByRole("status", { name: "Audit chain" })).toContainText("Chain intact: 4 events");
+  await expect(page.getByRole("status", { name: "Audit chain" })).toContainText("signed checkpoints cover all of them");
   const signOffs = page.getByRole("region", { name: "Sign-offs (1)" });
   await expect(signOffs).toContainText(manager.email);
   await expect(signOffs).toContainText("Release notes, migration plan and on-call rota checked");
@@ -102,4 +106,55 @@ test("a broken chain is shown loudly, naming the event", async ({ page }) => {
   await expect(page).toHaveURL(new RegExp(`${releasePath(p.slug, p.version)}/evidence$`));
   await expect(page.getByRole("status", { name: "Audit chain" })).toContainText("Chain BROKEN at event 2 of 2");
   await screenshot(page, "audit-05-evidence-broken");
+});
+
+test("a chain cut short below its signed checkpoint is shown, naming the checkpoint, on a wide and a narrow screen", async ({ page }) => {
+  const p = await makeProject();
+  const viewer = await makeUser(p.slug, "viewer");
+  await postResults(p, "staging", [{ key: "tests/smoke/test_api.py::test_health", status: "passed", durationMs: 41 }]);
+  await postResults(p, "staging", [{ key: "tests/smoke/test_api.py::test_health", status: "passed", durationMs: 38 }]);
+
+  await page.goto(releasePath(p.slug, p.version));
+  await signInAs(page, viewer.email, viewer.password);
+  const timeline = page.getByRole("region", { name: "Timeline" });
+  await timeline.getByRole("button", { name: /Timeline/ }).click();
+  await expect(timeline.getByRole("status", { name: "Audit chain" })).toHaveText("Chain intact: 3 events");
+  await expect(timeline.getByText(/^signed checkpoints cover 3 of 3/)).toBeVisible();
+
+  // Someone with superuser access deletes the newest report's event, triggers switched off.
+  const { releaseId } = await releaseRow(p.slug, p.version);
+  const newest = await db().auditEvent.findFirstOrThrow({ where: { releaseId }, orderBy: { id: "desc" } });
+  const sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await sql.connect();
+  try {
+    await sql.query("BEGIN");
+    await sql.query("SET LOCAL session_replication_role = replica");
+    await sql.query(`DELETE FROM "AuditEvent" WHERE id = $1`, [newest.id]);
+    await sql.query("COMMIT");
+  } finally {
+    await sql.end();
+  }
+
+  await page.reload();
+  await timeline.getByRole("button", { name: /Timeline/ }).click();
+  const status = timeline.getByRole("status", { name: "Audit chain" });
+  await expect(status).toContainText(/Chain BROKEN: signed checkpoint #\d+ does not match/);
+  await expect(status).toContainText("the chain has only 2 events: 1 event was removed from its end");
+  await timeline.scrollIntoViewIfNeeded();
+  await screenshot(page, "audit-06-timeline-checkpoint-1280");
+
+  await timeline.getByRole("link", { name: "Evidence pack (printable)" }).click();
+  const evidenceStatus = page.getByRole("status", { name: "Audit chain" });
+  await expect(evidenceStatus).toContainText(/Chain BROKEN: signed checkpoint #\d+ does not match/);
+  await expect(evidenceStatus).toContainText("1 event was removed from its end");
+  await expect(page.getByText(/^Ed25519 key [0-9a-f]{16} · digest [0-9a-f]{64}$/)).toBeVisible();
+  await screenshot(page, "audit-07-evidence-checkpoint-1280");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(evidenceStatus).toBeVisible();
+  await screenshot(page, "audit-08-evidence-checkpoint-390");
+  await page.goto(releasePath(p.slug, p.version));
+  await timeline.getByRole("button", { name: /Timeline/ }).click();
+  await expect(timeline.getByRole("status", { name: "Audit chain" })).toContainText("does not match");
+  await screenshot(page, "audit-09-timeline-checkpoint-390");
 });

@@ -24,4 +24,13 @@ describe("readServerEnv", () => {
   it("accepts a PostgreSQL URL and a port", () => {
     expect(readServerEnv({ NODE_ENV: "test", DATABASE_URL: "postgresql://u@h:5432/d", PORT: "8080" })).toMatchObject({ PORT: 8080, DATABASE_URL: "postgresql://u@h:5432/d" });
   });
+
+  it("SHIPCHECK_AUDIT_SIGNING_KEY must be an Ed25519 private key", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    expect(readServerEnv({ NODE_ENV: "test", SHIPCHECK_AUDIT_SIGNING_KEY: pem }).SHIPCHECK_AUDIT_SIGNING_KEY).toBe(pem);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    expect(() => readServerEnv({ NODE_ENV: "test", SHIPCHECK_AUDIT_SIGNING_KEY: rsa })).toThrow(/SHIPCHECK_AUDIT_SIGNING_KEY: must be an Ed25519 private key.*RSA key, not an Ed25519 one/);
+    expect(() => readServerEnv({ NODE_ENV: "test", SHIPCHECK_AUDIT_SIGNING_KEY: "hunter2" })).toThrow(/SHIPCHECK_AUDIT_SIGNING_KEY: must be an Ed25519 private key/);
+  });
 });

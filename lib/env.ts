@@ -1,5 +1,6 @@
 // Environment variables, validated once at start-up with messages that name the variable.
 import { z } from "zod";
+import { KeyFormatError, parsePrivateKey } from "@/lib/audit/signing";
 
 const postgresUrl = z
   .string()
@@ -13,6 +14,18 @@ export const serverEnvSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
   NEXTAUTH_URL: z.string().url("must be the public URL of Shipcheck, e.g. http://localhost:3000").optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  // The audit signing key (docs/audit.md); unset: generated into .data/audit-signing-key.pem.
+  SHIPCHECK_AUDIT_SIGNING_KEY: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parsePrivateKey(value);
+      } catch (error) {
+        if (!(error instanceof KeyFormatError)) throw error;
+        ctx.addIssue({ code: "custom", message: `must be an Ed25519 private key, PKCS#8 PEM or its base64 DER (e.g. \`openssl genpkey -algorithm ed25519\`): ${error.message}` });
+      }
+    })
+    .optional(),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -10,6 +10,7 @@ import { openLocalDatabase } from "@/lib/db/local-database";
 import { setUpAppRole } from "@/lib/db/app-role";
 import { applyMigrations } from "@/lib/db/migrate";
 import { EnvError, readServerEnv } from "@/lib/env";
+import { loadSigningKey, SIGNING_KEY_ENV } from "@/lib/server/audit-signing-key";
 import { buildIfNeeded, nextBin, waitForHealth } from "./lib/next-app";
 
 const root = process.cwd();
@@ -40,6 +41,9 @@ async function main(): Promise<number> {
   }
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
   await chmod(dataDir, 0o755);
+  // Made (or read) before anything is audited, so a bad key stops the start, not a request.
+  const signingKey = loadSigningKey({ dataDir });
+  say(`Audit signing key ${signingKey.keyId} (${signingKey.source === SIGNING_KEY_ENV ? SIGNING_KEY_ENV : path.relative(root, signingKey.source)}); its public key: GET /api/v1/audit/public-key`);
 
   const database = await openLocalDatabase(say);
   let stopping = false;

@@ -117,12 +117,26 @@ function ChainBadge({ trail }: { trail: AuditTrail }) {
   const { chain } = trail;
   if (chain.ok) {
     return (
-      <p role="status" aria-label="Audit chain" className="rounded bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-800 ring-1 ring-emerald-300">
-        Chain intact: {chain.events} event{chain.events === 1 ? "" : "s"}
-      </p>
+      <span className="flex flex-wrap items-center gap-2">
+        <span role="status" aria-label="Audit chain" className="rounded bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-800 ring-1 ring-emerald-300">
+          Chain intact: {chain.events} event{chain.events === 1 ? "" : "s"}
+        </span>
+        <span className="text-xs text-slate-500">
+          signed checkpoints cover {chain.signedEvents} of {chain.events} · key <span className="font-mono">{trail.signingKey.keyId}</span>
+        </span>
+      </span>
     );
   }
-  const at = chain.brokenAt ?? 0;
+  if (chain.brokenAt === undefined) {
+    // The links hold, but a signed checkpoint says the chain was different when it was signed.
+    return (
+      <div role="status" aria-label="Audit chain" className="rounded bg-red-50 px-2 py-1 text-xs text-red-900 ring-1 ring-red-300">
+        <p className="font-semibold">Chain BROKEN: signed checkpoint #{chain.checkpoint ?? "?"} does not match</p>
+        {chain.reason ? <p>{reasonDetail(chain.reason)}</p> : null}
+      </div>
+    );
+  }
+  const at = chain.brokenAt;
   const event = trail.events[at];
   return (
     <div role="status" aria-label="Audit chain" className="rounded bg-red-50 px-2 py-1 text-xs text-red-900 ring-1 ring-red-300">

@@ -1,6 +1,10 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { eventHash, type ChainedEvent } from "./chain";
-import { chainCheckOf, checkChains, describeAuditEvent, inIdOrder, PACK_FORMAT, reasonDetail, templateDigest, verifyPack, type AuditEventRecord, type EvidencePack } from "./pack";
+import { chainOf, eventHash, type ChainedEvent } from "./chain";
+import { signCheckpoint, type Checkpoint } from "./checkpoint";
+import { chainCheckOf, checkChains, describeAuditEvent, inIdOrder, PACK_FORMAT, reasonDetail, templateDigest, verifyPack, type AuditEventRecord, type EvidencePack, type UnsignedEvidencePack } from "./pack";
+import { signPack } from "./pack-signature";
+import { keyIdOf, publicKeyPem } from "./signing";
 
 const RELEASE = "7f0c2a52-5f7e-4f43-9d55-0c9a4c1f0a01";
 const PROJECT = "1b7d8f0e-2c1a-4a0e-8f3c-6d2b9e4a7c10";
@@ -42,10 +46,31 @@ const EVENTS: Partial<ChainedEvent>[] = [
 
 const definition = { name: "deploy", sections: [{ title: "Pre-deploy", phase: "pre-deploy", items: [{ key: "release-approval", kind: "manual", title: "Release manager approval" }] }] };
 
+const server = generateKeyPairSync("ed25519");
+
+/** A checkpoint of the first `count` events, as the server signs one. */
+function checkpointOf(events: AuditEventRecord[], count = events.length, key: KeyObject = server.privateKey, id = String(count)): Checkpoint {
+  const head = events[count - 1]!;
+  const fields = { chain: chainOf(head), headId: head.id, headHash: head.hash!, events: count, createdAt: "2026-11-28T10:59:00.000Z" };
+  return { id, ...fields, ...signCheckpoint(key, fields) };
+}
+
+/** Signs (again) what the pack holds, as a server exporting that state would. */
+function signed(content: UnsignedEvidencePack | EvidencePack, key: KeyObject = server.privateKey): EvidencePack {
+  const { signature: _signature, ...rest } = content as EvidencePack;
+  void _signature;
+  const unsigned = { ...rest, signingKey: { algorithm: "Ed25519" as const, keyId: keyIdOf(key), publicKey: publicKeyPem(key) } };
+  return { ...unsigned, signature: signPack(key, unsigned) };
+}
+
 function pack(events = chained(EVENTS)): EvidencePack {
+  return signed(unsignedPack(events));
+}
+
+function unsignedPack(events: AuditEventRecord[]): UnsignedEvidencePack {
   return {
     format: PACK_FORMAT,
-    formatVersion: 1,
+    formatVersion: 2,
     generatedAt: "2026-11-28T11:00:00.000Z",
     generatedBy: "rm@example.com",
     project: { id: PROJECT, slug: "netra", name: "Netra", environments: ["staging", "production"] },
@@ -83,7 +108,8 @@ function pack(events = chained(EVENTS)): EvidencePack {
     rollbackDecisions: [],
     overrides: [],
     alerts: [],
-    audit: { chain: { ok: true, events: events.length }, events },
+    signingKey: { algorithm: "Ed25519", keyId: keyIdOf(server.publicKey), publicKey: publicKeyPem(server.publicKey) },
+    audit: { chain: { ok: true, events: events.length, checkpoints: 1, signedEvents: events.length }, checkpoints: [checkpointOf(events)], events },
   };
 }
 
@@ -122,9 +148,10 @@ describe("verifyPack", () => {
     );
     const file = { id: "f-1", filename: "ws.har", contentType: "application/json", size: 10, sha256: "a".repeat(64), uploadedBy: "rm@example.com", createdAt: "2026-11-28T10:02:00.000Z" };
     withFile.signOffs[0]!.evidence = file;
-    expect(verifyPack(roundTrip(withFile))).toMatchObject({ ok: true });
+    expect(verifyPack(roundTrip(signed(withFile)))).toMatchObject({ ok: true });
+    // Even signed by the server (a sign-off row edited in its database), the disagreement shows.
     withFile.signOffs[0]!.evidence = { ...file, sha256: "b".repeat(64) };
-    expect(verifyPack(roundTrip(withFile))).toMatchObject({ ok: false, signOffs: [expect.stringContaining("the evidence file's sha256")] });
+    expect(verifyPack(roundTrip(signed(withFile)))).toMatchObject({ ok: false, signature: { ok: true }, signOffs: [expect.stringContaining("the evidence file's sha256")] });
   });
 
   it("an edited `after` is reported at that event, with its action and id", () => {
@@ -145,10 +172,11 @@ describe("verifyPack", () => {
     expect(verdict.chain.broken.message).toContain("an event was removed, inserted or reordered");
   });
 
-  it("events are read in id order: shuffling the array changes nothing, swapping ids is a reorder and breaks the chain", () => {
+  it("events are read in id order: shuffling the array keeps the chain intact (the signature still sees the edit), swapping ids is a reorder and breaks the chain", () => {
     const shuffled = pack();
     shuffled.audit.events.reverse();
-    expect(verifyPack(roundTrip(shuffled))).toMatchObject({ ok: true });
+    expect(verifyPack(roundTrip(shuffled))).toMatchObject({ ok: false, chain: { ok: true }, checkpoints: { ok: true }, signature: { ok: false, changed: ["audit"] } });
+    expect(verifyPack(roundTrip(signed(shuffled)))).toMatchObject({ ok: true });
 
     const swapped = pack();
     const [a, b] = [swapped.audit.events[1]!, swapped.audit.events[2]!];
@@ -189,7 +217,14 @@ describe("verifyPack", () => {
     expect(verifyPack(null)).toEqual({ status: "invalid", issues: ["(the document): not a JSON object"] });
     expect(verifyPack([1, 2])).toMatchObject({ status: "invalid" });
     expect(verifyPack({ results: [] })).toMatchObject({ status: "invalid", issues: [expect.stringContaining("not a Shipcheck evidence pack")] });
-    expect(verifyPack({ ...pack(), formatVersion: 2 })).toMatchObject({ status: "invalid", issues: [expect.stringContaining("this shipcheck reads version 1")] });
+    expect(verifyPack({ ...pack(), formatVersion: 1 })).toMatchObject({ status: "invalid", issues: ["formatVersion: this shipcheck reads version 2, the pack is version 1 (made before packs were signed: export it again from the server)"] });
+    expect(verifyPack({ ...pack(), formatVersion: 3 })).toMatchObject({ status: "invalid", issues: ["formatVersion: this shipcheck reads version 2, the pack is version 3"] });
+    const unsigned = roundTrip(pack()) as Record<string, unknown>;
+    delete unsigned.signature;
+    expect(verifyPack(unsigned)).toMatchObject({ status: "invalid", issues: ["signature: Invalid input: expected object, received undefined"] });
+    const badKey = roundTrip(pack()) as EvidencePack;
+    badKey.signingKey.publicKey = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----";
+    expect(verifyPack(badKey)).toMatchObject({ status: "invalid", issues: [expect.stringMatching(/^signingKey\.publicKey: not a readable public key/)] });
 
     const noAudit = roundTrip(pack()) as Record<string, unknown>;
     delete noAudit.audit;
@@ -271,9 +306,119 @@ describe("describeAuditEvent", () => {
 describe("chainCheckOf", () => {
   it("states verifyChain's fields, with brokenAt indexing the id-ordered events and the reason in words", () => {
     const events = chained(EVENTS);
-    expect(chainCheckOf(events)).toEqual({ ok: true, events: 5 });
+    const checkpoints = [checkpointOf(events, 2), checkpointOf(events)];
+    expect(chainCheckOf(events, checkpoints, server.publicKey)).toEqual({ ok: true, events: 5, checkpoints: 2, signedEvents: 5 });
+    expect(chainCheckOf(events, [], server.publicKey)).toEqual({ ok: true, events: 5, checkpoints: 0, signedEvents: 0 });
     events[3]!.after = { reason: "edited" };
-    expect(chainCheckOf([...events].reverse())).toEqual({ ok: false, events: 5, brokenAt: 3, reason: expect.stringMatching(/^broken at event 4 \(signoff\.revoked\): event #110 /) });
+    expect(chainCheckOf([...events].reverse(), checkpoints, server.publicKey)).toEqual({
+      ok: false,
+      events: 5,
+      brokenAt: 3,
+      reason: expect.stringMatching(/^broken at event 4 \(signoff\.revoked\): event #110 /),
+      // The checkpoints compare stored hashes, which were left alone: the chain's check finds the edit.
+      checkpoints: 2,
+      signedEvents: 5,
+    });
+  });
+
+  it("an intact chain that contradicts a checkpoint is broken, naming the checkpoint and without a brokenAt", () => {
+    const events = chained(EVENTS);
+    const checkpoints = [checkpointOf(events, 2, server.privateKey, "7"), checkpointOf(events, 5, server.privateKey, "9")];
+    // The last two events dropped: every link of what is left holds.
+    expect(chainCheckOf(events.slice(0, 3), checkpoints, server.publicKey)).toEqual({
+      ok: false,
+      events: 3,
+      reason: expect.stringMatching(/^checkpoint #9 \(.*, 5 events up to #113\): the chain has only 3 events: 2 events were removed from its end/),
+      checkpoints: 2,
+      signedEvents: 2,
+      checkpoint: "9",
+    });
+    // Checked with another key, the same checkpoints are not the instance's.
+    const other = generateKeyPairSync("ed25519").publicKey;
+    expect(chainCheckOf(events, checkpoints, other)).toMatchObject({ ok: false, checkpoint: "7", reason: expect.stringContaining(`not ${keyIdOf(other)}`) });
+  });
+});
+
+describe("signatures and checkpoints in the pack", () => {
+  const other = generateKeyPairSync("ed25519");
+  const edit = (change: (p: EvidencePack) => void) => {
+    const copy = roundTrip(pack()) as EvidencePack;
+    change(copy);
+    return copy;
+  };
+
+  it("an untouched pack checked with the server's key is authenticated; without a key it is only self-consistent", () => {
+    expect(verifyPack(roundTrip(pack()), { key: server.publicKey })).toMatchObject({
+      status: "checked",
+      ok: true,
+      authenticated: true,
+      key: { source: "given", keyId: keyIdOf(server.publicKey), sameAsPack: true },
+      signature: { ok: true },
+      checkpoints: { ok: true, checked: 1, signedEvents: 5 },
+    });
+    expect(verifyPack(roundTrip(pack()))).toMatchObject({ ok: true, authenticated: false, key: { source: "pack", keyId: keyIdOf(server.publicKey) } });
+  });
+
+  it("an edited result, gate or deployment fails the signature, naming the section", () => {
+    const withRows = signed({
+      ...pack(),
+      results: [{ key: "tests/smoke/test_api.py::test_health", status: "failed", message: "boom", durationMs: 12, commit: "abcdef1234567890", environment: "staging", runId: "77", runUrl: null, startedAt: null, reportedAt: "2026-11-28T10:01:00.000Z", source: "json", deliveryId: "d1" }],
+      deployments: [{ environment: "staging", commit: "abcdef1234567890", overridden: true, deployedBy: "token:ci", deployedAt: "2026-11-28T10:03:00.000Z" }],
+    });
+    expect(verifyPack(roundTrip(withRows), { key: server.publicKey })).toMatchObject({ ok: true });
+    const cases: [string, (p: EvidencePack) => void][] = [
+      ["results", (p) => (p.results[0]!.status = "passed")],
+      ["gates", (p) => (p.gates.staging!.open = true)],
+      ["deployments", (p) => (p.deployments[0]!.overridden = false)],
+      ["generatedAt", (p) => (p.generatedAt = "2026-11-29T11:00:00.000Z")],
+    ];
+    for (const [section, change] of cases) {
+      const copy = roundTrip(withRows) as EvidencePack;
+      change(copy);
+      const verdict = verifyPack(copy, { key: server.publicKey });
+      expect(verdict, section).toMatchObject({ ok: false, authenticated: false, chain: { ok: true }, signature: { ok: false, problem: "changed", changed: [section] } });
+      if (verdict.status !== "checked" || verdict.signature.ok) throw new Error("expected a failed signature");
+      expect(verdict.signature.message).toBe(`changed after the server signed the pack: ${section}`);
+    }
+    // A section removed is refused by the shape; an altered signature does not verify.
+    const tampered = edit((p) => (p.signature.digest = "0".repeat(64)));
+    expect(verifyPack(tampered, { key: server.publicKey })).toMatchObject({ ok: false, signature: { ok: false, problem: "invalid" } });
+  });
+
+  it("events dropped from the end: the last checkpoint counts more, and the signature names the audit section", () => {
+    const dropped = edit((p) => p.audit.events.splice(3));
+    const verdict = verifyPack(dropped, { key: server.publicKey });
+    expect(verdict).toMatchObject({ ok: false, chain: { ok: true, events: 3 }, checkpoints: { ok: false, checkpoint: { events: 5 } }, signature: { ok: false, changed: ["audit"] } });
+    // Re-signed by the server (its database cut short before the export): the checkpoint still says so.
+    expect(verifyPack(roundTrip(signed(dropped)), { key: server.publicKey })).toMatchObject({ ok: false, signature: { ok: true }, checkpoints: { ok: false, message: expect.stringContaining("the chain has only 3 events") } });
+  });
+
+  it("a correctly hashed event inserted before the checkpoint, the rest re-hashed, is caught by the checkpoint", () => {
+    const forgedEvents = chained([...EVENTS.slice(0, 2), { action: "signoff.created", targetType: "item", targetId: "release-approval", actorLabel: "ghost@example.com", after: { signOff: "s-9", environment: "production" } }, ...EVENTS.slice(2)]);
+    const forged = roundTrip(pack()) as EvidencePack;
+    forged.audit.events = forgedEvents;
+    const verdict = verifyPack(roundTrip(signed(forged)), { key: server.publicKey });
+    expect(verdict).toMatchObject({ ok: false, chain: { ok: true, events: 6 }, signature: { ok: true }, checkpoints: { ok: false } });
+    if (verdict.status !== "checked" || verdict.checkpoints.ok) throw new Error("expected a failed checkpoint");
+    expect(verdict.checkpoints.message).toMatch(/event 5 of the chain is #113 with hash \w+, but the signed one was #113 with hash \w+: events up to it were inserted, removed or rewritten/);
+  });
+
+  it("a pack rewritten and re-signed with another key passes only without --key; the server's key refuses it", () => {
+    const events = chained(EVENTS.map((e) => (e.action === "signoff.revoked" ? { ...e, after: { signOff: "s-1", revokedAt: "2026-11-28T10:05:00.000Z", reason: "changed my mind" } } : e)));
+    const rewritten = unsignedPack(events);
+    rewritten.signOffs[0]!.revokeReason = "changed my mind";
+    rewritten.audit.checkpoints = [checkpointOf(events, 5, other.privateKey)];
+    const forged = roundTrip(signed(rewritten, other.privateKey));
+    expect(verifyPack(forged)).toMatchObject({ ok: true, authenticated: false, key: { source: "pack", keyId: keyIdOf(other.publicKey) } });
+    const verdict = verifyPack(forged, { key: server.publicKey });
+    expect(verdict).toMatchObject({
+      ok: false,
+      key: { source: "given", keyId: keyIdOf(server.publicKey), packKeyId: keyIdOf(other.publicKey), sameAsPack: false },
+      signature: { ok: false, problem: "other-key" },
+      checkpoints: { ok: false, message: expect.stringContaining(`it is signed by key ${keyIdOf(other.publicKey)}, not ${keyIdOf(server.publicKey)}`) },
+    });
+    // The honest pack checked with a wrong key is refused the same way.
+    expect(verifyPack(roundTrip(pack()), { key: other.publicKey })).toMatchObject({ ok: false, signature: { ok: false, problem: "other-key" }, checkpoints: { ok: false } });
   });
 });
 

@@ -1,14 +1,19 @@
 // The evidence pack: one JSON document holding everything known about a release when it was
-// exported, with the release's audit trail and its hash chain. Pure: the shape (zod), the check
-// `shipcheck verify` runs on a pack, and the readable line for an audit event shared by the
-// release page's timeline and the printable evidence page.
-import { createHash } from "node:crypto";
+// exported, with the release's audit trail, its hash chain and signed checkpoints, signed as a
+// whole by the instance's key. Pure: the shape (zod), the check `shipcheck verify` runs on a
+// pack, and the readable line for an audit event shared by the release page's timeline and the
+// printable evidence page.
+import { createHash, type KeyObject } from "node:crypto";
 import { z } from "zod";
 import { canonicalJson } from "@/lib/canonical-json";
 import { chainOf, eventHash, verifyChain } from "./chain";
+import { checkpointSchema, verifyCheckpoints, type Checkpoint, type CheckpointReport } from "./checkpoint";
+import { packSignatureSchema, verifyPackSignature, type PackSignatureReport } from "./pack-signature";
+import { keyIdOf, KeyFormatError, parsePublicKey, SIGNATURE_ALGORITHM } from "./signing";
 
 export const PACK_FORMAT = "shipcheck-evidence-pack";
-export const PACK_FORMAT_VERSION = 1;
+/** 2: signed, with checkpoints and the public key. Version 1 packs (unsigned) are not read. */
+export const PACK_FORMAT_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Shape
@@ -38,19 +43,33 @@ export const auditEventSchema = z.strictObject({
 });
 export type AuditEventRecord = z.infer<typeof auditEventSchema>;
 
-/** What verifyChain says about one chain (brokenAt is a 0-based index into it). */
+/** What the server found checking a chain: its links (brokenAt is a 0-based index into it), then its signed checkpoints. */
 export const chainCheckSchema = z.strictObject({
   ok: z.boolean(),
   events: z.number().int().min(0),
-  brokenAt: z.number().int().min(0).optional(),
+  brokenAt: z.number().int().min(0).optional().meta({ description: "The first event that does not link up or match its hash." }),
   reason: z.string().optional(),
+  checkpoints: z.number().int().min(0).meta({ description: "Signed checkpoints of the chain, each checked against the signing key." }),
+  signedEvents: z.number().int().min(0).meta({ description: "Events covered by a checkpoint that verified: the rest are protected by the hash chain only." }),
+  checkpoint: z.string().optional().meta({ description: "Id of the checkpoint that failed: the signed part of the chain was rewritten, extended or cut short." }),
 });
+export type ChainCheck = z.infer<typeof chainCheckSchema>;
+
+/** The instance's public key, which checkpoints and packs are signed with. */
+export const signingKeySchema = z.strictObject({
+  algorithm: z.literal(SIGNATURE_ALGORITHM),
+  keyId: z.string().meta({ description: "First 16 hex digits of the SHA-256 of the key's SPKI DER." }),
+  publicKey: z.string().meta({ description: "The public key, PEM (SPKI): give it to `shipcheck verify --key`." }),
+});
+export type SigningKeyInfo = z.infer<typeof signingKeySchema>;
 
 /** GET …/audit: the release's events, oldest first, each with a readable summary. */
 export const auditTrailSchema = z.strictObject({
   project: z.string(),
   release: z.string(),
   chain: chainCheckSchema,
+  signingKey: signingKeySchema,
+  checkpoints: z.array(checkpointSchema),
   events: z.array(auditEventSchema.extend({ summary: z.string().meta({ description: "What the actor did, in words (without the actor and time)." }) })),
 });
 export type AuditTrail = z.infer<typeof auditTrailSchema>;
@@ -174,9 +193,13 @@ export const evidencePackSchema = z.strictObject({
       receivedAt: instant,
     }),
   ),
-  audit: z.strictObject({ chain: chainCheckSchema, events: z.array(auditEventSchema) }),
+  signingKey: signingKeySchema,
+  audit: z.strictObject({ chain: chainCheckSchema, checkpoints: z.array(checkpointSchema), events: z.array(auditEventSchema) }),
+  signature: packSignatureSchema,
 });
 export type EvidencePack = z.infer<typeof evidencePackSchema>;
+/** A pack as built, before the server signs it. */
+export type UnsignedEvidencePack = Omit<EvidencePack, "signature">;
 
 // ---------------------------------------------------------------------------------------------
 // Checking a pack
@@ -210,16 +233,24 @@ export function inIdOrder<T extends { id: string }>(events: readonly T[]): T[] {
   });
 }
 
+/** Items by key, each group in the order given (appended in place: chains run to many thousands). */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = key(item);
+    const group = groups.get(name);
+    if (group) group.push(item);
+    else groups.set(name, [item]);
+  }
+  return groups;
+}
+
 /**
  * Checks every chain among the events (grouped as the server chains them, each in id order) and
  * explains the first broken link found, in words a person can act on.
  */
 export function checkChains(events: readonly AuditEventRecord[]): ChainReport {
-  const chains = new Map<string, AuditEventRecord[]>();
-  for (const event of inIdOrder(events)) {
-    const name = chainOf(event);
-    chains.set(name, [...(chains.get(name) ?? []), event]);
-  }
+  const chains = groupBy(inIdOrder(events), chainOf);
   for (const [chain, list] of chains) {
     const check = verifyChain(list);
     if (check.ok) continue;
@@ -254,14 +285,36 @@ export function checkChains(events: readonly AuditEventRecord[]): ChainReport {
 }
 
 /**
- * The chain check as the API and the pack state it: verifyChain's fields (brokenAt is the 0-based
- * index of the broken event in `events`, in id order), with the reason put as checkChains puts it.
+ * Every chain's checkpoints (grouped by the chain they name, oldest first) against that chain's
+ * events (grouped as checkChains groups them) and the key; reports the first that fails.
  */
-export function chainCheckOf(events: readonly AuditEventRecord[]): z.infer<typeof chainCheckSchema> {
+export function checkCheckpoints(events: readonly AuditEventRecord[], checkpoints: readonly Checkpoint[], publicKey: KeyObject): CheckpointReport {
+  const chains = groupBy(inIdOrder(events), chainOf);
+  const signed = groupBy(inIdOrder(checkpoints), (c) => c.chain);
+  let checked = 0;
+  let signedEvents = 0;
+  for (const [chain, list] of signed) {
+    const report = verifyCheckpoints(chains.get(chain) ?? [], list, publicKey);
+    checked += report.checked;
+    signedEvents += report.signedEvents;
+    if (!report.ok) return { ...report, checked, signedEvents };
+  }
+  return { ok: true, checked, signedEvents };
+}
+
+/**
+ * The chain check as the API and the pack state it: verifyChain's fields (brokenAt is the 0-based
+ * index of the broken event in `events`, in id order), with the reason put as checkChains puts it;
+ * then, when the links hold, the signed checkpoints, naming the first that fails.
+ */
+export function chainCheckOf(events: readonly AuditEventRecord[], checkpoints: readonly Checkpoint[], publicKey: KeyObject): ChainCheck {
   const ordered = inIdOrder(events);
   const report = checkChains(ordered);
-  if (report.ok) return { ok: true, events: report.events };
-  return { ok: false, events: report.events, brokenAt: ordered.findIndex((e) => e.id === report.broken.id), reason: report.broken.message };
+  const signed = checkCheckpoints(ordered, checkpoints, publicKey);
+  const counts = { checkpoints: checkpoints.length, signedEvents: signed.signedEvents };
+  if (!report.ok) return { ok: false, events: report.events, brokenAt: ordered.findIndex((e) => e.id === report.broken.id), reason: report.broken.message, ...counts };
+  if (!signed.ok) return { ok: false, events: report.events, reason: signed.message, ...counts, checkpoint: signed.checkpoint.id };
+  return { ok: true, events: report.events, ...counts };
 }
 
 /** A chain reason without its "broken at event K (action): " lead, for under a headline that says it. */
@@ -321,9 +374,25 @@ export function crossCheckSignOffs(pack: Pick<EvidencePack, "signOffs" | "items"
   return problems;
 }
 
+/** Which key the signatures were checked with: one given by the person verifying, or only the pack's own. */
+export type KeyUse = { source: "given" | "pack"; keyId: string; packKeyId: string; sameAsPack: boolean };
+
 export type PackVerdict =
   | { status: "invalid"; issues: string[] }
-  | { status: "checked"; pack: EvidencePack; chain: ChainReport; template: TemplateCheck; signOffs: string[]; ok: boolean };
+  | {
+      status: "checked";
+      pack: EvidencePack;
+      chain: ChainReport;
+      checkpoints: CheckpointReport;
+      signature: PackSignatureReport;
+      key: KeyUse;
+      template: TemplateCheck;
+      signOffs: string[];
+      /** Nothing failed. */
+      ok: boolean;
+      /** Nothing failed, checked with a key given by the person verifying: only this proves the pack is the server's. */
+      authenticated: boolean;
+    };
 
 /** Issues as `path: message` lines, the first few only. */
 function issueLines(error: z.ZodError, shown = 8): string[] {
@@ -332,8 +401,12 @@ function issueLines(error: z.ZodError, shown = 8): string[] {
   return lines;
 }
 
-/** What `shipcheck verify` decides about a parsed JSON document. */
-export function verifyPack(document: unknown): PackVerdict {
+/**
+ * What `shipcheck verify` decides about a parsed JSON document. `key`: the server's public key as
+ * the person verifying knows it; without one, signatures are checked against the key the pack
+ * names, which shows the pack is self-consistent and nothing more.
+ */
+export function verifyPack(document: unknown, options: { key?: KeyObject } = {}): PackVerdict {
   if (typeof document !== "object" || document === null || Array.isArray(document)) {
     return { status: "invalid", issues: ["(the document): not a JSON object"] };
   }
@@ -342,16 +415,32 @@ export function verifyPack(document: unknown): PackVerdict {
     return { status: "invalid", issues: [`format: expected "${PACK_FORMAT}", got ${JSON.stringify(head.format ?? null)}: this is not a Shipcheck evidence pack`] };
   }
   if (head.formatVersion !== PACK_FORMAT_VERSION) {
-    return { status: "invalid", issues: [`formatVersion: this shipcheck reads version ${PACK_FORMAT_VERSION}, the pack is version ${JSON.stringify(head.formatVersion ?? null)}`] };
+    const unsigned = head.formatVersion === 1 ? " (made before packs were signed: export it again from the server)" : "";
+    return { status: "invalid", issues: [`formatVersion: this shipcheck reads version ${PACK_FORMAT_VERSION}, the pack is version ${JSON.stringify(head.formatVersion ?? null)}${unsigned}`] };
   }
   const parsed = evidencePackSchema.safeParse(document);
   if (!parsed.success) return { status: "invalid", issues: issueLines(parsed.error) };
   const pack = parsed.data;
+
+  let packKey: KeyObject | null = null;
+  try {
+    packKey = parsePublicKey(pack.signingKey.publicKey);
+  } catch (error) {
+    if (!(error instanceof KeyFormatError)) throw error;
+    if (!options.key) return { status: "invalid", issues: [`signingKey.publicKey: ${error.message}`] };
+  }
+  const key = options.key ?? packKey!;
+  const keyUse: KeyUse = { source: options.key ? "given" : "pack", keyId: keyIdOf(key), packKeyId: pack.signingKey.keyId, sameAsPack: packKey !== null && packKey.equals(key) };
+
+  // The signature covers the document as read: computed from the JSON, not from what zod made of it.
+  const signature = verifyPackSignature(head, pack.signature, key);
   const chain = checkChains(pack.audit.events);
+  const checkpoints = checkCheckpoints(pack.audit.events, pack.audit.checkpoints, key);
   const actual = templateDigest(pack.template.definition);
   const template = { ok: actual === pack.template.digest, expected: pack.template.digest, actual };
   const signOffs = crossCheckSignOffs(pack);
-  return { status: "checked", pack, chain, template, signOffs, ok: chain.ok && template.ok && signOffs.length === 0 };
+  const ok = signature.ok && chain.ok && checkpoints.ok && template.ok && signOffs.length === 0;
+  return { status: "checked", pack, chain, checkpoints, signature, key: keyUse, template, signOffs, ok, authenticated: ok && keyUse.source === "given" };
 }
 
 // ---------------------------------------------------------------------------------------------

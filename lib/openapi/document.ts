@@ -3,7 +3,7 @@
 // ./responses.ts, which the API tests check real responses against. One table of operations
 // (OPERATIONS) is the source for the document and for those tests.
 import { z } from "zod";
-import { auditTrailSchema, evidencePackSchema } from "@/lib/audit/pack";
+import { auditTrailSchema, evidencePackSchema, signingKeySchema } from "@/lib/audit/pack";
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
 import { changePasswordSchema } from "@/lib/validation/account";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
@@ -55,6 +55,7 @@ export const COMPONENT_SCHEMAS = {
   SessionsEnded: { schema: responses.sessionsEndedSchema, io: "output" },
   AuditTrail: { schema: auditTrailSchema, io: "output" },
   EvidencePack: { schema: evidencePackSchema, io: "output" },
+  AuditPublicKey: { schema: signingKeySchema, io: "output" },
   JsonSchemaDocument: { schema: responses.jsonSchemaDocumentSchema, io: "output" },
   EvidenceFile: { schema: responses.evidenceFileSchema, io: "output" },
   ReleaseUpdated: { schema: responses.releaseUpdatedSchema, io: "output" },
@@ -517,8 +518,9 @@ export const OPERATIONS: Operation[] = [
     method: "get",
     operationId: "getAuditTrail",
     tags: ["Audit"],
-    summary: "The release's audit trail, oldest first, with the hash chain's state",
-    description: "Every change to the release as an append-only, hash-chained event (`hash` = sha256 of the previous hash and the event). `chain.ok` is false, with the first broken link, when any event was changed, removed or reordered.",
+    summary: "The release's audit trail, oldest first, with the hash chain's state and its signed checkpoints",
+    description:
+      "Every change to the release as an append-only, hash-chained event (`hash` = sha256 of the previous hash and the event), and the chain's `checkpoints`: its event count and head, signed with the instance's Ed25519 key (kept outside the database). `chain.ok` is false, with the first broken link (`brokenAt`), when any event was changed, removed or reordered; or, naming the `checkpoint` that failed, when a checkpoint does not verify with the key or the chain no longer has the signed event at the signed position (events inserted or rewritten before it, or removed from the end). When all of it holds and no checkpoint covers the newest event yet, this request signs one. See docs/audit.md.",
     parameters: RELEASE_PARAMS,
     responses: { 200: { description: "The trail.", content: { "application/json": { schema: "AuditTrail" } } } },
     errors: READ_ERRORS,
@@ -529,10 +531,23 @@ export const OPERATIONS: Operation[] = [
     operationId: "exportEvidencePack",
     tags: ["Audit"],
     summary: "Download the evidence pack: template version, results, metrics, sign-offs with evidence digests, gates, deploys and the audit chain",
-    description: "Sent as an attachment (`Content-Disposition`). `npx shipcheck verify pack.json` checks its chain offline.",
+    description:
+      "Sent as an attachment (`Content-Disposition`). Format version 2: with the chain's signed checkpoints, the public key (`signingKey`) and a `signature` over a digest of every section. `npx shipcheck verify pack.json --key <public key>` checks it offline, with the key from GET /api/v1/audit/public-key kept apart from the pack.",
     parameters: RELEASE_PARAMS,
     responses: { 200: { description: "The pack.", content: { "application/json": { schema: "EvidencePack" } } } },
     errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/audit/public-key",
+    method: "get",
+    operationId: "getAuditPublicKey",
+    tags: ["Audit"],
+    summary: "The public key that audit checkpoints and evidence packs are signed with",
+    description:
+      "Ed25519, PEM (SPKI). Fetch it once and keep it apart from the packs it checks: `shipcheck verify pack.json --key key.pem`. A pack carries the key too, but a pack's own key proves only that the pack is self-consistent.",
+    auth: "public",
+    responses: { 200: { description: "The key.", content: { "application/json": { schema: "AuditPublicKey" } } } },
+    errors: [],
   },
   {
     path: "/api/v1/projects/{project}/members",
@@ -853,7 +868,7 @@ function buildDocument(): JsonSchema {
       { name: "Sign-offs", description: "Manual items, signed off by people." },
       { name: "Templates", description: "Checklist templates and their versions." },
       { name: "Webhooks", description: "GitHub and Alertmanager deliveries." },
-      { name: "Audit", description: "The hash-chained audit trail and the evidence pack." },
+      { name: "Audit", description: "The hash-chained audit trail, its signed checkpoints, the evidence pack and the key they are signed with." },
       { name: "Members", description: "People of a project and their roles." },
       { name: "Account", description: "Your own password and sessions." },
       { name: "Service", description: "Health and this document." },

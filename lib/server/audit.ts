@@ -1,12 +1,13 @@
 // Audit events are written inside the same transaction as the change they describe, each one
-// chained to the previous event of its release (or project) by hash. Every change worth an audit
-// event is also what open release pages show, so the same place announces it to them (NOTIFY,
-// delivered on commit).
+// chained to the previous event of its release (or project) by hash; release chains get a signed
+// checkpoint now and then, in the same transaction. Every change worth an audit event is also what
+// open release pages show, so the same place announces it to them (NOTIFY, delivered on commit).
 import type { Prisma } from "@/generated/prisma/client";
 import { chainOf, eventHash, type ChainedEvent } from "@/lib/audit/chain";
 import { principalLabel } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/db/client";
 import { notifyChange } from "@/lib/realtime/notify";
+import { checkpointAfterWrite, releaseChainHead } from "./audit-checkpoints";
 import type { ServerContext } from "./context";
 
 export type AuditEntry = {
@@ -40,23 +41,31 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
   // One writer per chain at a time, so every event links to the one truly before it.
   const chain = chainOf(event);
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
-  const previous = await tx.auditEvent.findFirst({
-    where: event.releaseId ? { releaseId: event.releaseId } : { releaseId: null, projectId: event.projectId },
-    orderBy: { id: "desc" },
-    select: { hash: true },
-  });
-  const prevHash = previous?.hash ?? null;
+  // Release chains are checkpointed (docs/decisions/004): one query finds the previous hash and
+  // whether a checkpoint is due.
+  const head = event.releaseId ? await releaseChainHead(tx, event.releaseId, chain) : null;
+  const prevHash = head
+    ? head.prevHash
+    : ((
+        await tx.auditEvent.findFirst({
+          where: { releaseId: null, projectId: event.projectId },
+          orderBy: { id: "desc" },
+          select: { hash: true },
+        })
+      )?.hash ?? null);
+  const hash = eventHash(prevHash, event);
   const created = await tx.auditEvent.create({
-    select: { id: true },
     data: {
       ...event,
       before: event.before ?? undefined,
       after: event.after ?? undefined,
       createdAt: new Date(event.createdAt),
       prevHash,
-      hash: eventHash(prevHash, event),
+      hash,
     } as Prisma.AuditEventUncheckedCreateInput,
+    select: { id: true },
   });
+  if (head && event.releaseId) await checkpointAfterWrite(tx, event.releaseId, chain, head, { id: created.id, hash }, new Date(event.createdAt));
   // Sign-ins and accounts belong to no project: no page shows them live.
   if (event.projectId) await notifyChange(tx, { projectId: event.projectId, releaseId: event.releaseId, kind: event.action, eventId: String(created.id) });
 }

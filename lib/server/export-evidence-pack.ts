@@ -1,15 +1,18 @@
 // The evidence pack of a release: everything Shipcheck knows about it, read in one consistent
-// snapshot, with the release's audit chain so `shipcheck verify` can prove the trail untouched.
+// snapshot, with the release's audit chain and its signed checkpoints, the whole signed with the
+// instance's key, so `shipcheck verify --key` can prove the trail and the snapshot untouched.
 // Evidence files are described (name, type, size, SHA-256), never included.
 import { Prisma } from "@/generated/prisma/client";
-import { chainCheckOf, PACK_FORMAT, PACK_FORMAT_VERSION, type EvidencePack } from "@/lib/audit/pack";
+import { PACK_FORMAT, PACK_FORMAT_VERSION, type EvidencePack, type UnsignedEvidencePack } from "@/lib/audit/pack";
+import { signPack } from "@/lib/audit/pack-signature";
 import { authorize } from "@/lib/auth/permissions";
 import { principalLabel } from "@/lib/auth/principal";
 import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { evaluateGate } from "@/lib/gate";
 import type { ServerContext } from "./context";
-import { loadReleaseAuditEvents } from "./get-audit-trail";
+import { auditSigningKey } from "./audit-signing-key";
+import { loadVerifiedChain } from "./get-audit-trail";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 
@@ -58,7 +61,8 @@ export async function exportEvidencePack(ctx: ServerContext, projectSlug: string
       const decisions = await tx.rollbackDecision.findMany({ where: { releaseId: release.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
       const overrides = await tx.gateOverride.findMany({ where: { releaseId: release.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
       const alerts = await tx.alert.findMany({ where: { releaseId: release.id }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
-      const events = await loadReleaseAuditEvents(release.id, tx);
+      const { events, checkpoints, chain } = await loadVerifiedChain(release.id, tx);
+      const key = auditSigningKey();
 
       const fileById = new Map(files.map((f) => [f.id, f]));
       const stepsOf = new Map(items.map((row) => [row.id, (row.config as { steps?: unknown }).steps]));
@@ -67,7 +71,7 @@ export async function exportEvidencePack(ctx: ServerContext, projectSlug: string
         return Array.isArray(steps) && typeof steps[step] === "string" ? (steps[step] as string) : null;
       };
 
-      return {
+      const pack: UnsignedEvidencePack = {
         format: PACK_FORMAT,
         formatVersion: PACK_FORMAT_VERSION,
         generatedAt: iso(new Date()),
@@ -170,8 +174,10 @@ export async function exportEvidencePack(ctx: ServerContext, projectSlug: string
           annotations: a.annotations,
           receivedAt: iso(a.receivedAt),
         })),
-        audit: { chain: chainCheckOf(events), events },
+        signingKey: key.info,
+        audit: { chain, checkpoints, events },
       };
+      return { ...pack, signature: signPack(key.privateKey, pack) };
     },
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 60_000, maxWait: 10_000 },
   );

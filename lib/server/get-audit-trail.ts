@@ -1,9 +1,13 @@
-// A release's audit trail: every event of its hash chain, oldest first, with the chain checked and
-// each event put in words for people.
-import type { AuditEvent } from "@/generated/prisma/client";
-import { chainCheckOf, describeAuditEvent, type AuditEventRecord, type AuditTrail, type DescribeContext } from "@/lib/audit/pack";
+// A release's audit trail: every event of its hash chain, oldest first, with the chain and its
+// signed checkpoints checked, and each event put in words for people.
+import { Prisma, type AuditEvent } from "@/generated/prisma/client";
+import { chainOf } from "@/lib/audit/chain";
+import type { Checkpoint } from "@/lib/audit/checkpoint";
+import { chainCheckOf, describeAuditEvent, type AuditEventRecord, type AuditTrail, type ChainCheck, type DescribeContext } from "@/lib/audit/pack";
 import { authorize } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db/client";
+import { checkpointVerifiedHead, loadCheckpoints } from "./audit-checkpoints";
+import { auditSigningKey } from "./audit-signing-key";
 import type { ServerContext } from "./context";
 import { findProject, findRelease } from "./lookup";
 
@@ -35,6 +39,25 @@ export async function loadReleaseAuditEvents(releaseId: string, client: Tx = db(
   return rows.map(toAuditRecord);
 }
 
+export type VerifiedChain = { events: AuditEventRecord[]; checkpoints: Checkpoint[]; chain: ChainCheck };
+
+/**
+ * The release's chain and checkpoints, read in the caller's snapshot (both from one, so a
+ * checkpoint never names an event the read missed), checked against the signing key; when they
+ * hold and no checkpoint covers the head yet, the head is signed now (docs/decisions/004).
+ */
+export async function loadVerifiedChain(releaseId: string, tx: Tx): Promise<VerifiedChain> {
+  const key = auditSigningKey();
+  const chainName = chainOf({ releaseId, projectId: null });
+  const checkpoints = await loadCheckpoints(chainName, tx);
+  const events = await loadReleaseAuditEvents(releaseId, tx);
+  const chain = chainCheckOf(events, checkpoints, key.publicKey);
+  if (!chain.ok) return { events, checkpoints, chain };
+  const fresh = await checkpointVerifiedHead(tx, chainName, events, checkpoints);
+  if (!fresh) return { events, checkpoints, chain };
+  return { events, checkpoints: [...checkpoints, fresh], chain: { ...chain, checkpoints: chain.checkpoints + 1, signedEvents: fresh.events } };
+}
+
 /** Item titles and sign-offs of a release, so events can name what they were about. */
 export async function describeContextOf(releaseId: string, client: Tx = db()): Promise<DescribeContext> {
   const items = await client.releaseItem.findMany({ where: { releaseId }, select: { key: true, title: true } });
@@ -51,13 +74,21 @@ export async function describeContextOf(releaseId: string, client: Tx = db()): P
 export async function getAuditTrail(ctx: ServerContext, projectSlug: string, version: string): Promise<AuditTrail> {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "release:read");
-  const release = await findRelease(project.id, version);
-  const events = await loadReleaseAuditEvents(release.id);
-  const context = await describeContextOf(release.id);
-  return {
-    project: project.slug,
-    release: release.version,
-    chain: chainCheckOf(events),
-    events: events.map((event) => ({ ...event, summary: describeAuditEvent(event, context) })),
-  };
+  return db().$transaction(
+    async (tx) => {
+      const release = await findRelease(project.id, version, tx);
+      const { events, checkpoints, chain } = await loadVerifiedChain(release.id, tx);
+      const context = await describeContextOf(release.id, tx);
+      return {
+        project: project.slug,
+        release: release.version,
+        chain,
+        signingKey: auditSigningKey().info,
+        checkpoints,
+        events: events.map((event) => ({ ...event, summary: describeAuditEvent(event, context) })),
+      };
+    },
+    // A long trail takes a while to read and check: the evidence pack's limits, not the 5 s default.
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 60_000, maxWait: 10_000 },
+  );
 }

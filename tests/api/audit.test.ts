@@ -86,7 +86,10 @@ describe("the audit trail", () => {
     expect(body.project).toBe(p.slug);
     expect(body.release).toBe(p.version);
     expect(body.events.map((e) => e.action)).toEqual(["release.created", "results.recorded", "signoff.created", "metrics.recorded", "deployment.recorded", "signoff.created", "signoff.revoked"]);
-    expect(body.chain).toEqual({ ok: true, events: 7 });
+    // Intact, and signed: the reader signed the head if no writer had yet.
+    expect(body.chain).toMatchObject({ ok: true, events: 7, signedEvents: 7 });
+    expect(body.chain.checkpoints).toBe(body.checkpoints.length);
+    expect(body.checkpoints.at(-1)).toMatchObject({ chain: `release:${(await releaseRow(p.slug, p.version)).releaseId}`, events: 7, headId: body.events[6]!.id, headHash: body.events[6]!.hash, keyId: body.signingKey.keyId });
 
     // Each event links to the hash of the one before it, and its hash covers its content.
     let previous: string | null = null;
@@ -165,7 +168,7 @@ describe("the database keeps the trail append-only", () => {
 
     expect(await db().auditEvent.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
     expect(await db().auditEvent.count({ where: { releaseId } })).toBe(7);
-    expect((await trail(p)).chain).toEqual({ ok: true, events: 7 });
+    expect((await trail(p)).chain).toMatchObject({ ok: true, events: 7, signedEvents: 7 });
   });
 });
 
@@ -193,7 +196,7 @@ describe("a broken chain", () => {
     await db().auditEvent.create({ data: { ...forged, before: undefined, createdAt: new Date(forged.createdAt), prevHash: first!.hash, hash: eventHash(first!.hash, { ...forged, after: { environment: "staging" } }) } });
 
     const body = await trail(p);
-    expect(body.chain).toEqual({ ok: false, events: 2, brokenAt: 1, reason: expect.stringMatching(/^broken at event 2 \(signoff\.created\): event #\d+ .* was changed after it was recorded$/) });
+    expect(body.chain).toMatchObject({ ok: false, events: 2, brokenAt: 1, reason: expect.stringMatching(/^broken at event 2 \(signoff\.created\): event #\d+ .* was changed after it was recorded$/) });
     const pack = (await api<EvidencePack>(`${base(p)}/evidence-pack`, { token: p.token })).body;
     expect(pack.audit.chain).toEqual(body.chain);
 
@@ -215,7 +218,7 @@ describe("the evidence pack", () => {
     const pack = evidencePackSchema.parse(response.body);
     expect(pack).toMatchObject({
       format: "shipcheck-evidence-pack",
-      formatVersion: 1,
+      formatVersion: 2,
       generatedBy: manager.email,
       project: { slug: p.slug, environments: ["staging", "production"] },
       release: { version: p.version, commit: p.commit, status: "deployed", changedFiles: [] },
@@ -235,7 +238,11 @@ describe("the evidence pack", () => {
     expect(pack.gates.production).toMatchObject({ environment: "production", open: false });
     expect(pack.gates.production!.blocking.map((b) => b.item)).toEqual(["smoke-tests", "event-throughput", "staging-ws-events", "release-approval"]);
     expect(Object.keys(pack.gates)).toEqual(["staging", "production"]);
-    expect(pack.audit.chain).toEqual({ ok: true, events: 7 });
+    expect(pack.audit.chain).toMatchObject({ ok: true, events: 7, signedEvents: 7 });
+    // Signed with the key the public endpoint serves; the signature covers every other section.
+    expect(pack.signingKey).toEqual((await api("/api/v1/audit/public-key")).body);
+    expect(pack.signature).toMatchObject({ algorithm: "Ed25519", keyId: pack.signingKey.keyId, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(Object.keys(pack.signature.sections).sort()).toEqual(Object.keys(pack).filter((k) => k !== "signature").sort());
     expect(pack.audit.events.map((e) => e.action)).toEqual(["release.created", "results.recorded", "signoff.created", "metrics.recorded", "deployment.recorded", "signoff.created", "signoff.revoked"]);
     // The same events as the audit endpoint, field for field (without the readable summary).
     const fromApi = (await trail(p)).events.map((event) => {

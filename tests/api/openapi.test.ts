@@ -288,6 +288,18 @@ describe("real responses match the document", () => {
     conforms("/api/v1/schemas/template.json", "get", await api("/api/v1/schemas/template.json"), "application/schema+json");
   });
 
+  it("the audit trail and the evidence pack, and the public key they are signed with (no credentials needed for that one)", async () => {
+    const p = await makeProject();
+    const release = "/api/v1/projects/{project}/releases/{version}";
+    const trail = conforms<{ signingKey: unknown; checkpoints: unknown[] }>(`${release}/audit`, "get", await api(url(`${release}/audit`, at(p)), { token: p.token }));
+    const pack = conforms<{ signingKey: unknown }>(`${release}/evidence-pack`, "get", await api(url(`${release}/evidence-pack`, at(p)), { token: p.token }));
+    const key = conforms("/api/v1/audit/public-key", "get", await api("/api/v1/audit/public-key"));
+    expect(trail.checkpoints.length).toBeGreaterThan(0);
+    expect(trail.signingKey).toEqual(key);
+    expect(pack.signingKey).toEqual(key);
+    expect(served.paths["/api/v1/audit/public-key"].get.security).toEqual([]);
+  });
+
   it("releases: create 201 (with guarded paths), duplicate 409, read 200, unknown 404, no credentials 401, bad body 400/415/422", async () => {
     const p = await makeProject({ template: TEMPLATE });
     const create = (body: unknown) => api(url(P.releases, at(p)), { token: p.token, json: body });

@@ -96,6 +96,7 @@ export const ROUTES: RouteRow[] = [
   { method: "POST", route: "/webhooks/alertmanager", what: "send alerts", people: [], token: "results:write", allowed: 201, open: ["other-token"], note: "alerts go to the token's own project, so any project's token is accepted", request: () => ({ path: "/api/v1/webhooks/alertmanager", json: { status: "firing", alerts: [{ status: "firing", labels: { alertname: "Matrix", environment: "staging" } }] } }) },
   { method: "GET", route: "/openapi.json", what: "the API description", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/openapi.json" }) },
   { method: "GET", route: "/schemas/template.json", what: "the template JSON Schema", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/schemas/template.json" }) },
+  { method: "GET", route: "/audit/public-key", what: "the public key audit checkpoints and evidence packs are signed with", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/audit/public-key" }) },
 ];
 
 /** Routes whose callers prove themselves otherwise (covered by their own tests). */

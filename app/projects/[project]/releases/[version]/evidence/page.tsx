@@ -42,6 +42,8 @@ export default async function EvidencePage({ params }: { params: Promise<Params>
     itemTitles: titles,
     signOffs: Object.fromEntries(pack.signOffs.map((s) => [s.id, { item: s.item, environment: s.environment, by: s.by }])),
   };
+  // Events a checkpoint signed as its head, with the newest such checkpoint.
+  const signedAt = new Map(pack.audit.checkpoints.map((c) => [c.headId, c.id]));
   const packUrl = `/api/v1/projects/${enc(pack.project.slug)}/releases/${enc(pack.release.version)}/evidence-pack`;
 
   return (
@@ -61,14 +63,14 @@ export default async function EvidencePage({ params }: { params: Promise<Params>
             Download JSON
           </a>
         </div>
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-0.5 text-slate-700">
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-0.5 text-slate-700 [&>dd]:min-w-0 [&>dd]:break-words">
           <dt className="text-slate-500">Project</dt>
           <dd>
             {pack.project.name} ({pack.project.slug}) · environments {pack.project.environments.join(" → ")}
           </dd>
           <dt className="text-slate-500">Release</dt>
           <dd>
-            {pack.release.version} · commit <span className="font-mono">{pack.release.commit}</span> · {pack.release.status.replace("_", " ")}
+            {pack.release.version} · commit <span className="break-all font-mono">{pack.release.commit}</span> · {pack.release.status.replace("_", " ")}
           </dd>
           <dt className="text-slate-500">Created</dt>
           <dd>
@@ -82,6 +84,10 @@ export default async function EvidencePage({ params }: { params: Promise<Params>
           <dt className="text-slate-500">Generated</dt>
           <dd>
             {when(pack.generatedAt)} by {pack.generatedBy} (format {pack.format} v{pack.formatVersion})
+          </dd>
+          <dt className="text-slate-500">Signed</dt>
+          <dd>
+            {pack.signature.algorithm} key <span className="font-mono">{pack.signature.keyId}</span> · digest <span className="break-all font-mono">{pack.signature.digest}</span>
           </dd>
         </dl>
         <ChainStatus pack={pack} />
@@ -270,6 +276,7 @@ export default async function EvidencePage({ params }: { params: Promise<Params>
                 #{event.id} {event.action} · hash {event.hash?.slice(0, 16) ?? "none"} ← {event.prevHash?.slice(0, 16) ?? "start"}
                 {event.requestId ? ` · request ${event.requestId}` : ""}
                 {event.ip ? ` · from ${event.ip}` : ""}
+                {signedAt.has(event.id) ? ` · signed checkpoint #${signedAt.get(event.id)}` : ""}
               </p>
             </li>
           ))}
@@ -286,19 +293,22 @@ function isOverride(value: unknown): value is { by: string; reason: string } {
 function ChainStatus({ pack }: { pack: EvidencePack }) {
   const { chain } = pack.audit;
   if (chain.ok) {
+    const unsigned = chain.events - chain.signedEvents;
     return (
       <p role="status" aria-label="Audit chain" className="rounded border border-emerald-300 bg-emerald-50 px-3 py-2 text-emerald-900">
         <span className="font-semibold">
           Chain intact: {chain.events} event{chain.events === 1 ? "" : "s"}
         </span>{" "}
-        · every audit event below links to the one before it by SHA-256. Check a downloaded copy with <code className="font-mono">npx shipcheck verify {"<file>"}</code>.
+        · every audit event below links to the one before it by SHA-256; signed checkpoints cover {unsigned === 0 ? "all of them" : `${chain.signedEvents} of them`}. The pack is signed with
+        key <span className="font-mono">{pack.signingKey.keyId}</span>: check a downloaded copy with{" "}
+        <code className="font-mono">npx shipcheck verify {"<file>"} --key {"<public key>"}</code>, the key from <code className="font-mono">/api/v1/audit/public-key</code> kept apart from the pack.
       </p>
     );
   }
   return (
     <div role="status" aria-label="Audit chain" className="rounded border border-red-400 bg-red-50 px-3 py-2 text-red-900">
       <p className="font-semibold">
-        Chain BROKEN at event {(chain.brokenAt ?? 0) + 1} of {chain.events}
+        {chain.brokenAt === undefined ? `Chain BROKEN: signed checkpoint #${chain.checkpoint ?? "?"} does not match` : `Chain BROKEN at event ${chain.brokenAt + 1} of ${chain.events}`}
       </p>
       {chain.reason ? <p>{reasonDetail(chain.reason)}</p> : null}
     </div>

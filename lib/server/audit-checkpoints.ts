@@ -1,0 +1,94 @@
+// Making and loading the signed checkpoints of release chains (docs/decisions/004): a writer
+// signs one when its chain is due, under the chain's lock it already holds; a reader that has just
+// verified the chain signs its head when no checkpoint covers it yet.
+import type { AuditCheckpoint } from "@/generated/prisma/client";
+import { checkpointDue, checkpointSignatureValid, CHECKPOINT_EVERY_EVENTS, signCheckpoint, type Checkpoint, type CheckpointFields } from "@/lib/audit/checkpoint";
+import { db, type Tx } from "@/lib/db/client";
+import { auditSigningKey, type SigningKey } from "./audit-signing-key";
+
+export function toCheckpointRecord(row: AuditCheckpoint): Checkpoint {
+  return {
+    id: row.id.toString(),
+    chain: row.chain,
+    headId: row.headId.toString(),
+    headHash: row.headHash,
+    events: row.events,
+    createdAt: row.createdAt.toISOString(),
+    keyId: row.keyId,
+    signature: row.signature,
+  };
+}
+
+/** A chain's checkpoints, oldest first. */
+export async function loadCheckpoints(chain: string, client: Tx = db()): Promise<Checkpoint[]> {
+  const rows = await client.auditCheckpoint.findMany({ where: { chain }, orderBy: { id: "asc" } });
+  return rows.map(toCheckpointRecord);
+}
+
+async function storeCheckpoint(tx: Tx, key: SigningKey, fields: CheckpointFields): Promise<Checkpoint> {
+  const { keyId, signature } = signCheckpoint(key.privateKey, fields);
+  const row = await tx.auditCheckpoint.create({
+    data: { chain: fields.chain, headId: BigInt(fields.headId), headHash: fields.headHash, events: fields.events, createdAt: new Date(fields.createdAt), keyId, signature },
+  });
+  return toCheckpointRecord(row);
+}
+
+/**
+ * For a reader that has just verified the chain and every checkpoint: signs the head when no
+ * checkpoint covers it. Within the reader's snapshot, without the chain's lock: the events it saw
+ * are a prefix of the chain whatever is appended meanwhile, and a checkpoint of a prefix stays true.
+ */
+export async function checkpointVerifiedHead(tx: Tx, chain: string, events: readonly { id: string; hash: string | null }[], checkpoints: readonly Checkpoint[]): Promise<Checkpoint | null> {
+  const head = events.at(-1);
+  if (!head?.hash || checkpoints.some((c) => c.events >= events.length)) return null;
+  return storeCheckpoint(tx, auditSigningKey(), { chain, headId: head.id, headHash: head.hash, events: events.length, createdAt: new Date().toISOString() });
+}
+
+/** What a writer needs about a release chain before appending: the last hash, the last checkpoint and how far behind it is. */
+export type ReleaseChainHead = {
+  prevHash: string | null;
+  last: CheckpointFields & { signature: string } | null;
+  /** Events after the last checkpoint's head, counted up to CHECKPOINT_EVERY_EVENTS. */
+  since: number;
+};
+
+type HeadRow = {
+  prevHash: string | null;
+  headId: bigint | null;
+  headHash: string | null;
+  events: number | null;
+  createdAt: Date | null;
+  signature: string | null;
+  since: number;
+};
+
+/** One round trip, under the chain's lock: the previous hash and the checkpoint state. */
+export async function releaseChainHead(tx: Tx, releaseId: string, chain: string): Promise<ReleaseChainHead> {
+  const [row] = await tx.$queryRaw<HeadRow[]>`
+    SELECT
+      (SELECT e.hash FROM "AuditEvent" e WHERE e."releaseId" = ${releaseId}::uuid ORDER BY e.id DESC LIMIT 1) AS "prevHash",
+      c."headId", c."headHash", c.events, c."createdAt", c.signature,
+      (SELECT count(*)::int FROM (SELECT 1 FROM "AuditEvent" e WHERE e."releaseId" = ${releaseId}::uuid AND e.id > c."headId" LIMIT ${CHECKPOINT_EVERY_EVENTS}) s) AS since
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (SELECT * FROM "AuditCheckpoint" k WHERE k.chain = ${chain} ORDER BY k.id DESC LIMIT 1) c ON true`;
+  const last =
+    row?.headId != null && row.headHash && row.events != null && row.createdAt && row.signature
+      ? { chain, headId: row.headId.toString(), headHash: row.headHash, events: row.events, createdAt: row.createdAt.toISOString(), signature: row.signature }
+      : null;
+  return { prevHash: row?.prevHash ?? null, last, since: row?.since ?? 0 };
+}
+
+/**
+ * After a writer appended `event` to a release chain, still under the chain's lock: signs a
+ * checkpoint of it when the chain is due (docs/decisions/004). The count builds on the last
+ * checkpoint when that one verifies and the gap was counted exactly; otherwise it is counted.
+ */
+export async function checkpointAfterWrite(tx: Tx, releaseId: string, chain: string, head: ReleaseChainHead, event: { id: bigint; hash: string }, now: Date): Promise<void> {
+  const since = head.since + 1;
+  const last = head.last;
+  if (!checkpointDue(last ? { createdAt: new Date(last.createdAt) } : null, since, now)) return;
+  const key = auditSigningKey();
+  const builds = last !== null && head.since < CHECKPOINT_EVERY_EVENTS && checkpointSignatureValid(key.publicKey, last);
+  const events = builds ? last.events + since : await tx.auditEvent.count({ where: { releaseId } });
+  await storeCheckpoint(tx, key, { chain, headId: event.id.toString(), headHash: event.hash, events, createdAt: now.toISOString() });
+}
