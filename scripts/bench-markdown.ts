@@ -1,5 +1,5 @@
 // `npm run bench:markdown`: what reading Markdown in a worker thread costs per import, beside the
-// same work done in-process (docs/decisions/004-markdown-off-the-event-loop.md). First in this
+// same work done in-process (docs/decisions/007-markdown-off-the-event-loop.md). First in this
 // process, through the same pool the app uses; then against the built app over HTTP.
 import { readFile } from "node:fs/promises";
 import path from "node:path";

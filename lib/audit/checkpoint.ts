@@ -3,7 +3,7 @@
 // chain proves its events link up; a checkpoint proves which chain it was, so someone who can
 // write to the database cannot rewrite, extend before, or cut short the signed part without the
 // key. Pure: the server makes and checks them, `shipcheck verify` checks the ones in a pack.
-// See docs/decisions/004-signed-audit-checkpoints.md.
+// See docs/decisions/009-signed-audit-checkpoints.md.
 import type { KeyObject } from "node:crypto";
 import { z } from "zod";
 import { canonicalJson } from "@/lib/canonical-json";

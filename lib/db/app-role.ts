@@ -1,7 +1,7 @@
 // The database role the application's queries run as: it may read and write the ordinary tables,
 // only read and add to the append-only ones (the audit trail), and owns nothing, so it cannot
 // alter a table or disable or drop a trigger. Migrations run as the owner (DATABASE_URL).
-// See docs/decisions/004-database-roles.md.
+// See docs/decisions/008-database-roles.md.
 //
 // For scripts run with tsx (start script, test runner): not for Next.js server code.
 import { createHash, randomBytes } from "node:crypto";

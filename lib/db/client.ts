@@ -5,7 +5,7 @@ import { PrismaClient } from "@/generated/prisma/client";
 const globalForPrisma = globalThis as unknown as { shipcheckPrisma?: PrismaClient };
 
 function createClient(): PrismaClient {
-  // The app's own, restricted role when there is one (docs/decisions/004-database-roles.md).
+  // The app's own, restricted role when there is one (docs/decisions/008-database-roles.md).
   const connectionString = process.env.SHIPCHECK_APP_DATABASE_URL || process.env.DATABASE_URL;
   if (!connectionString) {
     throw new Error("DATABASE_URL is not set: start Shipcheck with `npm start` (embedded PostgreSQL) or set DATABASE_URL.");

@@ -1,4 +1,4 @@
-// Making and loading the signed checkpoints of release chains (docs/decisions/004): a writer
+// Making and loading the signed checkpoints of release chains (docs/decisions/009): a writer
 // signs one when its chain is due, under the chain's lock it already holds; a reader that has just
 // verified the chain signs its head when no checkpoint covers it yet.
 import type { AuditCheckpoint } from "@/generated/prisma/client";
@@ -80,7 +80,7 @@ export async function releaseChainHead(tx: Tx, releaseId: string, chain: string)
 
 /**
  * After a writer appended `event` to a release chain, still under the chain's lock: signs a
- * checkpoint of it when the chain is due (docs/decisions/004). The count builds on the last
+ * checkpoint of it when the chain is due (docs/decisions/009). The count builds on the last
  * checkpoint when that one verifies and the gap was counted exactly; otherwise it is counted.
  */
 export async function checkpointAfterWrite(tx: Tx, releaseId: string, chain: string, head: ReleaseChainHead, event: { id: bigint; hash: string }, now: Date): Promise<void> {

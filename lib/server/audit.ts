@@ -41,7 +41,7 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
   // One writer per chain at a time, so every event links to the one truly before it.
   const chain = chainOf(event);
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
-  // Release chains are checkpointed (docs/decisions/004): one query finds the previous hash and
+  // Release chains are checkpointed (docs/decisions/009): one query finds the previous hash and
   // whether a checkpoint is due.
   const head = event.releaseId ? await releaseChainHead(tx, event.releaseId, chain) : null;
   const prevHash = head

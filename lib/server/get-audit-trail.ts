@@ -44,7 +44,7 @@ export type VerifiedChain = { events: AuditEventRecord[]; checkpoints: Checkpoin
 /**
  * The release's chain and checkpoints, read in the caller's snapshot (both from one, so a
  * checkpoint never names an event the read missed), checked against the signing key; when they
- * hold and no checkpoint covers the head yet, the head is signed now (docs/decisions/004).
+ * hold and no checkpoint covers the head yet, the head is signed now (docs/decisions/009).
  */
 export async function loadVerifiedChain(releaseId: string, tx: Tx): Promise<VerifiedChain> {
   const key = auditSigningKey();

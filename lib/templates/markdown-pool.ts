@@ -6,7 +6,7 @@
 //
 // A small pool: up to MAX_WORKERS threads, kept for IDLE_MS after a job so the next one does not
 // pay for starting a thread and loading the parser again; jobs beyond that wait their turn, and
-// past MAX_WAITING are refused (MarkdownBusyError). See docs/decisions/004-markdown-off-the-event-loop.md.
+// past MAX_WAITING are refused (MarkdownBusyError). See docs/decisions/007-markdown-off-the-event-loop.md.
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import { MarkdownImportError } from "./markdown-error";
 import type { FromWorker, ImportOutcome, JobResult, MarkdownJob, RenderSource, TemplateOutcome } from "./markdown-jobs";

@@ -3,7 +3,7 @@
 // always text: no HTML is ever parsed in the browser, and no attribute but the few below exists.
 // Flat (each node names its parent) rather than nested, so the API can describe it without a
 // recursive schema and nothing walks it recursively before it is shown.
-// See docs/decisions/004-markdown-off-the-event-loop.md.
+// See docs/decisions/007-markdown-off-the-event-loop.md.
 
 /** The elements a rendering may hold. `heading` shows as a bold paragraph; `plain` is text kept as written. */
 export const RENDERED_TAGS = [
