@@ -87,8 +87,8 @@ describe("importing Markdown that would take the parser seconds", () => {
     const p = await makeProject();
     // The budget counts reading, not starting a worker or loading the route's code: have both done.
     expect((await importMarkdown(p.slug, "warm-up", "# Release\n\n- [ ] Smoke tests pass", p)).status).toBe(200);
-    // 100,000 unclosed "[": 250 KB, under every size limit of the importer.
-    const markdown = "[".repeat(100_000);
+    // 200,000 unclosed "[": 200 KB, under every size limit of the importer; about 6 s of parsing on a quiet machine (100,000 took 2.8 s, too close to the budget).
+    const markdown = "[".repeat(200_000);
     const { value: response, elapsedMs, slowestHealthMs, healthChecks } = await whileWatchingHealth(() => importMarkdown(p.slug, "brackets", markdown, p));
 
     const error = expectApiError(response, 422, "validation_failed");
