@@ -110,6 +110,10 @@ test("a sign-off against a page that went stale is refused with the reason, and 
   const cookie = await signIn(second.email, second.password);
   const other = await api(`/api/v1/projects/${p.slug}/releases/${p.version}/items/release-approval/signoffs`, { json: { environment: "staging" }, headers: { cookie, origin: baseUrl() } });
   expect(other.status).toBe(201);
+  // Their sign-off is pushed to this page; the open form stays, with what was typed.
+  await expect(approval.getByRole("list", { name: "Sign-offs" })).toContainText(`Signed off by release-manager ${second.email.slice(0, 6)}`);
+  await expect(approval.getByText("This item changed since you opened the form")).toBeVisible();
+  await expect(approval.getByLabel(/Comment/)).toHaveValue("notes and rota checked");
 
   await approval.getByRole("button", { name: "Confirm sign-off for staging" }).click();
   await expect(approval.getByRole("alert")).toContainText("someone signed off or revoked this item since you loaded the page");

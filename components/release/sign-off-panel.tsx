@@ -183,7 +183,8 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
           })}
         </ul>
       ) : null}
-      {canSignOff && state.status !== "not-applicable" && state.status !== "passed" && !alreadySigned ? (
+      {/* An open form stays while someone else's sign-off arrives live: what was typed is not lost. */}
+      {canSignOff && (open || (state.status !== "not-applicable" && state.status !== "passed" && !alreadySigned)) ? (
         open ? (
           <form
             id={formId}
@@ -237,6 +238,11 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
                   </p>
                 ) : null}
               </fieldset>
+            ) : null}
+            {itemVersion !== seenVersion ? (
+              <p role="status" className="text-xs text-amber-800">
+                This item changed since you opened the form (see the sign-offs above). Confirming checks it again.
+              </p>
             ) : null}
             <div className="flex gap-2">
               <button type="submit" disabled={pending} className="rounded bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-600 disabled:opacity-60">

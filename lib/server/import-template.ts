@@ -40,7 +40,7 @@ function importRefusal(error: unknown): unknown {
     return new AppError(
       "validation_failed",
       error.reason === "time"
-        ? `Reading this Markdown took longer than the budget of ${formatBudget(error.budgetMs)} (SHIPCHECK_MARKDOWN_BUDGET_MS), so it was stopped. A deployment checklist is read in well under a second: this text is not one Shipcheck can import (long runs of unclosed brackets or deeply nested lists are the usual cause).`
+        ? `Reading this Markdown took longer than the budget of ${formatBudget(error.budgetMs)} (SHIPCHECK_MARKDOWN_BUDGET_MS), so it was stopped. A deployment checklist is read in well under a second: this text is not one Shipcheck can import (long runs of emphasis markers or unclosed links, or deeply nested lists, are the usual cause).`
         : "Reading this Markdown needed more memory than the importer may use, so it was stopped. Split the checklist into smaller templates.",
     );
   }

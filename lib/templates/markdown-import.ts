@@ -70,7 +70,7 @@ export const MAX_MARKDOWN_BYTES = 5 * 1024 * 1024;
  * paragraphs 17 s, a 512 KB line of brackets 5 s. A real checklist is a few KB (the fixture is
  * 4.7 KB), so documents past these limits are refused with a message instead of holding up
  * the server for tens of seconds; within them the worst shapes measured parse in about 2-3 s.
- * Shapes these limits miss (100,000 "[" in one line) meet the worker's time budget instead: the
+ * Shapes these limits miss (40,000 "*a" in one line, 11 s) meet the worker's time budget instead: the
  * server reads Markdown only in markdown-worker.ts (see markdown-pool.ts).
  */
 export const MAX_PARSED_BYTES = 256 * 1024;

@@ -1,5 +1,5 @@
 // Markdown is parsed and rendered in worker threads (markdown-worker.ts), never on the server's
-// event loop: micromark takes more than linear time on some shapes (100,000 "[" took 6-45 s), and
+// event loop: micromark takes more than linear time on some shapes (40,000 "*a" took 11 s), and
 // while it ran every other request waited, /api/health included. Each job has a time budget
 // (SHIPCHECK_MARKDOWN_BUDGET_MS); a worker still busy when it runs out is terminated, and the
 // job fails with MarkdownBudgetError, which the use cases answer with a 422 naming the budget.

@@ -1,7 +1,9 @@
 // No Markdown may stall the server: importing is done in a worker with a time budget, and
 // instructions are rendered once, when a template is saved, never while a release page is viewed.
-// Each hostile input here used to hold the event loop for seconds (100,000 "[" took 45 s to
-// import; a release page with 40 such items took 14 s) while /api/health waited with it.
+// Each hostile input here used to hold the event loop for seconds while /api/health waited with
+// it. They use a shape micromark reads in quadratic time, "*a" over and over (measured in-thread:
+// 10,000 pairs 0.7-0.9 s, 40,000 pairs 11-16 s), so they stay far past the budget on a faster
+// machine too; a run of "[" is read in linear time and only looked slow on a loaded one.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -24,8 +26,10 @@ const SLACK_MS = 10_000;
 const HEALTH_LIMIT_MS = 2_000;
 
 const MARKUP = `<script>window.__pwned = true</script><img src=x onerror="window.__pwned=true">`;
-/** Instructions that took react-markdown a third of a second each, on every view: 40 of them made a 14 s page. */
-const SLOW_INSTRUCTIONS = `${MARKUP}\n\n${"[".repeat(5_000)}`;
+/** Instructions that take the renderer about 0.7 s each: 40 of them are half a minute of work. */
+// 19,800 characters: with the markup, just under the 20,000 an item's instructions may hold.
+const SLOW_RUN = "*a".repeat(9_900);
+const SLOW_INSTRUCTIONS = `${MARKUP}\n\n${SLOW_RUN}`;
 
 /** Polls /api/health every 25 ms while `work` runs: the slowest answer shows whether the event loop was held. */
 async function whileWatchingHealth<T>(work: () => Promise<T>): Promise<{ value: T; elapsedMs: number; slowestHealthMs: number; healthChecks: number }> {
@@ -87,9 +91,9 @@ describe("importing Markdown that would take the parser seconds", () => {
     const p = await makeProject();
     // The budget counts reading, not starting a worker or loading the route's code: have both done.
     expect((await importMarkdown(p.slug, "warm-up", "# Release\n\n- [ ] Smoke tests pass", p)).status).toBe(200);
-    // 200,000 unclosed "[": 200 KB, under every size limit of the importer; about 6 s of parsing on a quiet machine (100,000 took 2.8 s, too close to the budget).
-    const markdown = "[".repeat(200_000);
-    const { value: response, elapsedMs, slowestHealthMs, healthChecks } = await whileWatchingHealth(() => importMarkdown(p.slug, "brackets", markdown, p));
+    // 60,000 "*a": 120 KB, under every size limit of the importer; about 25 s of parsing in-thread.
+    const markdown = "*a".repeat(60_000);
+    const { value: response, elapsedMs, slowestHealthMs, healthChecks } = await whileWatchingHealth(() => importMarkdown(p.slug, "emphasis", markdown, p));
 
     const error = expectApiError(response, 422, "validation_failed");
     expect(error.message).toContain(`took longer than the budget of ${formatBudget(BUDGET)} (SHIPCHECK_MARKDOWN_BUDGET_MS)`);
@@ -97,7 +101,7 @@ describe("importing Markdown that would take the parser seconds", () => {
     expect(elapsedMs).toBeLessThan(BUDGET + SLACK_MS);
     expect(healthChecks).toBeGreaterThan(3);
     expect(slowestHealthMs).toBeLessThan(HEALTH_LIMIT_MS);
-    expect(await templateVersions(p.slug, "brackets")).toEqual([]);
+    expect(await templateVersions(p.slug, "emphasis")).toEqual([]);
 
     // The server is fine afterwards: an ordinary checklist imports as before.
     const ok = await importMarkdown(p.slug, "ordinary", "# Release\n\n## Pre-deploy\n\n- [ ] Smoke tests pass", p);
@@ -214,15 +218,17 @@ describe("a release page whose items were stored before renderings were", () => 
     expect(rows.every((r) => r.renderedInstructions !== null)).toBe(true);
     const quick = rows[0]!.renderedInstructions as RenderedMarkdown;
     expect(quick.nodes).toContainEqual({ parent: expect.any(Number), tag: "strong" });
+    // Forty items of 0.7 s each cannot all fit in the budget: the last is stored as written.
     const slow = rows[39]!.renderedInstructions as RenderedMarkdown;
-    expect(slow.nodes[0]).toEqual({ parent: -1, tag: "plain" });
+    const head = slow.nodes[0];
+    expect(head).toEqual({ parent: -1, tag: "plain" });
     expect(textOf(slow)).toBe(SLOW_INSTRUCTIONS);
 
     for (let view = 0; view < 3; view++) {
       const again = await releasePage(p.slug, "v0.9.0", manager.headers.cookie!);
       expect(again.status).toBe(200);
       expect(again.elapsedMs).toBeLessThan(2_000);
-      expect(again.html).toContain("[[[[[[[[[[");
+      expect(again.html).toContain("*a*a*a*a*a*a");
     }
   }, 90_000);
 });
