@@ -1,6 +1,7 @@
 // Environment variables, validated once at start-up with messages that name the variable.
 import { z } from "zod";
 import { KeyFormatError, parsePrivateKey } from "@/lib/audit/signing";
+import { parseTrustedProxies, TrustedProxiesError } from "@/lib/http/client-address";
 
 const postgresUrl = z
   .string()
@@ -23,6 +24,18 @@ export const serverEnvSchema = z.object({
       } catch (error) {
         if (!(error instanceof KeyFormatError)) throw error;
         ctx.addIssue({ code: "custom", message: `must be an Ed25519 private key, PKCS#8 PEM or its base64 DER (e.g. \`openssl genpkey -algorithm ed25519\`): ${error.message}` });
+      }
+    })
+    .optional(),
+  // Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); unset: none.
+  SHIPCHECK_TRUSTED_PROXIES: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        if (!(error instanceof TrustedProxiesError)) throw error;
+        ctx.addIssue({ code: "custom", message: error.message.replace(/^SHIPCHECK_TRUSTED_PROXIES: /, "") });
       }
     })
     .optional(),

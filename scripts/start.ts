@@ -11,7 +11,7 @@ import { setUpAppRole } from "@/lib/db/app-role";
 import { applyMigrations } from "@/lib/db/migrate";
 import { EnvError, readServerEnv } from "@/lib/env";
 import { loadSigningKey, SIGNING_KEY_ENV } from "@/lib/server/audit-signing-key";
-import { buildIfNeeded, nextBin, waitForHealth } from "./lib/next-app";
+import { buildIfNeeded, serverScript, waitForHealth } from "./lib/next-app";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     }
 
     if (!dev) await buildIfNeeded(root, childEnv, say);
-    child = spawn(process.execPath, [nextBin(root), dev ? "dev" : "start", "-p", String(env.PORT)], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+    child = spawn(process.execPath, [serverScript(root), ...(dev ? ["--dev"] : []), "-p", String(env.PORT)], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
     child.once("exit", (code) => void shutdown(code ?? 1));
     if (await waitForHealth(`http://127.0.0.1:${env.PORT}`, child)) {
       say(`Shipcheck is running at ${url}`);

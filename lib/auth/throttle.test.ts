@@ -18,9 +18,10 @@ describe("sign-in throttle rules", () => {
     expect(throttleConfig()).toMatchObject({ lockSeconds: 3, accountLockAfter: 10, delayMs: 0 });
   });
 
-  it("takes the client address from the first X-Forwarded-For entry", () => {
-    expect(clientAddress(new Headers({ "x-forwarded-for": "203.0.113.7, 10.0.0.1" }))).toBe("203.0.113.7");
-    expect(clientAddress({ "x-real-ip": "198.51.100.2" })).toBe("198.51.100.2");
+  it("never takes the client address from a header a client can send", () => {
+    vi.stubEnv("SHIPCHECK_PEER_TOKEN", "t0ken");
+    expect(clientAddress(new Headers({ "x-forwarded-for": "203.0.113.7", "x-real-ip": "198.51.100.2" }))).toBe("unknown");
+    expect(clientAddress(new Headers({ "x-shipcheck-peer": "t0ken 192.0.2.9", "x-forwarded-for": "203.0.113.7" }))).toBe("192.0.2.9");
     expect(clientAddress({})).toBe("unknown");
   });
 });

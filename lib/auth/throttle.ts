@@ -4,6 +4,7 @@
 // instance shares it. A successful sign-in resets the account's count; an address's count only
 // runs out with time, so one valid account cannot be used to clear an address guessing others.
 import { db } from "@/lib/db/client";
+import { clientAddressFrom } from "@/lib/http/client-address";
 
 export type ThrottleConfig = {
   /** Failures of an account before delays start. */
@@ -42,22 +43,14 @@ export function failureDelayMs(failures: number, free: number, config: ThrottleC
   return Math.min(config.maxDelayMs, config.delayMs * 2 ** Math.min(failures - free - 1, 30));
 }
 
-type HeaderBag = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
+type HeaderBag = Parameters<typeof clientAddressFrom>[0];
 
-function header(headers: HeaderBag | undefined, name: string): string | null {
-  if (!headers) return null;
-  if (typeof (headers as { get?: unknown }).get === "function") return (headers as { get(name: string): string | null }).get(name);
-  const value = (headers as Record<string, string | string[] | undefined>)[name];
-  return (Array.isArray(value) ? value[0] : value) ?? null;
-}
-
-/** No address known at all (Next.js normally fills X-Forwarded-For from the socket): not counted, or every such client would share one lock. */
+/** No address known at all (the request did not come through scripts/server.mjs): not counted, or every such client would share one lock. */
 export const UNKNOWN_ADDRESS = "unknown";
 
-/** The client's address as the proxy in front reports it (first X-Forwarded-For entry). */
+/** The client's address (lib/http/client-address.ts): a header a client sends cannot change it. */
 export function clientAddress(headers: HeaderBag | undefined): string {
-  const forwarded = header(headers, "x-forwarded-for")?.split(",")[0]?.trim();
-  return (forwarded || header(headers, "x-real-ip")?.trim() || UNKNOWN_ADDRESS).slice(0, 100);
+  return clientAddressFrom(headers) ?? UNKNOWN_ADDRESS;
 }
 
 export function normalizeEmail(value: unknown): string {

@@ -1,6 +1,7 @@
 // Wraps an API route handler: request id, client address, and errors turned into JSON.
-import { randomUUID } from "node:crypto";
+import { clientAddressFrom } from "./client-address";
 import { isClientAbort } from "./client-abort";
+import { requestIdFrom } from "./request-id";
 import { errorResponse } from "./respond";
 
 export type RequestMeta = { requestId: string; ip: string | null };
@@ -9,9 +10,8 @@ type Handler<P> = (request: Request, params: P, meta: RequestMeta) => Promise<Re
 
 export function apiRoute<P>(handler: Handler<P>) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
-    const requestId = request.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
-    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    const meta = { requestId, ip: forwarded || request.headers.get("x-real-ip") || null };
+    const requestId = requestIdFrom(request.headers.get("x-request-id"));
+    const meta = { requestId, ip: clientAddressFrom(request.headers) };
     let response: Response;
     try {
       response = await handler(request, await context.params, meta);

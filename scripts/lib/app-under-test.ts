@@ -7,7 +7,7 @@ import { appRoleName, dropAppRole, setUpAppRole } from "@/lib/db/app-role";
 import { createDatabase, dropDatabase, randomDatabaseName, redactDatabaseUrl, withClient, withDatabase } from "@/lib/db/database-url";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
-import { buildIfNeeded, nextBin, waitForHealth } from "./next-app";
+import { buildIfNeeded, serverScript, waitForHealth } from "./next-app";
 
 type Say = (msg: string) => void;
 
@@ -84,7 +84,7 @@ function portInUse(port: number): Promise<boolean> {
 export type RunningApp = { baseUrl: string; env: NodeJS.ProcessEnv; pid?: number; stop(): Promise<void> };
 
 /**
- * Builds if needed and starts `next start` on the port, with its own session secret, connected with
+ * Builds if needed and starts the app (scripts/server.mjs) on the port, with its own session secret, connected with
  * `databaseUrl` (the app role's, from freshDatabase or setUpAppRole).
  * `output`: the app's stdout and stderr line by line, instead of stderr passed through (tests read its log).
  * `publicUrl`: NEXTAUTH_URL, when it is not the port's own http://localhost URL.
@@ -103,6 +103,9 @@ export async function startApp(
     SHIPCHECK_SIGNIN_LOCK_SECONDS: "5",
     SHIPCHECK_SIGNIN_ADDRESS_FREE_FAILURES: "15",
     SHIPCHECK_SIGNIN_ADDRESS_LOCK_AFTER: "20",
+    // The tests stand in for the proxies in front (here, and an edge proxy in 10/8): they say
+    // which client a request is from.
+    SHIPCHECK_TRUSTED_PROXIES: "127.0.0.1, ::1, 10.0.0.0/8",
     ...process.env,
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,
@@ -119,7 +122,7 @@ export async function startApp(
   // SHIPCHECK_PROFILE_DIR: write a V8 CPU profile of the app there when it stops (for benchmarks).
   const profile = process.env.SHIPCHECK_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SHIPCHECK_PROFILE_DIR}`] : [];
   const output = options.output;
-  const server: ChildProcess = spawn(process.execPath, [...profile, nextBin(root), "start", "-p", String(options.port)], { stdio: ["ignore", output ? "pipe" : "ignore", output ? "pipe" : "inherit"], env });
+  const server: ChildProcess = spawn(process.execPath, [...profile, serverScript(root), "-p", String(options.port)], { stdio: ["ignore", output ? "pipe" : "ignore", output ? "pipe" : "inherit"], env });
   if (output) {
     for (const stream of [server.stdout, server.stderr]) {
       let rest = "";

@@ -9,6 +9,11 @@ export function nextBin(root: string): string {
   return path.join(root, "node_modules", "next", "dist", "bin", "next");
 }
 
+/** The app's server (Next.js behind node:http, which tells the handlers each connection's peer). */
+export function serverScript(root: string): string {
+  return path.join(root, "scripts", "server.mjs");
+}
+
 /** Newest modification time under the given paths. */
 async function newestSource(root: string, paths: string[]): Promise<number> {
   let newest = 0;

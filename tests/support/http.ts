@@ -11,7 +11,7 @@ export type ApiResponse<T = unknown> = { status: number; body: T; headers: Heade
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function api<T = any>(
   path: string,
-  init: { method?: string; token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  init: { method?: string; token?: string; json?: unknown; body?: string; headers?: Record<string, string>; base?: string } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -20,7 +20,7 @@ export async function api<T = any>(
     body = JSON.stringify(init.json);
     headers["content-type"] ??= "application/json";
   }
-  const response = await fetch(`${baseUrl()}${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
+  const response = await fetch(`${init.base ?? baseUrl()}${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
   const text = await response.text();
   let parsed: unknown = text;
   try {

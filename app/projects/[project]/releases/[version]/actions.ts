@@ -2,10 +2,11 @@
 // Release page actions. Same validation and use cases as the API; Next.js checks the Origin of
 // server-action requests (runAction refuses one without Origin), and every use case checks
 // permissions again on the server.
-import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { requireUser } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
+import { clientAddressFrom } from "@/lib/http/client-address";
+import { requestIdFrom } from "@/lib/http/request-id";
 import { liftOverride, overrideGate } from "@/lib/server/gate-override";
 import { recordDeployment } from "@/lib/server/record-deployment";
 import { revokeSignOff } from "@/lib/server/revoke-sign-off";
@@ -19,7 +20,7 @@ import { revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } fro
 async function context() {
   const principal = await requireUser();
   const h = await headers();
-  return { principal, requestId: randomUUID(), ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null };
+  return { principal, requestId: requestIdFrom(h.get("x-request-id")), ip: clientAddressFrom(h) };
 }
 
 /** Sign-offs without a file; with a file the page posts multipart/form-data to the API (same use case). */
