@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/layout/site-header";
-import { currentUser } from "@/lib/auth/session";
+import { currentUserForPage } from "@/lib/auth/session";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -12,7 +12,7 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  const user = await currentUserForPage();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

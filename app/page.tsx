@@ -1,13 +1,14 @@
 import Link from "next/link";
 import { GateChip, RollbackChip } from "@/components/release/gate-chip";
 import { requireUserForPage } from "@/lib/auth/session";
+import { pageData } from "@/lib/http/page";
 import { getOverview } from "@/lib/server/get-overview";
 
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
   const user = await requireUserForPage("/");
-  const projects = await getOverview(user);
+  const projects = await pageData(getOverview(user));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Releases in flight</h1>

@@ -6,6 +6,10 @@
 //
 // Every request gets `x-shipcheck-peer: <token> <address>`, replacing whatever a client sent; the
 // token is made here, per process, so a header that did not come from this server never counts.
+// And `x-shipcheck-path`, the path a page that meets a database outage sends the browser back to.
+//
+// While the database is marked unreachable (lib/db/outage.ts, on globalThis), pages are answered
+// here with a 503 page and Retry-After, without rendering; the API answers its own JSON 503s.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import next from "next";
@@ -23,8 +27,39 @@ const app = next({ dev, dir: process.cwd(), port, hostname });
 await app.prepare();
 const handle = app.getRequestHandler();
 
+const DOWN_UNTIL = Symbol.for("shipcheck.databaseDownUntil");
+const RETRY_AFTER_SECONDS = 5;
+const isPage = (url) => !/^\/(api|_next)\//.test(url) && url !== "/favicon.svg";
+const UNAVAILABLE_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS}"><title>Unavailable · Shipcheck</title>
+<style>body{font-family:system-ui,sans-serif;margin:0;padding:0 .75rem;background:#f8fafc;color:#0f172a}main{max-width:36rem;margin:12vh auto;padding:1.5rem;background:#fff;border:1px solid #e2e8f0;border-radius:.5rem}h1{font-size:1.25rem;margin:0 0 .75rem}p{line-height:1.5;margin:.5rem 0}.muted{color:#475569;font-size:.875rem}</style>
+</head><body><main role="alert"><h1>Shipcheck cannot reach its database</h1>
+<p>Nothing is shown rather than something out of date: gates, results and sign-offs all live in the database.</p>
+<p>This page tries again by itself every ${RETRY_AFTER_SECONDS} seconds. Results CI sends meanwhile are refused with 503, never lost: the command-line client retries them.</p>
+<p class="muted">Server status: <code>GET /api/health</code></p></main></body></html>`;
+
+function answerUnavailable(response) {
+  response.writeHead(503, {
+    "content-type": "text/html; charset=utf-8",
+    "retry-after": String(RETRY_AFTER_SECONDS),
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+  });
+  response.end(UNAVAILABLE_PAGE);
+}
+
 const server = createServer((request, response) => {
   request.headers["x-shipcheck-peer"] = peerHeader(request.socket.remoteAddress);
+  request.headers["x-shipcheck-path"] = request.url ?? "/";
+  if (isPage(request.url ?? "/") && (globalThis[DOWN_UNTIL] ?? 0) > Date.now()) {
+    // Drain what was sent (a form post) so the connection can be reused.
+    request.resume();
+    answerUnavailable(response);
+    return;
+  }
   void handle(request, response);
 });
 // Longer than a balancer's idle timeout, so the balancer closes idle connections, not us.

@@ -2,6 +2,7 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
+import { pageData } from "@/lib/http/page";
 import { authOptions } from "./options";
 import { loadUserPrincipal, type UserPrincipal } from "./principal";
 
@@ -12,9 +13,14 @@ export async function currentUser(): Promise<UserPrincipal | null> {
   return user?.id ? loadUserPrincipal(user.id, { sessionVersion: user.sv ?? 0 }) : null;
 }
 
+/** For pages and the layout: every page meets the database here first (see pageData). */
+export async function currentUserForPage(): Promise<UserPrincipal | null> {
+  return pageData(currentUser());
+}
+
 /** For pages: signed-out visitors go to the sign-in page and come back afterwards. */
 export async function requireUserForPage(returnTo: string): Promise<UserPrincipal> {
-  const user = await currentUser();
+  const user = await currentUserForPage();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
   return user;
 }

@@ -1,5 +1,6 @@
 // The one place API errors become HTTP responses: `{"error":{"code","message","details"?}}`.
 import { ZodError } from "zod";
+import { markDatabaseDown } from "@/lib/db/outage";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { AppError, databaseUnavailable } from "@/lib/errors";
 import { UnknownEnvironmentError } from "@/lib/gate";
@@ -29,7 +30,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
   }
   const headers: Record<string, string> = {};
   if (appError.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="shipcheck"';
-  if (appError.code === "service_unavailable") console.warn(`[${requestId}] database unavailable: ${firstLine(error)}`);
+  if (appError.code === "service_unavailable" && isDatabaseUnavailable(error)) markDatabaseDown(firstLine(error));
   if (appError.hints.retryAfter !== undefined) headers["Retry-After"] = String(appError.hints.retryAfter);
   const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
   return json(body, appError.status, headers);

@@ -3,7 +3,7 @@ import { spawnSync, type ChildProcess } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
-const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "proxy.ts", "instrumentation.ts", "postcss.config.mjs", "tsconfig.json"];
 
 export function nextBin(root: string): string {
   return path.join(root, "node_modules", "next", "dist", "bin", "next");

@@ -1,6 +1,7 @@
 // PostgreSQL stops under load and comes back: every answer meanwhile is 503 with Retry-After and
 // the JSON error shape (never 500), the app answers again without a restart, every result that
-// got 201 is stored, none twice. Also: clients that abort their uploads are not logged as errors.
+// got 201 is stored, none twice; pages meanwhile get the outage page (503), then the release again.
+// Also: clients that abort their uploads are not logged as errors.
 //
 // The app and its PostgreSQL are this test's own (an embedded server it may stop), not the suite's.
 import { randomBytes } from "node:crypto";
@@ -14,6 +15,7 @@ import { setUpAppRole } from "@/lib/db/app-role";
 import { disconnectDb } from "@/lib/db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
+import { OUTAGE_HOLD_MS } from "@/lib/db/outage";
 import { startApp, type RunningApp } from "../../scripts/lib/app-under-test";
 import { freePort } from "../support/free-port";
 
@@ -21,7 +23,7 @@ const OUTAGE_MS = 5_000;
 const WORKERS = 4;
 const RECOVERY_LIMIT_MS = 30_000;
 
-type Outcome = { phase: "before" | "outage" | "after"; kind: "post" | "gate"; status: number; retryAfter: string | null; body: unknown; key?: string };
+type Outcome = { phase: "before" | "outage" | "after"; kind: "post" | "gate" | "page"; status: number; retryAfter: string | null; body: unknown; key?: string };
 
 const dataRoot = path.join(os.tmpdir(), `shipcheck-outage-${randomBytes(4).toString("hex")}`);
 const log: string[] = [];
@@ -29,6 +31,8 @@ let postgres: RunningPostgres | undefined;
 let app: RunningApp | undefined;
 let databaseUrl = "";
 let project = { slug: "", version: "v1.0.0", commit: "", token: "" };
+let viewer = { email: "", password: "" };
+let viewerCookie = "";
 const savedDatabaseUrl = process.env.DATABASE_URL;
 
 const startPostgres = (port: number) => startEmbeddedPostgres({ dataDir: path.join(dataRoot, "pg"), port, database: "shipcheck_outage" });
@@ -43,8 +47,9 @@ beforeAll(async () => {
   // The fixtures write through this process's Prisma client: point it at this test's database.
   await disconnectDb();
   process.env.DATABASE_URL = databaseUrl;
-  const { makeProject } = await import("../support/fixtures");
+  const { makeProject, makeUser } = await import("../support/fixtures");
   project = await makeProject();
+  viewer = await makeUser(project.slug, "viewer");
   await disconnectDb();
   process.env.DATABASE_URL = savedDatabaseUrl;
 
@@ -55,6 +60,8 @@ beforeAll(async () => {
     extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "1000000" },
     output: (line) => log.push(line),
   });
+  const { signIn } = await import("../support/http");
+  viewerCookie = await signIn(viewer.email, viewer.password, app.baseUrl);
 }, 180_000);
 
 afterAll(async () => {
@@ -81,6 +88,19 @@ async function getGate(): Promise<{ status: number; retryAfter: string | null; b
   return { status: response.status, retryAfter: response.headers.get("retry-after"), body: await response.json().catch(() => "not JSON") };
 }
 
+/** The release page as a signed-in viewer sees it; a 307 back to itself (the outage found while rendering) is followed once. */
+async function getPage(): Promise<{ status: number; retryAfter: string | null; body: unknown }> {
+  const path = `/projects/${project.slug}/releases/${project.version}`;
+  const get = () => fetch(`${app!.baseUrl}${path}`, { headers: { cookie: viewerCookie }, redirect: "manual", signal: AbortSignal.timeout(20_000) });
+  let response = await get();
+  if (response.status === 307 && response.headers.get("location") === path) {
+    await response.arrayBuffer();
+    response = await get();
+  }
+  const html = await response.text();
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: response.status === 503 ? (html.includes("Shipcheck cannot reach its database") ? "outage page" : html.slice(0, 300)) : response.status };
+}
+
 describe("a database outage under load", () => {
   it("is 503 with Retry-After while PostgreSQL is down, recovers by itself, and loses or doubles no accepted result", async () => {
     const outcomes: Outcome[] = [];
@@ -90,7 +110,11 @@ describe("a database outage under load", () => {
     const worker = async (id: number) => {
       while (!stop) {
         const current = phase;
-        if (sequence % 3 === 2) {
+        if (sequence % 6 === 5) {
+          sequence++;
+          const r = await getPage().catch((e: Error) => ({ status: 0, retryAfter: null, body: e.message }));
+          outcomes.push({ phase: current, kind: "page", ...r });
+        } else if (sequence % 3 === 2) {
           sequence++;
           const r = await getGate().catch((e: Error) => ({ status: 0, retryAfter: null, body: e.message }));
           outcomes.push({ phase: current, kind: "gate", ...r });
@@ -125,7 +149,7 @@ describe("a database outage under load", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     phase = "after";
-    await new Promise((r) => setTimeout(r, 2_000));
+    await new Promise((r) => setTimeout(r, OUTAGE_HOLD_MS + 2_000));
     stop = true;
     await Promise.all(workers);
 
@@ -142,8 +166,12 @@ describe("a database outage under load", () => {
     expect(unavailable.length).toBeGreaterThan(0);
     for (const o of unavailable) {
       expect(Number(o.retryAfter)).toBeGreaterThan(0);
-      expect(o.body).toEqual({ error: { code: "service_unavailable", message: expect.any(String) } });
+      if (o.kind === "page") expect(o.body).toBe("outage page");
+      else expect(o.body).toEqual({ error: { code: "service_unavailable", message: expect.any(String) } });
     }
+    // Pages too: the outage page while it lasted, the release again afterwards, no restart.
+    expect(unavailable.filter((o) => o.kind === "page").length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.kind === "page" && o.phase === "after" && o.status === 200).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.status !== 503 && (o.status < 200 || o.status >= 300)).map((o) => `${o.phase} ${o.kind} ${o.status} ${JSON.stringify(o.body)}`)).toEqual([]);
     expect(outcomes.filter((o) => o.phase === "before" && o.status === 201).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.phase === "after" && o.status === 201).length).toBeGreaterThan(0);

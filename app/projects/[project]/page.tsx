@@ -8,7 +8,7 @@ import { GateChip, RollbackChip } from "@/components/release/gate-chip";
 import { LockBanner } from "@/components/release/lock-banner";
 import { formatTime } from "@/components/format-time";
 import { requireUserForPage } from "@/lib/auth/session";
-import { orNotFound } from "@/lib/http/page";
+import { orNotFound, pageData } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { listTemplates } from "@/lib/server/get-templates";
 import { listReleases, RELEASE_STATUSES } from "@/lib/server/list-releases";
@@ -29,8 +29,8 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const status = RELEASE_STATUSES.find((s) => s === rawStatus) as ReleaseStatus | undefined;
   const data = await orNotFound(listReleases({ principal }, slug, status));
   const canCreate = data.role !== null && roleAtLeast(data.role, "release-manager");
-  const templates = canCreate ? await listTemplates({ principal }, slug) : [];
-  const { lock } = await getProjectLock({ principal }, slug);
+  const templates = canCreate ? await pageData(listTemplates({ principal }, slug)) : [];
+  const { lock } = await pageData(getProjectLock({ principal }, slug));
   const filter = (value: string | undefined, label: string) => (
     <Link
       key={label}

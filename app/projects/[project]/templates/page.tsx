@@ -4,7 +4,7 @@ import { formatTime } from "@/components/format-time";
 import { ProjectNav } from "@/components/project/project-nav";
 import { roleIn } from "@/lib/auth/permissions";
 import { requireUserForPage } from "@/lib/auth/session";
-import { orNotFound } from "@/lib/http/page";
+import { orNotFound, pageData } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { listTemplates } from "@/lib/server/get-templates";
 import { findProject } from "@/lib/server/lookup";
@@ -16,7 +16,7 @@ export default async function TemplatesPage({ params }: { params: Promise<{ proj
   const { project: slug } = await params;
   const principal = await requireUserForPage(`/projects/${slug}/templates`);
   const templates = await orNotFound(listTemplates({ principal }, slug));
-  const project = await findProject(slug);
+  const project = await pageData(findProject(slug));
   const role = roleIn(principal, project.id);
   const canEdit = role !== null && roleAtLeast(role, "admin");
   return (

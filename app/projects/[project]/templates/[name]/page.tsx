@@ -4,7 +4,7 @@ import { TemplateEditor } from "@/components/templates/template-editor";
 import { VersionHistory } from "@/components/templates/version-history";
 import { roleIn } from "@/lib/auth/permissions";
 import { requireUserForPage } from "@/lib/auth/session";
-import { orNotFound } from "@/lib/http/page";
+import { orNotFound, pageData } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { getTemplate } from "@/lib/server/get-templates";
 import { findProject } from "@/lib/server/lookup";
@@ -22,7 +22,7 @@ export default async function TemplatePage({ params }: { params: Promise<Params>
   const name = decodeURIComponent(rawName);
   const principal = await requireUserForPage(`/projects/${slug}/templates/${encodeURIComponent(name)}`);
   const template = await orNotFound(getTemplate({ principal }, slug, name));
-  const project = await findProject(slug);
+  const project = await pageData(findProject(slug));
   const role = roleIn(principal, project.id);
   const canEdit = role !== null && roleAtLeast(role, "admin");
   const latest = template.versions[0]!;

@@ -5,7 +5,7 @@ import { ProjectNav } from "@/components/project/project-nav";
 import { ImportForm } from "@/components/templates/import-form";
 import { roleIn } from "@/lib/auth/permissions";
 import { requireUserForPage } from "@/lib/auth/session";
-import { orNotFound } from "@/lib/http/page";
+import { orNotFound, pageData } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
 import { listTemplates } from "@/lib/server/get-templates";
 import { findProject } from "@/lib/server/lookup";
@@ -18,7 +18,7 @@ export default async function ImportTemplatePage({ params }: { params: Promise<{
   const { project: slug } = await params;
   const principal = await requireUserForPage(`/projects/${slug}/templates/import`);
   const templates = await orNotFound(listTemplates({ principal }, slug));
-  const project = await findProject(slug);
+  const project = await pageData(findProject(slug));
   const role = roleIn(principal, project.id);
   if (role === null) notFound();
   const canImport = roleAtLeast(role, "admin");

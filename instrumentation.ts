@@ -1,0 +1,10 @@
+// Next.js calls onRequestError for an error no handler caught (a page's query failing mid-render,
+// say). A database outage found that way is marked, so the next page requests get the 503 page
+// (scripts/server.mjs) instead of failing one by one.
+import type { Instrumentation } from "next";
+
+export const onRequestError: Instrumentation.onRequestError = async (error) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const [{ isDatabaseUnavailable }, { markDatabaseDown }] = await Promise.all([import("@/lib/db/unavailable"), import("@/lib/db/outage")]);
+  if (isDatabaseUnavailable(error)) markDatabaseDown(error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1)?.slice(0, 200) ?? "" : "unreachable");
+};
