@@ -49,6 +49,17 @@ export function chainOf(event: { releaseId: string | null; projectId: string | n
   return event.releaseId ? `release:${event.releaseId}` : event.projectId ? `project:${event.projectId}` : "instance";
 }
 
+/** The events of a chain, by name: a release's; a project's own (no release); the instance's (neither). */
+export type ChainScope = { releaseId: string } | { releaseId: null; projectId: string } | { releaseId: null; projectId: null };
+
+export function chainScope(chain: string): ChainScope {
+  if (chain === "instance") return { releaseId: null, projectId: null };
+  const [kind, id] = [chain.slice(0, chain.indexOf(":")), chain.slice(chain.indexOf(":") + 1)];
+  if (kind === "release" && id) return { releaseId: id };
+  if (kind === "project" && id) return { releaseId: null, projectId: id };
+  throw new Error(`not a chain name: ${chain}`);
+}
+
 export type ChainCheck = { ok: true; events: number } | { ok: false; events: number; brokenAt: number; reason: string };
 
 /** Checks events of one chain, in order; reports the first broken link (0-based index). */

@@ -18,7 +18,7 @@ export const CHECKPOINT_EVERY_SECONDS = 60;
 
 export const checkpointSchema = z.strictObject({
   id: z.string().regex(/^\d{1,19}$/, "a checkpoint id is a decimal number"),
-  chain: z.string().meta({ description: "The chain it signs, `release:<release id>`." }),
+  chain: z.string().meta({ description: "The chain it signs: `release:<release id>`, `project:<project id>` (the project's own events) or `instance`." }),
   headId: z.string().regex(/^\d{1,19}$/).meta({ description: "Id of the chain's last event when signed." }),
   headHash: z.string().meta({ description: "That event's hash." }),
   events: z.number().int().min(1).meta({ description: "How many events the chain had, up to and including the head." }),

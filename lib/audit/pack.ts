@@ -74,6 +74,19 @@ export const auditTrailSchema = z.strictObject({
 });
 export type AuditTrail = z.infer<typeof auditTrailSchema>;
 
+/** A project's own chain (tokens, members, templates, locks) or the instance's (sign-ins, accounts). */
+export const chainTrailSchema = z.strictObject({
+  scope: z.enum(["project", "instance"]),
+  project: z.string().nullable().meta({ description: "The project's slug; null for the instance's chain." }),
+  chain: chainCheckSchema,
+  signingKey: signingKeySchema,
+  checkpoints: z.array(checkpointSchema),
+  events: z
+    .array(auditEventSchema.extend({ summary: z.string() }))
+    .meta({ description: "The newest events, oldest first, at most `limit` of them (`chain.events` counts them all: the whole chain is checked)." }),
+});
+export type ChainTrail = z.infer<typeof chainTrailSchema>;
+
 const instant = z.string();
 const json = z.unknown();
 

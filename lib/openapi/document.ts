@@ -3,7 +3,7 @@
 // ./responses.ts, which the API tests check real responses against. One table of operations
 // (OPERATIONS) is the source for the document and for those tests.
 import { z } from "zod";
-import { auditTrailSchema, evidencePackSchema, signingKeySchema } from "@/lib/audit/pack";
+import { auditTrailSchema, chainTrailSchema, evidencePackSchema, signingKeySchema } from "@/lib/audit/pack";
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
 import { changePasswordSchema } from "@/lib/validation/account";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
@@ -54,6 +54,7 @@ export const COMPONENT_SCHEMAS = {
   PasswordChanged: { schema: responses.passwordChangedSchema, io: "output" },
   SessionsEnded: { schema: responses.sessionsEndedSchema, io: "output" },
   AuditTrail: { schema: auditTrailSchema, io: "output" },
+  ChainTrail: { schema: chainTrailSchema, io: "output" },
   EvidencePack: { schema: evidencePackSchema, io: "output" },
   AuditPublicKey: { schema: signingKeySchema, io: "output" },
   JsonSchemaDocument: { schema: responses.jsonSchemaDocumentSchema, io: "output" },
@@ -536,6 +537,32 @@ export const OPERATIONS: Operation[] = [
     parameters: RELEASE_PARAMS,
     responses: { 200: { description: "The pack.", content: { "application/json": { schema: "EvidencePack" } } } },
     errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/audit",
+    method: "get",
+    operationId: "getProjectAuditTrail",
+    tags: ["Audit"],
+    summary: "The project's own audit chain (tokens, members, templates, locks, links), checked against its signed checkpoints",
+    description:
+      "The events of the project that belong to no release, hash-chained and checkpointed like a release's (see getAuditTrail): `chain` is the check of the whole chain, `events` the newest `limit` of them. Project admins only (people, not tokens). See docs/audit.md.",
+    auth: "session",
+    parameters: [PATH.project, { name: "limit", in: "query", required: false, description: "How many of the newest events (default 200, at most 1000).", schema: { type: "integer", minimum: 1, maximum: 1000 } }],
+    responses: { 200: { description: "The trail.", content: { "application/json": { schema: "ChainTrail" } } } },
+    errors: [422, ...READ_ERRORS],
+  },
+  {
+    path: "/api/v1/audit",
+    method: "get",
+    operationId: "getInstanceAuditTrail",
+    tags: ["Audit"],
+    summary: "The instance's audit chain (sign-ins, password changes, sessions ended), checked against its signed checkpoints",
+    description:
+      "Events that belong to no project, hash-chained and checkpointed like a release's: `chain` is the check of the whole chain, `events` the newest `limit` of them. Instance administrators only. See docs/audit.md.",
+    auth: "session",
+    parameters: [{ name: "limit", in: "query", required: false, description: "How many of the newest events (default 200, at most 1000).", schema: { type: "integer", minimum: 1, maximum: 1000 } }],
+    responses: { 200: { description: "The trail.", content: { "application/json": { schema: "ChainTrail" } } } },
+    errors: [422, 401, 403],
   },
   {
     path: "/api/v1/audit/public-key",

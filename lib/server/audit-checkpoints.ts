@@ -1,7 +1,9 @@
-// Making and loading the signed checkpoints of release chains (docs/decisions/009): a writer
+// Making and loading the signed checkpoints of every audit chain, a release's, a project's own
+// and the instance's (docs/decisions/009): a writer
 // signs one when its chain is due, under the chain's lock it already holds; a reader that has just
 // verified the chain signs its head when no checkpoint covers it yet.
-import type { AuditCheckpoint } from "@/generated/prisma/client";
+import { Prisma, type AuditCheckpoint } from "@/generated/prisma/client";
+import { chainScope } from "@/lib/audit/chain";
 import { checkpointDue, checkpointSignatureValid, CHECKPOINT_EVERY_EVENTS, signCheckpoint, type Checkpoint, type CheckpointFields } from "@/lib/audit/checkpoint";
 import { db, type Tx } from "@/lib/db/client";
 import { auditSigningKey, type SigningKey } from "./audit-signing-key";
@@ -44,8 +46,8 @@ export async function checkpointVerifiedHead(tx: Tx, chain: string, events: read
   return storeCheckpoint(tx, auditSigningKey(), { chain, headId: head.id, headHash: head.hash, events: events.length, createdAt: new Date().toISOString() });
 }
 
-/** What a writer needs about a release chain before appending: the last hash, the last checkpoint and how far behind it is. */
-export type ReleaseChainHead = {
+/** What a writer needs about a chain before appending: the last hash, the last checkpoint and how far behind it is. */
+export type ChainHead = {
   prevHash: string | null;
   last: CheckpointFields & { signature: string } | null;
   /** Events after the last checkpoint's head, counted up to CHECKPOINT_EVERY_EVENTS. */
@@ -62,13 +64,28 @@ type HeadRow = {
   since: number;
 };
 
+/** The chain's events, as a Prisma filter. */
+export function chainWhere(chain: string): Prisma.AuditEventWhereInput {
+  const scope = chainScope(chain);
+  return scope.releaseId !== null ? { releaseId: scope.releaseId } : { releaseId: null, projectId: scope.projectId };
+}
+
+/** The chain's events, as SQL on "AuditEvent" e. */
+function chainSql(chain: string): Prisma.Sql {
+  const scope = chainScope(chain);
+  if (scope.releaseId !== null) return Prisma.sql`e."releaseId" = ${scope.releaseId}::uuid`;
+  if (scope.projectId !== null) return Prisma.sql`e."releaseId" IS NULL AND e."projectId" = ${scope.projectId}::uuid`;
+  return Prisma.sql`e."releaseId" IS NULL AND e."projectId" IS NULL`;
+}
+
 /** One round trip, under the chain's lock: the previous hash and the checkpoint state. */
-export async function releaseChainHead(tx: Tx, releaseId: string, chain: string): Promise<ReleaseChainHead> {
+export async function chainHead(tx: Tx, chain: string): Promise<ChainHead> {
+  const events = chainSql(chain);
   const [row] = await tx.$queryRaw<HeadRow[]>`
     SELECT
-      (SELECT e.hash FROM "AuditEvent" e WHERE e."releaseId" = ${releaseId}::uuid ORDER BY e.id DESC LIMIT 1) AS "prevHash",
+      (SELECT e.hash FROM "AuditEvent" e WHERE ${events} ORDER BY e.id DESC LIMIT 1) AS "prevHash",
       c."headId", c."headHash", c.events, c."createdAt", c.signature,
-      (SELECT count(*)::int FROM (SELECT 1 FROM "AuditEvent" e WHERE e."releaseId" = ${releaseId}::uuid AND e.id > c."headId" LIMIT ${CHECKPOINT_EVERY_EVENTS}) s) AS since
+      (SELECT count(*)::int FROM (SELECT 1 FROM "AuditEvent" e WHERE ${events} AND e.id > c."headId" LIMIT ${CHECKPOINT_EVERY_EVENTS}) s) AS since
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (SELECT * FROM "AuditCheckpoint" k WHERE k.chain = ${chain} ORDER BY k.id DESC LIMIT 1) c ON true`;
   const last =
@@ -79,16 +96,16 @@ export async function releaseChainHead(tx: Tx, releaseId: string, chain: string)
 }
 
 /**
- * After a writer appended `event` to a release chain, still under the chain's lock: signs a
+ * After a writer appended `event` to a chain, still under the chain's lock: signs a
  * checkpoint of it when the chain is due (docs/decisions/009). The count builds on the last
  * checkpoint when that one verifies and the gap was counted exactly; otherwise it is counted.
  */
-export async function checkpointAfterWrite(tx: Tx, releaseId: string, chain: string, head: ReleaseChainHead, event: { id: bigint; hash: string }, now: Date): Promise<void> {
+export async function checkpointAfterWrite(tx: Tx, chain: string, head: ChainHead, event: { id: bigint; hash: string }, now: Date): Promise<void> {
   const since = head.since + 1;
   const last = head.last;
   if (!checkpointDue(last ? { createdAt: new Date(last.createdAt) } : null, since, now)) return;
   const key = auditSigningKey();
   const builds = last !== null && head.since < CHECKPOINT_EVERY_EVENTS && checkpointSignatureValid(key.publicKey, last);
-  const events = builds ? last.events + since : await tx.auditEvent.count({ where: { releaseId } });
+  const events = builds ? last.events + since : await tx.auditEvent.count({ where: chainWhere(chain) });
   await storeCheckpoint(tx, key, { chain, headId: event.id.toString(), headHash: event.hash, events, createdAt: now.toISOString() });
 }

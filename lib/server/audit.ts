@@ -7,7 +7,7 @@ import { chainOf, eventHash, type ChainedEvent } from "@/lib/audit/chain";
 import { principalLabel } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/db/client";
 import { notifyChange } from "@/lib/realtime/notify";
-import { checkpointAfterWrite, releaseChainHead } from "./audit-checkpoints";
+import { chainHead, checkpointAfterWrite } from "./audit-checkpoints";
 import type { ServerContext } from "./context";
 
 export type AuditEntry = {
@@ -41,18 +41,10 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
   // One writer per chain at a time, so every event links to the one truly before it.
   const chain = chainOf(event);
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
-  // Release chains are checkpointed (docs/decisions/009): one query finds the previous hash and
+  // Every chain is checkpointed (docs/decisions/009): one query finds the previous hash and
   // whether a checkpoint is due.
-  const head = event.releaseId ? await releaseChainHead(tx, event.releaseId, chain) : null;
-  const prevHash = head
-    ? head.prevHash
-    : ((
-        await tx.auditEvent.findFirst({
-          where: { releaseId: null, projectId: event.projectId },
-          orderBy: { id: "desc" },
-          select: { hash: true },
-        })
-      )?.hash ?? null);
+  const head = await chainHead(tx, chain);
+  const prevHash = head.prevHash;
   const hash = eventHash(prevHash, event);
   const created = await tx.auditEvent.create({
     data: {
@@ -65,7 +57,7 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
     } as Prisma.AuditEventUncheckedCreateInput,
     select: { id: true },
   });
-  if (head && event.releaseId) await checkpointAfterWrite(tx, event.releaseId, chain, head, { id: created.id, hash }, new Date(event.createdAt));
+  await checkpointAfterWrite(tx, chain, head, { id: created.id, hash }, new Date(event.createdAt));
   // Sign-ins and accounts belong to no project: no page shows them live.
   if (event.projectId) await notifyChange(tx, { projectId: event.projectId, releaseId: event.releaseId, kind: event.action, eventId: String(created.id) });
 }

@@ -3,6 +3,7 @@
 // instance's key, so `shipcheck verify --key` can prove the trail and the snapshot untouched.
 // Evidence files are described (name, type, size, SHA-256), never included.
 import { Prisma } from "@/generated/prisma/client";
+import { chainOf } from "@/lib/audit/chain";
 import { PACK_FORMAT, PACK_FORMAT_VERSION, type EvidencePack, type UnsignedEvidencePack } from "@/lib/audit/pack";
 import { signPack } from "@/lib/audit/pack-signature";
 import { authorize } from "@/lib/auth/permissions";
@@ -61,7 +62,7 @@ export async function exportEvidencePack(ctx: ServerContext, projectSlug: string
       const decisions = await tx.rollbackDecision.findMany({ where: { releaseId: release.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
       const overrides = await tx.gateOverride.findMany({ where: { releaseId: release.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
       const alerts = await tx.alert.findMany({ where: { releaseId: release.id }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
-      const { events, checkpoints, chain } = await loadVerifiedChain(release.id, tx);
+      const { events, checkpoints, chain } = await loadVerifiedChain(chainOf({ releaseId: release.id, projectId: release.projectId }), tx);
       const key = auditSigningKey();
 
       const fileById = new Map(files.map((f) => [f.id, f]));

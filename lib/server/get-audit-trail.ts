@@ -1,4 +1,4 @@
-// A release's audit trail: every event of its hash chain, oldest first, with the chain and its
+// A release's audit trail (and the helpers every chain's trail uses): every event of its hash chain, oldest first, with the chain and its
 // signed checkpoints checked, and each event put in words for people.
 import { Prisma, type AuditEvent } from "@/generated/prisma/client";
 import { chainOf } from "@/lib/audit/chain";
@@ -6,7 +6,7 @@ import type { Checkpoint } from "@/lib/audit/checkpoint";
 import { chainCheckOf, describeAuditEvent, type AuditEventRecord, type AuditTrail, type ChainCheck, type DescribeContext } from "@/lib/audit/pack";
 import { authorize } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db/client";
-import { checkpointVerifiedHead, loadCheckpoints } from "./audit-checkpoints";
+import { chainWhere, checkpointVerifiedHead, loadCheckpoints } from "./audit-checkpoints";
 import { auditSigningKey } from "./audit-signing-key";
 import type { ServerContext } from "./context";
 import { findProject, findRelease } from "./lookup";
@@ -33,24 +33,23 @@ export function toAuditRecord(row: AuditEvent): AuditEventRecord {
   };
 }
 
-/** The release's chain, in id order (the order recordAudit linked it in). */
-export async function loadReleaseAuditEvents(releaseId: string, client: Tx = db()): Promise<AuditEventRecord[]> {
-  const rows = await client.auditEvent.findMany({ where: { releaseId }, orderBy: { id: "asc" } });
+/** A chain's events, in id order (the order recordAudit linked them in). */
+export async function loadChainEvents(chain: string, client: Tx = db()): Promise<AuditEventRecord[]> {
+  const rows = await client.auditEvent.findMany({ where: chainWhere(chain), orderBy: { id: "asc" } });
   return rows.map(toAuditRecord);
 }
 
 export type VerifiedChain = { events: AuditEventRecord[]; checkpoints: Checkpoint[]; chain: ChainCheck };
 
 /**
- * The release's chain and checkpoints, read in the caller's snapshot (both from one, so a
- * checkpoint never names an event the read missed), checked against the signing key; when they
- * hold and no checkpoint covers the head yet, the head is signed now (docs/decisions/009).
+ * A chain and its checkpoints, read in the caller's snapshot (both from one, so a checkpoint
+ * never names an event the read missed), checked against the signing key; when they hold and no
+ * checkpoint covers the head yet, the head is signed now (docs/decisions/009).
  */
-export async function loadVerifiedChain(releaseId: string, tx: Tx): Promise<VerifiedChain> {
+export async function loadVerifiedChain(chainName: string, tx: Tx): Promise<VerifiedChain> {
   const key = auditSigningKey();
-  const chainName = chainOf({ releaseId, projectId: null });
   const checkpoints = await loadCheckpoints(chainName, tx);
-  const events = await loadReleaseAuditEvents(releaseId, tx);
+  const events = await loadChainEvents(chainName, tx);
   const chain = chainCheckOf(events, checkpoints, key.publicKey);
   if (!chain.ok) return { events, checkpoints, chain };
   const fresh = await checkpointVerifiedHead(tx, chainName, events, checkpoints);
@@ -77,7 +76,7 @@ export async function getAuditTrail(ctx: ServerContext, projectSlug: string, ver
   return db().$transaction(
     async (tx) => {
       const release = await findRelease(project.id, version, tx);
-      const { events, checkpoints, chain } = await loadVerifiedChain(release.id, tx);
+      const { events, checkpoints, chain } = await loadVerifiedChain(chainOf({ releaseId: release.id, projectId: project.id }), tx);
       const context = await describeContextOf(release.id, tx);
       return {
         project: project.slug,

@@ -11,12 +11,12 @@ import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { eventHash, type ChainedEvent } from "@/lib/audit/chain";
 import { signCheckpoint } from "@/lib/audit/checkpoint";
-import { auditTrailSchema, signingKeySchema, type AuditEventRecord, type AuditTrail, type EvidencePack } from "@/lib/audit/pack";
+import { auditTrailSchema, chainTrailSchema, signingKeySchema, type AuditEventRecord, type AuditTrail, type ChainTrail, type EvidencePack } from "@/lib/audit/pack";
 import { signPack } from "@/lib/audit/pack-signature";
 import { keyIdOf, publicKeyPem } from "@/lib/audit/signing";
 import { db } from "@/lib/db/client";
 import { releaseRow } from "../support/db-state";
-import { makeProject, makeUser, uniqueSuffix } from "../support/fixtures";
+import { makeProject, makeToken, makeUser, uniqueSuffix } from "../support/fixtures";
 import { api, baseUrl, signIn } from "../support/http";
 
 type Project = Awaited<ReturnType<typeof makeProject>>;
@@ -210,6 +210,77 @@ describe("the audit endpoint against someone with database access", () => {
     });
     const after = await trail(p);
     expect(after.chain).toMatchObject({ ok: false, reason: expect.stringContaining(`its signature does not verify with key ${before.signingKey.keyId}: the checkpoint was forged or altered`) });
+  });
+});
+
+describe("the chains outside releases: a project's own and the instance's", () => {
+  async function projectTrail(p: Project, cookie: string): Promise<ChainTrail> {
+    const response = await api<ChainTrail>(`/api/v1/projects/${p.slug}/audit`, { headers: { cookie } });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return chainTrailSchema.parse(response.body);
+  }
+
+  it("a project's chain is signed by its writers and checked on read; a forged token event inserted with correct hashes is reported, naming the checkpoint", async () => {
+    const p = await makeProject();
+    for (let i = 0; i < 3; i++) await makeToken(p.slug);
+    const { projectId } = await releaseRow(p.slug, p.version);
+    // Signed by the writer of its first event, before anyone read it.
+    expect(await db().auditCheckpoint.count({ where: { chain: `project:${projectId}` } })).toBeGreaterThan(0);
+
+    const admin = await makeUser(p.slug, "admin");
+    const cookie = await signIn(admin.email, admin.password);
+    const before = await projectTrail(p, cookie);
+    expect(before).toMatchObject({ scope: "project", project: p.slug });
+    expect(before.chain.ok).toBe(true);
+    expect(before.chain.signedEvents).toBe(before.chain.events);
+    expect(before.events.every((e) => e.projectId === projectId && e.releaseId === null)).toBe(true);
+    expect(before.events.filter((e) => e.action === "token.created").length).toBeGreaterThanOrEqual(3);
+    const signed = before.checkpoints.at(-1)!;
+    expect(signed.chain).toBe(`project:${projectId}`);
+
+    const events = before.events;
+    const at = events.findIndex((e) => e.action === "token.created");
+    await asAttacker(async (sql) => {
+      await sql.query(`DELETE FROM "AuditEvent" WHERE id = ANY($1::bigint[])`, [events.slice(at).map((e) => e.id)]);
+      const ghost = { ...fields(events[at]!), actorLabel: "ghost@example.com", after: { ...(events[at]!.after as object), name: "backdoor" } };
+      await insertLinked(sql, events[at - 1]?.hash ?? null, [ghost, ...events.slice(at).map(fields)]);
+    });
+    const after = await projectTrail(p, cookie);
+    expect(after.chain).toMatchObject({ ok: false, checkpoint: expect.any(String), reason: expect.stringContaining("were inserted, removed or rewritten after it was signed") });
+    expect(after.chain.brokenAt).toBeUndefined();
+
+    // Project admins only: a viewer is told so, a token cannot read it at all.
+    const viewer = await makeUser(p.slug, "viewer");
+    expect((await api(`/api/v1/projects/${p.slug}/audit`, { headers: { cookie: await signIn(viewer.email, viewer.password) } })).status).toBe(403);
+    expect((await api(`/api/v1/projects/${p.slug}/audit`, { token: p.token })).status).toBe(403);
+    expect((await api(`/api/v1/projects/${p.slug}/audit?limit=0`, { headers: { cookie } })).status).toBe(422);
+  });
+
+  it("the instance's chain (sign-ins) is signed by its writers and checked for instance admins only; limit keeps the answer small", async () => {
+    const person = await makeUser(null, null);
+    await signIn(person.email, person.password);
+    expect(await db().auditCheckpoint.count({ where: { chain: "instance" } })).toBeGreaterThan(0);
+    const admin = await makeUser(null, null, "instance-admin");
+    await db().user.update({ where: { id: admin.id }, data: { isAdmin: true } });
+    const cookie = await signIn(admin.email, admin.password);
+
+    const response = await api<ChainTrail>(`/api/v1/audit?limit=5`, { headers: { cookie } });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const trail = chainTrailSchema.parse(response.body);
+    expect(trail).toMatchObject({ scope: "instance", project: null });
+    expect(trail.chain.ok).toBe(true);
+    expect(trail.chain.signedEvents).toBe(trail.chain.events);
+    expect(trail.events).toHaveLength(5);
+    expect(trail.chain.events).toBeGreaterThan(5);
+    expect(trail.checkpoints.every((c) => c.chain === "instance")).toBe(true);
+    expect(trail.events.every((e) => e.projectId === null && e.releaseId === null)).toBe(true);
+    expect(trail.events.some((e) => e.action === "auth.signin.succeeded" && e.actorUserId === admin.id)).toBe(true);
+
+    const refused = await api(`/api/v1/audit`, { headers: { cookie: await signIn(person.email, person.password) } });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain("instance administrators only");
+    expect((await api(`/api/v1/audit`)).status).toBe(401);
+    expect((await api(`/api/v1/audit?limit=1001`, { headers: { cookie } })).status).toBe(422);
   });
 });
 
