@@ -395,6 +395,21 @@ describe("check items", () => {
       expect(gateFor(checkItem(), { results }).open).toBe(true);
     });
 
+    it("is stale only when the other commit's latest run of a test would have counted: a last run skipped there tested nothing", () => {
+      const key = "tests/smoke/a.py::t";
+      const passedThenSkipped = [
+        result(key, "passed", { startedAt: at(1), commitSha: OLD_SHA }),
+        result(key, "skipped", { startedAt: null, reportedAt: at(9), commitSha: OLD_SHA }),
+      ];
+      expect(gateFor(checkItem(), { results: passedThenSkipped }).blocking).toEqual([expect.objectContaining({ reason: "pending", detail: "no result yet" })]);
+      // The other way round, its latest run did count there.
+      const skippedThenPassed = [
+        result(key, "skipped", { startedAt: at(1), commitSha: OLD_SHA }),
+        result(key, "passed", { startedAt: at(5), commitSha: OLD_SHA }),
+      ];
+      expect(gateFor(checkItem(), { results: skippedThenPassed }).blocking).toEqual([expect.objectContaining({ reason: "stale", detail: "tested on abc1234, release is now def4567" })]);
+    });
+
     it("ignores results for another environment", () => {
       const productionOnly = smokeResults(3, 0, { environment: "production" });
       expect(gateFor(checkItem(), { results: productionOnly }, "staging").blocking).toEqual([

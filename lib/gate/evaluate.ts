@@ -172,12 +172,23 @@ function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: E
   return { ...out, status: "passed", summary: `${counted.length - failed.length}/${counted.length} passed${allowed}` };
 }
 
-/** The latest other commit with results this check would have counted: the release was rebuilt since. */
+/**
+ * The latest other commit with results this check would have counted, had it been the release's
+ * commit: per commit, the latest run of each key and variant, skipped ones not counting (so a
+ * commit whose last run of a test was skipped was not tested by it). The release was rebuilt since.
+ */
 function staleResultCommit(input: GateInput, evidence: Evidence, covered: (r: GateResult) => boolean): string | null {
   const place = reportedFor({ ...evidence, since: null });
-  let latest: GateResult | null = null;
+  const byCommit = new Map<string, GateResult[]>();
   for (const r of input.results) {
-    if (r.commitSha !== input.commitSha && r.status !== "skipped" && place(r) && covered(r) && (!latest || newer(r, latest))) latest = r;
+    if (r.commitSha === input.commitSha || !place(r)) continue;
+    const runs = byCommit.get(r.commitSha);
+    if (runs) runs.push(r);
+    else byCommit.set(r.commitSha, [r]);
+  }
+  let latest: GateResult | null = null;
+  for (const runs of byCommit.values()) {
+    for (const r of latestRuns(runs)) if (r.status !== "skipped" && covered(r) && (!latest || newer(r, latest))) latest = r;
   }
   return latest?.commitSha ?? null;
 }

@@ -96,6 +96,7 @@ export const ROUTES: RouteRow[] = [
   { method: "POST", route: "/webhooks/alertmanager", what: "send alerts", people: [], token: "results:write", allowed: 201, open: ["other-token"], note: "alerts go to the token's own project, so any project's token is accepted", request: () => ({ path: "/api/v1/webhooks/alertmanager", json: { status: "firing", alerts: [{ status: "firing", labels: { alertname: "Matrix", environment: "staging" } }] } }) },
   { method: "GET", route: "/openapi.json", what: "the API description", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/openapi.json" }) },
   { method: "GET", route: "/schemas/template.json", what: "the template JSON Schema", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/schemas/template.json" }) },
+  { method: "GET", route: "/projects/{project}/audit", what: "read the project's own audit chain (tokens, members, templates, locks)", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/audit` }) },
   { method: "GET", route: "/audit/public-key", what: "the public key audit checkpoints and evidence packs are signed with", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/audit/public-key" }) },
 ];
 
@@ -103,6 +104,7 @@ export const ROUTES: RouteRow[] = [
 export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
   { method: "POST", route: "/webhooks/github", why: "authenticated by the X-Hub-Signature-256 HMAC of the linked repository's secret, not by a session or token (tests/api/github-webhook.test.ts)" },
   { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
+  { method: "GET", route: "/audit", why: "the instance's audit chain (sign-ins, accounts) belongs to no project: instance administrators only, everyone else 403, signed out 401 (tests/api/audit-tamper.test.ts)" },
   { method: "DELETE", route: "/me/sessions", why: "a signed-in person signs themselves out everywhere (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
 ];
 
