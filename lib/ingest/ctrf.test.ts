@@ -161,7 +161,9 @@ describe("parseCtrf: invalid reports", () => {
 
   it("refuses more than 20,000 tests and keys over 1000 characters", () => {
     const many = Array.from({ length: 20_001 }, (_, i) => ({ name: `t${i}`, status: "passed", duration: 1 }));
-    expect(parseError(report(many)).message).toMatch(/more than 20000 tests/);
+    const tooMany = parseError(report(many));
+    expect(tooMany.message).toMatch(/at most 20,000 results; this one has more: split it/);
+    expect(tooMany.code).toBe("payload_too_large");
     expect(parseError(report([{ name: "x".repeat(1001), status: "passed", duration: 1 }])).message).toMatch(/longer than 1000/);
   });
 });

@@ -400,7 +400,9 @@ describe("parseJUnit: hostile and broken input", () => {
 
   it("refuses more than 20,000 results", () => {
     const cases = Array.from({ length: 20_001 }, (_, i) => `<testcase classname="c" name="t${i}"/>`).join("");
-    expect(parseError(suite(cases)).message).toMatch(/more than 20000 tests/);
+    const tooMany = parseError(suite(cases));
+    expect(tooMany.message).toMatch(/at most 20,000 results; this one has more: split it/);
+    expect(tooMany.code).toBe("payload_too_large");
   });
 
   it("parses a 10,000-test report quickly", () => {

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { parseCtrf } from "./ctrf";
 import { parseJUnit } from "./junit";
 import { absolutePathWarnings, isAbsolutePath, normalisePath, type ParsedReport, type ParseOptions } from "./report";
-import { resultsPayloadSchema, type ResultsPayload } from "@/lib/validation/results";
+import { MAX_RESULTS_PER_REQUEST, resultsPayloadSchema, tooManyResults, type ResultsPayload } from "@/lib/validation/results";
 
 export type NegotiatedResults = { payload: ResultsPayload; source: ResultsFormat; warnings: string[] };
 
@@ -64,6 +64,9 @@ export function resultsPayloadFrom(request: Request, text: string): NegotiatedRe
     const body = parseJsonText(text);
     // CTRF sent as plain application/json is recognised by its shape.
     if (isCtrf(body)) return fromReport(request, parseCtrf(body, options));
+    // Too many results is a size limit (413), checked before validating 100,000 of them one by one.
+    const count = (body as { results?: unknown } | null)?.results;
+    if (Array.isArray(count) && count.length > MAX_RESULTS_PER_REQUEST) throw new AppError("payload_too_large", tooManyResults(count.length));
     const payload = relativeKeys(resultsPayloadSchema.parse(body), options.baseDir);
     return { payload, source: "json", warnings: absolutePathWarnings(payload.results.map((r) => r.key), options.baseDir) };
   }

@@ -1,7 +1,7 @@
 // What the JUnit and CTRF parsers produce, and the rules they share: keys, messages, durations,
 // reruns. Pure: no I/O. The output is shaped for `ResultsPayload` (lib/validation/results.ts).
 import { AppError, type ErrorCode, type ErrorDetail } from "@/lib/errors";
-import { MAX_RESULTS_PER_REQUEST } from "@/lib/validation/results";
+import { MAX_RESULTS_PER_REQUEST, tooManyResults } from "@/lib/validation/results";
 
 export type ParsedStatus = "passed" | "failed" | "skipped" | "flaky";
 
@@ -199,7 +199,7 @@ export class ResultCollector {
     const seen = this.byKey.get(id);
     if (!seen) {
       if (this.byKey.size >= MAX_RESULTS_PER_REQUEST) {
-        throw new ReportParseError(`the report has more than ${MAX_RESULTS_PER_REQUEST} tests; split it into smaller reports`);
+        throw new ReportParseError(tooManyResults(null), { code: "payload_too_large" });
       }
       this.byKey.set(id, { ...result, sawFailure: isFailure(result.status) });
       return;

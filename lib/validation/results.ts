@@ -4,6 +4,10 @@ import { commitSha, environmentName, freeText, httpUrl, printable } from "./comm
 
 export const MAX_RESULTS_PER_REQUEST = 20_000;
 
+/** A report past the per-request limit: 413, naming the limit and what to do. */
+export const tooManyResults = (count: number | null) =>
+  `a report holds at most ${MAX_RESULTS_PER_REQUEST.toLocaleString("en")} results; this one has ${count === null ? "more" : count.toLocaleString("en")}: split it into smaller reports (by test job or shard) and post each with the same run`;
+
 export const resultStatus = z.enum(["passed", "failed", "skipped", "flaky"]);
 
 export const resultsPayloadSchema = z

@@ -246,6 +246,20 @@ describe("body size limits", () => {
     expect(expectApiError(response, 413, "payload_too_large").message).toContain(String(25 * 1024 * 1024));
   });
 
+  it("refuses a report of more than 20,000 results with 413 naming the limit, in every format; exactly 20,000 are accepted", async () => {
+    const p = await makeProject();
+    const results = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `tests/bulk/test_${i}.py::test`, status: "passed" }));
+    const json = await unchanged(p, () => send(`${base(p)}/results`, { token: p.token, body: JSON.stringify({ environment: "staging", results: results(100_000) }), headers: { "content-type": "application/json" } }));
+    expect(expectApiError(json, 413, "payload_too_large").message).toBe(
+      "a report holds at most 20,000 results; this one has 100,000: split it into smaller reports (by test job or shard) and post each with the same run",
+    );
+    const cases = Array.from({ length: 20_001 }, (_, i) => `<testcase classname="bulk" name="t${i}"/>`).join("");
+    const junit = await unchanged(p, () => send(`${base(p)}/results?environment=staging`, { token: p.token, body: `<testsuite name="bulk">${cases}</testsuite>`, headers: { "content-type": "application/xml" } }));
+    expect(expectApiError(junit, 413, "payload_too_large").message).toContain("at most 20,000 results");
+    const fits = await send(`${base(p)}/results`, { token: p.token, body: JSON.stringify({ environment: "staging", results: results(20_000) }), headers: { "content-type": "application/json" } });
+    expect(fits.status).toBe(201);
+  }, 60_000);
+
   it("refuses metrics over 1 MiB with 413 and accepts exactly 1 MiB", async () => {
     const p = await makeProject();
     const payload = JSON.stringify(throughput);
