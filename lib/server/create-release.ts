@@ -9,6 +9,7 @@ import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema, type CreateReleaseInput } from "@/lib/validation/admin";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
+import { releaseHealth } from "./gate-state";
 import { findProject } from "./lookup";
 import { templateVersionRenderings } from "./rendered-instructions";
 import { snapshotItems } from "./snapshot";
@@ -35,8 +36,9 @@ export async function createRelease(ctx: ServerContext, projectSlug: string, raw
     items.push(...extra.map((item, i) => ({ ...item, position: items.length + i })));
   }
 
+  let created;
   try {
-    return await db().$transaction(async (tx) => {
+    created = await db().$transaction(async (tx) => {
       const release = await tx.release.create({
         data: {
           projectId: project.id,
@@ -73,4 +75,8 @@ export async function createRelease(ctx: ServerContext, projectSlug: string, raw
     }
     throw error;
   }
+  // Its first gates, stored now, so lists and the overview never meet a release never evaluated.
+  // Only a head start: a reader evaluates whatever is missing or out of date.
+  await releaseHealth(created, project.environments.map((e) => e.name)).catch(() => undefined);
+  return created;
 }

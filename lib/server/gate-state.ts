@@ -7,6 +7,9 @@ import { db } from "@/lib/db/client";
 import type { GateDecision } from "@/lib/gate";
 import { healthOf, type ReleaseHealth } from "./release-gates";
 
+/** Outdated releases evaluated at the same time when a list or the overview needs them. */
+const EVALUATE_AT_ONCE = 4;
+
 type Revisions = { releaseId: string; revision: string; stored: string | null; gates: unknown; rollbackRecommended: unknown };
 
 /**
@@ -44,6 +47,7 @@ async function store(releaseId: string, revision: string, health: ReleaseHealth)
 export async function currentHealth(releases: Release[], environments: (release: Release) => string[]): Promise<Map<string, ReleaseHealth & { revision: string }>> {
   const revisions = await revisionsOf(releases);
   const out = new Map<string, ReleaseHealth & { revision: string }>();
+  const outdated: Release[] = [];
   for (const release of releases) {
     const row = revisions.get(release.id);
     const wanted = environments(release);
@@ -51,13 +55,22 @@ export async function currentHealth(releases: Release[], environments: (release:
     // A project whose environments changed since is evaluated again too.
     if (stored && stored.length === wanted.length && stored.every((g, i) => g.environment === wanted[i])) {
       out.set(release.id, { gates: stored, rollbackRecommended: row!.rollbackRecommended as string[], revision: row!.revision });
-      continue;
-    }
-    const health = await healthOf(release, wanted);
-    if (row) await store(release.id, row.revision, health);
-    out.set(release.id, { ...health, revision: row?.revision ?? "" });
+    } else outdated.push(release);
   }
-  return out;
+  // A few at a time: each is a handful of queries, and the database works while the app waits.
+  let next = 0;
+  const worker = async () => {
+    while (next < outdated.length) {
+      const release = outdated[next++]!;
+      const row = revisions.get(release.id);
+      const health = await healthOf(release, environments(release));
+      if (row) await store(release.id, row.revision, health);
+      out.set(release.id, { ...health, revision: row?.revision ?? "" });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(EVALUATE_AT_ONCE, outdated.length) }, worker));
+  // In the order asked for, as callers list them.
+  return new Map(releases.map((r) => [r.id, out.get(r.id)!]));
 }
 
 export async function releaseHealth(release: Release, environments: string[]): Promise<ReleaseHealth & { revision: string }> {

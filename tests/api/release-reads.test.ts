@@ -68,6 +68,17 @@ describe("entity tags", () => {
 });
 
 describe("stored gates", () => {
+  it("a new release's gates are stored when it is created, so no list or overview evaluates it first", async () => {
+    const p = await makeProject();
+    const created = await api(`/api/v1/projects/${p.slug}/releases`, { token: p.token, json: { version: "v1.1.0", commit: "c".repeat(40), template: p.template } });
+    expect(created.status).toBe(201);
+    const { id: releaseId } = await db().release.findFirstOrThrow({ where: { version: "v1.1.0", project: { slug: p.slug } } });
+    const stored = await db().releaseGateState.findUniqueOrThrow({ where: { releaseId } });
+    expect((stored.gates as { environment: string; open: boolean }[]).map((g) => [g.environment, g.open])).toEqual([["staging", false], ["production", false]]);
+    await listReleases({ principal: { kind: "system", label: "test" } }, p.slug);
+    expect((await db().releaseGateState.findUniqueOrThrow({ where: { releaseId } })).evaluatedAt).toEqual(stored.evaluatedAt);
+  });
+
   it("lists show each change to a gate at once, and are evaluated again only after a change", async () => {
     const p = await makeProject();
     // What the project page lists (it calls this use case; there is no list route).
