@@ -1,6 +1,7 @@
 // `npm run bench`: the built app on a fresh database, every figure beside a baseline measured in
 // the same run (the app's own GET /api/health, and a bare node:http + pg insert), so the numbers
-// read as ratios rather than as absolute claims about a shared, noisy machine.
+// read as ratios rather than as absolute claims about a shared, noisy machine. Then push latency
+// across two instances behind haproxy (scripts/lib/bench-push.ts; BENCH_PUSH=off skips it).
 import autocannon from "autocannon";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { createRelease } from "@/lib/server/create-release";
 import { createUser } from "@/lib/server/create-user";
 import { saveTemplate } from "@/lib/server/save-template";
 import { freshDatabase, startApp } from "./lib/app-under-test";
+import { formatPushResult, runPushBench } from "./lib/bench-push";
 
 const root = process.cwd();
 const say = (msg: string) => console.log(`[bench] ${msg}`);
@@ -263,8 +265,15 @@ async function main() {
     await disconnectDb();
     await database.drop();
   }
+  // 6. Push latency across two instances behind haproxy (its own fresh database and apps).
+  let push = "";
+  if (process.env.BENCH_PUSH !== "off") {
+    say("push latency: two instances behind haproxy, 50 streams and a page in Chromium");
+    push = formatPushResult(await runPushBench({ root, basePort: PORT + 20, say }));
+  }
   console.log("\nShipcheck benchmark (2 cores; app, PostgreSQL and load generator on one machine)\n");
   for (const [what, value] of rows) console.log(`${what.padEnd(72)} ${value}`);
+  if (push) console.log(`\nPush latency (two app instances, haproxy, PostgreSQL, Chromium and client on one machine)\n${push}`);
   if (!fuzz.ok) {
     console.error("[bench] the gate fuzz found false opens or false closes (see its examples above)");
     process.exitCode = 1;
