@@ -169,6 +169,7 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<unkn
 
 async function main() {
   const fuzz = gateFuzz();
+  const serverUrl = process.env.DATABASE_URL;
   const database = await freshDatabase(root, { prefix: "shipcheck_bench", embeddedDir: "pg-bench", embeddedPort: 54331, say });
   process.env.DATABASE_URL = database.databaseUrl;
   const app = await startApp(root, { port: PORT, databaseUrl: database.appDatabaseUrl, say, extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "100000000" } });
@@ -269,6 +270,8 @@ async function main() {
   let push = "";
   if (process.env.BENCH_PUSH !== "off") {
     say("push latency: two instances behind haproxy, 50 streams and a page in Chromium");
+    // Its own fresh database on the same server: the one above is gone.
+    process.env.DATABASE_URL = serverUrl;
     push = formatPushResult(await runPushBench({ root, basePort: PORT + 20, say }));
   }
   console.log("\nShipcheck benchmark (2 cores; app, PostgreSQL and load generator on one machine)\n");
