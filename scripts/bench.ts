@@ -212,6 +212,34 @@ async function main() {
     rows.push(["  ratio ingest (empty release) / GET /api/health", `${((empty.requests.average / health.requests.average) * 100).toFixed(1)} %`]);
     rows.push(["  ratio ingest at 10,000 keys / empty release", `${((full.requests.average / empty.requests.average) * 100).toFixed(1)} %`]);
 
+    // The audit chain's lock: one chain per release, held from the event's insert to commit. The
+    // same load on one release and spread over 20 (20 chains) shows what waiting for it costs.
+    // A new key per request, as shards report (the same key would also wait on its row).
+    for (let i = 0; i <= 20; i++) await release(`v-chain-${i}`);
+    let sent = 0;
+    const newKeys = (spread: boolean) =>
+      cannon({
+        url: app.baseUrl,
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (request) => {
+              const n = sent++;
+              const body = JSON.stringify({ environment: "staging", results: [{ key: `tests/shard/test_${n}.py::test_ok`, status: "passed" }] });
+              return { ...request, path: `/api/v1/projects/bench/releases/v-chain-${spread ? 1 + (n % 20) : 0}/results`, headers: { ...auth, "content-type": "application/json" }, body };
+            },
+          },
+        ],
+      });
+    say("1-result reports with new keys: one release, then spread over 20");
+    const oneChain = await newKeys(false);
+    const manyChains = await newKeys(true);
+    rows.push(["1-result reports, a new key each, one release (one audit chain)", rate(oneChain)]);
+    rows.push(["1-result reports, a new key each, over 20 releases (20 chains)", rate(manyChains)]);
+    rows.push(["  ratio one chain / 20 chains (the chain lock's cost; the one release grows more)", `${((oneChain.requests.average / manyChains.requests.average) * 100).toFixed(1)} %`]);
+
     // 3. Large reports: time, the app's peak memory, and how long /api/health waits meanwhile.
     await release("v-large");
     const large: number[] = [];

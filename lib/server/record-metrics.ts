@@ -68,6 +68,7 @@ export async function recordMetrics(
         unmatched: names.filter((n) => !used.has(n)),
         gate: Object.fromEntries(shown.map((e) => [e, evaluateGate(input, e)])),
       };
+      await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
       // Last: the audit chain's lock is then held only for the moment before commit.
       await recordAudit(tx, ctx, {
         projectId: project.id,
@@ -77,7 +78,6 @@ export async function recordMetrics(
         targetId: release.id,
         after: { delivery, commit, environment: payload.environment ?? null, metrics: payload.metrics },
       });
-      await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
       return body;
     });
     return { status: 201, body, replayed: false };

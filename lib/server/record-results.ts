@@ -76,6 +76,7 @@ export async function recordResults(
         const report = ingestReport(input.items, payload, environments, (e) => evaluateGate(input, e));
         const warnings = options.warnings ?? [];
         const body: IngestReport = { delivery, accepted: payload.results.length, commit, countsForRelease: commit === release.commitSha, ...report, warnings };
+        await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
         // Last: the audit chain's lock is then held only for the moment before commit.
         await recordAudit(tx, ctx, {
           projectId: project.id,
@@ -85,7 +86,6 @@ export async function recordResults(
           targetId: release.id,
           after: { delivery, source, count: payload.results.length, commit, environment: payload.environment ?? null, run: payload.run ?? null },
         });
-        await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
         return body;
       },
       { timeout: 60_000, maxWait: 10_000 },
