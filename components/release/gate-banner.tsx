@@ -1,5 +1,6 @@
 import type { GateDecision } from "@/lib/gate";
 import { DeployButton, LiftOverrideButton, OverrideForm } from "./gate-actions";
+import { namesOf } from "./names";
 
 const REASON_LABEL: Record<string, string> = {
   pending: "pending",
@@ -21,7 +22,17 @@ function countsByReason(gate: GateDecision): string {
   return `${gate.blocking.length} blocking: ${[...counts].map(([reason, n]) => `${n} ${reason}`).join(", ")}`;
 }
 
-function BlockerList({ blockers }: { blockers: GateDecision["blocking"] }) {
+/** On the release page: blockers that are items link to them, and sign-off blockers say who can give one. */
+export type ItemLinks = {
+  /** People whose sign-off would count, per manual item key; other items are absent. */
+  signers: Map<string, string[]>;
+  /** Item keys shown on the page. */
+  keys: Set<string>;
+  /** Shows the item for the banner's environment and jumps to it. */
+  onShow(environment: string, itemKey: string): void;
+};
+
+function BlockerList({ blockers, environment, links }: { blockers: GateDecision["blocking"]; environment: string; links?: ItemLinks }) {
   return (
     <ul className="mt-2 space-y-1 text-sm">
       {blockers.map((blocker) => (
@@ -31,8 +42,25 @@ function BlockerList({ blockers }: { blockers: GateDecision["blocking"] }) {
             {REASON_LABEL[blocker.reason] ?? blocker.reason}
           </span>
           <span className="min-w-0">
-            <span className="font-medium">{blocker.title}</span>
+            {links?.keys.has(blocker.item) ? (
+              <a
+                href={`#item-${blocker.item}`}
+                onClick={(event) => {
+                  event.preventDefault();
+                  links.onShow(environment, blocker.item);
+                }}
+                className="font-medium underline decoration-slate-400 underline-offset-2 hover:decoration-slate-900">
+                {blocker.title}
+              </a>
+            ) : (
+              <span className="font-medium">{blocker.title}</span>
+            )}
             <span className="text-slate-700"> — {blocker.detail}</span>
+            {blocker.reason === "approvals" && links?.signers.has(blocker.item) ? (
+              <span className="block text-xs text-slate-700">
+                {links.signers.get(blocker.item)!.length > 0 ? `Can sign: ${namesOf(links.signers.get(blocker.item)!)}` : "No member of this project has the role to sign it"}
+              </span>
+            ) : null}
             {blocker.failures?.length ? <FailingTests failures={blocker.failures} more={blocker.moreFailures ?? 0} /> : null}
           </span>
         </li>
@@ -69,7 +97,7 @@ type Actions = {
 };
 
 /** Per-environment verdict, with every blocking reason spelled out, and what the reader may do about it. */
-export function GateBanner({ gate, actions }: { gate: GateDecision; actions?: Actions }) {
+export function GateBanner({ gate, actions, links }: { gate: GateDecision; actions?: Actions; links?: ItemLinks }) {
   const locked = gate.blocking.some((b) => b.reason === "locked");
   const tone = gate.overridden
     ? "border-amber-500 bg-amber-50"
@@ -106,11 +134,11 @@ export function GateBanner({ gate, actions }: { gate: GateDecision; actions?: Ac
             {gate.overridden ? "Still blocking (overridden): " : ""}
             {countsByReason(gate)}
           </p>
-          <BlockerList blockers={gate.blocking.slice(0, SHOWN)} />
+          <BlockerList blockers={gate.blocking.slice(0, SHOWN)} environment={gate.environment} links={links} />
           {gate.blocking.length > SHOWN ? (
             <details className="mt-1 text-sm">
               <summary className="cursor-pointer text-slate-700 underline">Show {gate.blocking.length - SHOWN} more</summary>
-              <BlockerList blockers={gate.blocking.slice(SHOWN)} />
+              <BlockerList blockers={gate.blocking.slice(SHOWN)} environment={gate.environment} links={links} />
             </details>
           ) : null}
         </>

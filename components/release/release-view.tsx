@@ -8,10 +8,11 @@ import { plainRendering } from "@/lib/templates/rendered-markdown";
 import { AuditTimeline } from "./audit-timeline";
 import { CheckDetails } from "./check-details";
 import { formatTime } from "../format-time";
-import { GateBanner } from "./gate-banner";
+import { GateBanner, type ItemLinks } from "./gate-banner";
 import { Instructions } from "./instructions";
 import { LiveStatus } from "./live-status";
 import { LockBanner } from "./lock-banner";
+import { namesOf } from "./names";
 import { useReleaseState } from "./release-query";
 import { RollbackPanel } from "./rollback-panel";
 import { SignOffPanel } from "./sign-off-panel";
@@ -31,6 +32,8 @@ type Props = { initialState: ReleaseState; initialEnvironment: string; fallbackP
 export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }: Props) {
   const { data: state, error, dataUpdatedAt, live } = useReleaseState(initialState, { fallbackPollMs });
   const [environment, setEnvironment] = useState(initialEnvironment);
+  // The item a banner's link jumped to, highlighted until another is chosen.
+  const [highlighted, setHighlighted] = useState<string | null>(null);
   const { project, release } = state;
   const { role } = state.viewer;
   const canDeploy = role !== null && roleAtLeast(role, "release-manager");
@@ -40,6 +43,20 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
     setEnvironment(env);
     window.history.replaceState(null, "", `?env=${encodeURIComponent(env)}`);
   }
+
+  // A blocker in a banner jumps to its item, showing it for that banner's environment.
+  const allItems = state.sections.flatMap((s) => s.items);
+  const links: ItemLinks = {
+    keys: new Set(allItems.map((i) => i.key)),
+    signers: new Map(allItems.filter((i) => i.signOffRole !== null).map((i) => [i.key, i.signers.map((s) => s.name)])),
+    onShow: (env, key) => {
+      setEnvironment(env);
+      setHighlighted(key);
+      // The address says where: a link to it opens the same tab at the same item.
+      window.history.replaceState(null, "", `?env=${encodeURIComponent(env)}#item-${key}`);
+      requestAnimationFrame(() => document.getElementById(`item-${key}`)?.scrollIntoView({ block: "start" }));
+    },
+  };
 
   return (
     <div className="space-y-6">
@@ -80,6 +97,7 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
             <GateBanner
               key={env}
               gate={state.gates[env]!}
+              links={links}
               actions={{
                 project: project.slug,
                 version: release.version,
@@ -119,7 +137,7 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
             </header>
             <ul className="divide-y divide-slate-100">
               {section.items.map((item) => (
-                <ItemRow key={item.key} item={item} environment={environment} state={state} />
+                <ItemRow key={item.key} item={item} environment={environment} state={state} highlighted={highlighted === item.key} />
               ))}
             </ul>
           </section>
@@ -154,9 +172,9 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
   );
 }
 
-function ItemRow({ item, environment, state }: { item: ReleaseItemView; environment: string; state: ReleaseState }) {
+function ItemRow({ item, environment, state, highlighted }: { item: ReleaseItemView; environment: string; state: ReleaseState; highlighted: boolean }) {
   const itemState = item.environments[environment]!;
-  const titleId = `item-${item.key}`;
+  const titleId = `item-${item.key}-title`;
   const { role, userId } = state.viewer;
   const canSignOff = role !== null && item.signOffRole !== null && roleAtLeast(role, item.signOffRole);
   const signedOn = item.verifyOn ?? environment;
@@ -165,7 +183,13 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
   const gatesNext = item.verifyOn ? state.environments.slice(state.environments.indexOf(item.verifyOn) + 1).join(", ") : "";
   return (
     <li>
-      <article aria-labelledby={titleId} className="flex gap-4 px-4 py-3">
+      {/* The target of a banner's link (or of a link to #item-<key>): highlighted, clear of the top edge. */}
+      <article
+        id={`item-${item.key}`}
+        aria-labelledby={titleId}
+        data-highlighted={highlighted ? "true" : undefined}
+        className="flex scroll-mt-4 gap-4 px-4 py-3 transition-colors target:bg-amber-50 target:ring-2 target:ring-inset target:ring-amber-400 data-[highlighted=true]:bg-amber-50 data-[highlighted=true]:ring-2 data-[highlighted=true]:ring-inset data-[highlighted=true]:ring-amber-400"
+      >
         <div className="pt-0.5">
           <StatusPill status={itemState.status} kind={item.kind} />
         </div>
@@ -184,6 +208,13 @@ function ItemRow({ item, environment, state }: { item: ReleaseItemView; environm
             </p>
           ) : null}
           <p className="mt-1 text-sm text-slate-800 [overflow-wrap:anywhere]">{itemState.summary}</p>
+          {item.signOffRole !== null && itemState.status !== "passed" && itemState.status !== "not-applicable" ? (
+            <p className="mt-0.5 text-xs text-slate-600">
+              {item.signers.length > 0
+                ? `Can sign (${item.signOffRole} or above): ${namesOf(item.signers.map((s) => s.name))}`
+                : `Nobody in this project has the ${item.signOffRole} role: a project admin can add someone in Settings`}
+            </p>
+          ) : null}
           {item.instructions ? (
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-600">Instructions</summary>

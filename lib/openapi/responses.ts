@@ -250,6 +250,9 @@ export const releaseItemSchema = z.strictObject({
   renderedInstructions: renderedMarkdownSchema.nullable(),
   requirement: z.string().meta({ description: "What satisfies the item, in words." }),
   signOffRole: role.nullable(),
+  signers: z
+    .array(z.strictObject({ userId: z.string(), name: z.string() }))
+    .meta({ description: "Manual items: the project's members whose sign-off would count (the role or above), by name. Empty for other kinds." }),
   verifyOn: z.string().nullable().meta({ description: "Done on this environment after its deploy there, gating the environments after it; sign-offs are given for it. Null: done before each deploy." }),
   evidence: z.enum(["none", "optional", "required"]).nullable().meta({ description: "Manual items: whether a sign-off needs evidence (a link or a file)." }),
   version: count.meta({ description: "Bumped by every sign-off and revocation: send it as `expectedVersion` when signing off." }),

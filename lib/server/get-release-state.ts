@@ -3,6 +3,7 @@ import { authorize, can, roleIn } from "@/lib/auth/permissions";
 import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
+import { roleAtLeast } from "@/lib/gate/roles";
 import type { RenderedMarkdown } from "@/lib/templates/rendered-markdown";
 import type { RoleName } from "@/lib/templates/schema";
 import { entityTag } from "@/lib/http/etag";
@@ -72,6 +73,8 @@ export type ReleaseItemView = {
   requirement: string;
   /** Manual items: the least role whose sign-off counts. */
   signOffRole: RoleName | null;
+  /** Manual items: the project's members whose sign-off would count (by role), by name. */
+  signers: { userId: string; name: string }[];
   /** Done on this environment after its deploy there, gating the ones after it; null: before each deploy. */
   verifyOn: string | null;
   /** Manual items: whether a sign-off needs evidence (a link or a file), may have it, or takes none. */
@@ -182,6 +185,16 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     select: { version: true },
     take: 50,
   });
+  // Who can give a manual item's sign-off: members with the role or above, still able to sign in.
+  const members = await db().membership.findMany({
+    where: { projectId: project.id, user: { disabledAt: null } },
+    select: { role: true, user: { select: { id: true, email: true, name: true } } },
+  });
+  const signersFor = (least: RoleName) =>
+    members
+      .filter((m) => roleAtLeast(toRoleName(m.role), least))
+      .map((m) => ({ userId: m.user.id, name: m.user.name ?? m.user.email }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   const ticks = await db().stepTick.findMany({
     where: { releaseId: release.id, commitSha: release.commitSha },
     include: { user: { select: { email: true, name: true } } },
@@ -247,6 +260,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       renderedInstructions: renderings.items.get(row.id) ?? null,
       requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
       signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
+      signers: gateItem.kind === "manual" ? signersFor(gateItem.role) : [],
       verifyOn: gateItem.verifyOn ?? null,
       evidence: gateItem.kind === "manual" ? gateItem.evidence : null,
       version: row.version,

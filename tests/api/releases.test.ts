@@ -117,6 +117,24 @@ describe("POST /releases", () => {
   });
 });
 
+describe("GET /releases/{version}: who can sign", () => {
+  it("lists, per manual item, the members whose sign-off would count (by role), not those below it or disabled; other items none", async () => {
+    const p = await makeProject();
+    const manager = await makeUser(p.slug, "release-manager");
+    const admin = await makeUser(p.slug, "admin");
+    const engineer = await makeUser(p.slug, "engineer");
+    const gone = await makeUser(p.slug, "release-manager");
+    await db().user.update({ where: { id: gone.id }, data: { disabledAt: new Date() } });
+    const release = await api(`/api/v1/projects/${p.slug}/releases/${p.version}`, { token: p.token });
+    expect(release.status).toBe(200);
+    const items = (release.body.sections as { items: { key: string; signers: { userId: string }[] }[] }[]).flatMap((s) => s.items);
+    const signers = (key: string) => items.find((i) => i.key === key)!.signers.map((s) => s.userId).sort();
+    expect(signers("release-approval")).toEqual([manager.id, admin.id].sort());
+    expect(signers("staging-ws-events")).toEqual([manager.id, admin.id, engineer.id].sort());
+    expect(signers("smoke-tests")).toEqual([]);
+  });
+});
+
 describe("GET /api/health", () => {
   it("is 200 with the database ok, not cached, and needs no credentials", async () => {
     const response = await api("/api/health");
