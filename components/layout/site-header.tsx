@@ -10,6 +10,10 @@ export function SiteHeader({ email }: { email: string | null }) {
         </Link>
         {email ? (
           <div className="flex items-center gap-3 text-sm text-slate-600">
+            <Link href="/queue" className="rounded-md px-1 font-medium text-slate-700 hover:text-slate-900 hover:underline">
+              <span className="hidden sm:inline">Your queue</span>
+              <span className="sm:hidden">Queue</span>
+            </Link>
             <Link href="/account" className="rounded-md px-1 hover:text-slate-900 hover:underline">
               <span className="hidden sm:inline">{email}</span>
               <span className="sm:hidden">Account</span>

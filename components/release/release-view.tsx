@@ -1,7 +1,7 @@
 "use client";
 // The release page: gate verdict per environment, then every section and item for the chosen environment.
 import Link from "next/link";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { roleAtLeast } from "@/lib/gate/roles";
 import type { ReleaseItemView, ReleaseState } from "@/lib/server/get-release-state";
 import { plainRendering } from "@/lib/templates/rendered-markdown";
@@ -29,11 +29,20 @@ const PHASE_LABEL: Record<string, string> = {
 
 type Props = { initialState: ReleaseState; initialEnvironment: string; fallbackPollMs: number };
 
+function onHashChange(notify: () => void) {
+  window.addEventListener("hashchange", notify);
+  return () => window.removeEventListener("hashchange", notify);
+}
+
+const itemInHash = () => /^#item-(.+)$/.exec(window.location.hash)?.[1] ?? null;
+
 export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }: Props) {
   const { data: state, error, dataUpdatedAt, live } = useReleaseState(initialState, { fallbackPollMs });
   const [environment, setEnvironment] = useState(initialEnvironment);
-  // The item a banner's link jumped to, highlighted until another is chosen.
-  const [highlighted, setHighlighted] = useState<string | null>(null);
+  // The item a banner's link jumped to, or the address names (#item-<key>, say from the queue).
+  const [chosen, setHighlighted] = useState<string | null>(null);
+  const named = useSyncExternalStore(onHashChange, itemInHash, () => null);
+  const highlighted = chosen ?? named;
   const { project, release } = state;
   const { role } = state.viewer;
   const canDeploy = role !== null && roleAtLeast(role, "release-manager");

@@ -53,6 +53,7 @@ export const COMPONENT_SCHEMAS = {
   MemberRemoved: { schema: responses.memberRemovedSchema, io: "output" },
   PasswordChanged: { schema: responses.passwordChangedSchema, io: "output" },
   SessionsEnded: { schema: responses.sessionsEndedSchema, io: "output" },
+  MyQueue: { schema: responses.myQueueSchema, io: "output" },
   AuditTrail: { schema: auditTrailSchema, io: "output" },
   ChainTrail: { schema: chainTrailSchema, io: "output" },
   EvidencePack: { schema: evidencePackSchema, io: "output" },
@@ -661,6 +662,18 @@ export const OPERATIONS: Operation[] = [
     description: "Every session of the signed-in person ends, this one included (`Set-Cookie` removes its cookie). API tokens are not affected. Audited as `auth.sessions.ended`.",
     auth: "session",
     responses: { 200: { description: "Signed out everywhere.", content: { "application/json": { schema: "SessionsEnded" } }, headers: ["Set-Cookie"] } },
+    errors: [401, 403],
+  },
+  {
+    path: "/api/v1/me/queue",
+    method: "get",
+    operationId: "getMyQueue",
+    tags: ["Account"],
+    summary: "The manual items you can sign now, across your projects, oldest first",
+    description:
+      "Items that block a gate for want of sign-offs (or have only sign-offs for an older commit), that your role in the project is enough for, that you have not signed for this commit and environment, and that can be signed now (a `verifyOn` item once the commit is deployed there). Each has the path of the release page at the item. Signed-in people only; tokens get 403.",
+    auth: "session",
+    responses: { 200: { description: "The queue.", content: { "application/json": { schema: "MyQueue" } } } },
     errors: [401, 403],
   },
   {

@@ -512,3 +512,23 @@ export const passwordChangedSchema = z.strictObject({
   otherSessionsEnded: z.literal(true).meta({ description: "Every other session of the person ended; this one continues with the cookie in Set-Cookie." }),
 });
 export const sessionsEndedSchema = z.strictObject({ userId: z.uuid(), sessionsEnded: z.literal(true) });
+
+export const myQueueSchema = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        project: z.string(),
+        projectName: z.string(),
+        release: z.string(),
+        environment: z.string().meta({ description: "Where the sign-off is given (a `verifyOn` item's environment, else the gate's)." }),
+        blocks: z.array(z.string()).meta({ description: "The gates it holds closed." }),
+        item: z.string(),
+        title: z.string(),
+        role: role.meta({ description: "The least role whose sign-off counts." }),
+        detail: z.string().meta({ description: "What the gate says about it." }),
+        waitingSince: z.string().meta({ description: "Since when it could be signed: the release's creation, or the commit's deploy for a `verifyOn` item." }),
+        path: z.string().meta({ description: "The release page at the item, on that environment's tab." }),
+      }),
+    )
+    .meta({ description: "Oldest first." }),
+});

@@ -105,6 +105,7 @@ export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
   { method: "POST", route: "/webhooks/github", why: "authenticated by the X-Hub-Signature-256 HMAC of the linked repository's secret, not by a session or token (tests/api/github-webhook.test.ts)" },
   { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
   { method: "GET", route: "/audit", why: "the instance's audit chain (sign-ins, accounts) belongs to no project: instance administrators only, everyone else 403, signed out 401 (tests/api/audit-tamper.test.ts)" },
+  { method: "GET", route: "/me/queue", why: "a signed-in person's own queue across their projects (no project; tokens get 403, signed out 401; tests/api/my-queue.test.ts)" },
   { method: "DELETE", route: "/me/sessions", why: "a signed-in person signs themselves out everywhere (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
 ];
 
