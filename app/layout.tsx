@@ -17,8 +17,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body className="min-h-screen font-sans">
         <Providers>
+          {/* First in the Tab order, shown when focused: past the header to the page itself. */}
+          <a href="#main" className="sr-only rounded bg-white px-3 py-2 text-sm font-medium text-slate-900 shadow focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50">
+            Skip to main content
+          </a>
           <SiteHeader email={user?.user.email ?? null} />
-          <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+          <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

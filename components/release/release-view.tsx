@@ -120,13 +120,31 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
         })}
       </div>
 
-      <div role="tablist" aria-label="Environment" className="flex gap-1 border-b border-slate-200">
+      {/* The WAI-ARIA tabs pattern: one tab in the Tab order, arrows (and Home/End) move between them. */}
+      <div
+        role="tablist"
+        aria-label="Environment"
+        className="flex gap-1 border-b border-slate-200"
+        onKeyDown={(event) => {
+          const at = state.environments.indexOf(environment);
+          const last = state.environments.length - 1;
+          const to = { ArrowRight: at === last ? 0 : at + 1, ArrowLeft: at === 0 ? last : at - 1, Home: 0, End: last }[event.key];
+          if (to === undefined) return;
+          event.preventDefault();
+          const env = state.environments[to]!;
+          choose(env);
+          document.getElementById(`tab-${env}`)?.focus();
+        }}
+      >
         {state.environments.map((env) => (
           <button
             key={env}
+            id={`tab-${env}`}
             role="tab"
             type="button"
             aria-selected={env === environment}
+            aria-controls="environment-panel"
+            tabIndex={env === environment ? 0 : -1}
             onClick={() => choose(env)}
             className={`-mb-px rounded-t border px-4 py-2 text-sm font-medium ${env === environment ? "border-slate-200 border-b-white bg-white text-slate-900" : "border-transparent text-slate-500 hover:text-slate-800"}`}
           >
@@ -135,7 +153,7 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
         ))}
       </div>
 
-      <div role="tabpanel" aria-label={`${environment} checklist`} className="space-y-6">
+      <div id="environment-panel" role="tabpanel" aria-label={`${environment} checklist`} className="space-y-6">
         {state.sections.map((section) => (
           <section key={section.title} aria-labelledby={`section-${section.title}`} className="rounded-lg border border-slate-200 bg-white shadow-sm">
             <header className="border-b border-slate-100 px-4 py-3">

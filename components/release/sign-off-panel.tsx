@@ -3,6 +3,7 @@
 // to sign (with a link or a file as evidence) or revoke.
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, useTransition } from "react";
+import { ReasonDialog } from "./reason-dialog";
 import { revokeSignOffAction, signOffAction } from "@/app/projects/[project]/releases/[version]/actions";
 import type { ItemEnvironmentState, SignOffView } from "@/lib/server/get-release-state";
 import { formatTime } from "../format-time";
@@ -79,6 +80,8 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
   const [file, setFile] = useState<File | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
+  // The sign-off whose revocation is being asked for, with a reason, in a dialog.
+  const [revoking, setRevoking] = useState<{ id: string; by: string } | null>(null);
   const [pending, startTransition] = useTransition();
   const alreadySigned = state.signOffs.some((s) => s.userId === viewerId && !s.revokedAt && !s.stale);
   const stepsLeft = state.steps.filter((s) => !s.ticked).length;
@@ -146,12 +149,11 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
     });
   }
 
-  function revoke(signOffId: string) {
-    const reason = window.prompt("Why are you revoking this sign-off?");
-    if (!reason) return;
+  function revoke(signOffId: string, reason: string) {
     setError(null);
     startTransition(async () => {
       const outcome = await revokeSignOffAction(project, version, signOffId, { reason });
+      setRevoking(null);
       if (!outcome.ok) setError(outcome.error.message);
       await refresh();
     });
@@ -174,7 +176,7 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
                 {s.comment ? <q className="italic">{s.comment}</q> : null}
                 <Evidence signOff={s} project={project} version={version} />
                 {!s.revokedAt && !s.stale && (s.userId === viewerId || canSignOff) ? (
-                  <button type="button" onClick={() => revoke(s.id)} disabled={pending} className="text-xs text-red-700 underline">
+                  <button type="button" onClick={() => setRevoking({ id: s.id, by: s.by })} disabled={pending} className="text-xs text-red-700 underline">
                     Revoke
                   </button>
                 ) : null}
@@ -271,6 +273,15 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
         )
       ) : null}
       <FormError message={error} />
+      <ReasonDialog
+        open={revoking !== null}
+        title={revoking ? `Revoke the sign-off by ${revoking.by}?` : "Revoke the sign-off?"}
+        label="Why is it revoked? (kept in the audit trail)"
+        confirm="Revoke sign-off"
+        pending={pending}
+        onCancel={() => setRevoking(null)}
+        onConfirm={(reason) => revoking && revoke(revoking.id, reason)}
+      />
     </div>
   );
 }
