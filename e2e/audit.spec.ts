@@ -34,7 +34,9 @@ test("a sign-off appears in the timeline, the chain is intact, and the evidence 
   const events = timeline.getByRole("list", { name: "Audit events, newest first" }).getByRole("listitem");
   await expect(events).toHaveCount(3);
   await expect(events.first()).toContainText(`${manager.email} signed off Release manager approval for staging: “Release notes, migration plan and on-call rota checked”`);
-  await expect(events.first()).toContainText(/ · \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+  // The reader's local time and how long ago; the exact UTC time on hover.
+  await expect(events.first().locator("time")).toHaveAttribute("title", /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+  await expect(events.first().locator("time")).toContainText(/\((just now|\d+ min ago)\)$/);
   await expect(events.nth(1)).toContainText(/token:ci-\w+ reported 2 results \(json\) for staging/);
   await expect(events.nth(2)).toContainText(`test-fixture created release ${p.version} at commit ${p.commit.slice(0, 12)} from checklist release-checklist v1`);
   // Details: the event's stored JSON and its hash, as text.

@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import type { AuditTrail } from "@/lib/audit/pack";
-import { formatTime } from "../format-time";
+import { LocalTime } from "../local-time";
 import { releaseQueryKey } from "./release-query";
 
 /** Long trails (CI reports on every run) show their newest events first, the rest on request. */
@@ -156,7 +156,7 @@ function EventRow({ event, broken }: { event: TrailEvent; broken: boolean }) {
         <span className="font-medium">{event.actorLabel}</span> {event.summary}
         <span className="text-slate-500">
           {" · "}
-          <time dateTime={event.createdAt}>{formatTime(event.createdAt)}</time>
+          <LocalTime iso={event.createdAt} />
         </span>
       </p>
       <details className="mt-0.5">

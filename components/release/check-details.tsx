@@ -4,7 +4,7 @@
 // release carries the first 50 of each; the whole list is read page by page when opened.
 import { useState } from "react";
 import type { ItemEnvironmentState } from "@/lib/server/get-release-state";
-import { formatTime } from "../format-time";
+import { LocalTime } from "../local-time";
 import { AllResults } from "./all-results";
 import { ResultHistory } from "./result-history";
 
@@ -23,7 +23,7 @@ export function CheckDetails({ state, project, version, item, environment }: Pro
   return (
     <div className="mt-2 space-y-2 text-sm">
       <p className="text-xs text-slate-500">
-        Last run {formatTime(latest.at)}
+        Last run <LocalTime iso={latest.at} />
         {latest.runUrl ? (
           <>
             {" · "}

@@ -1,6 +1,6 @@
 // The project's deploy lock, loud and red wherever releases are shown.
 import type { ProjectLockView } from "@/lib/server/project-lock";
-import { formatTime } from "../format-time";
+import { LocalTime } from "../local-time";
 
 export function LockBanner({ lock, children }: { lock: ProjectLockView | null; children?: React.ReactNode }) {
   if (!lock) return null;
@@ -9,7 +9,12 @@ export function LockBanner({ lock, children }: { lock: ProjectLockView | null; c
       <h2 className="text-lg font-bold">Deploys locked: every gate of this project is closed</h2>
       <p className="mt-1 text-sm">
         Locked{lock.by ? ` by ${lock.by}` : ""}
-        {lock.at ? ` at ${formatTime(lock.at)}` : ""}: <span className="font-medium">{lock.reason}</span>
+        {lock.at ? (
+          <>
+            {" at "}
+            <LocalTime iso={lock.at} />
+          </>
+        ) : null}: <span className="font-medium">{lock.reason}</span>
       </p>
       {children}
     </section>

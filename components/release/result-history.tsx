@@ -1,7 +1,7 @@
 "use client";
 // A test's runs in this release and its outcome in earlier releases, loaded when asked for.
 import { useQuery } from "@tanstack/react-query";
-import { formatTime } from "../format-time";
+import { LocalTime } from "../local-time";
 
 type History = {
   runs: { status: string; message: string | null; durationMs: number | null; environment: string | null; commit: string; countsForRelease: boolean; runUrl: string | null; at: string }[];
@@ -27,7 +27,7 @@ export function ResultHistory({ project, version, resultKey }: { project: string
         <ul className="font-mono">
           {data.runs.map((run, i) => (
             <li key={i} className={run.countsForRelease ? "" : "text-slate-400"}>
-              {formatTime(run.at)} {run.status}
+              <LocalTime iso={run.at} relative={false} /> {run.status}
               {run.environment ? ` · ${run.environment}` : ""}
               {run.durationMs !== null ? ` · ${run.durationMs} ms` : ""}
               {run.countsForRelease ? "" : ` · commit ${run.commit.slice(0, 7)}`}
@@ -49,7 +49,7 @@ export function ResultHistory({ project, version, resultKey }: { project: string
         <ul className="font-mono">
           {data.earlierReleases.map((e) => (
             <li key={e.version}>
-              {e.version}: {e.status} ({formatTime(e.at)})
+              {e.version}: {e.status} (<LocalTime iso={e.at} relative={false} />)
             </li>
           ))}
         </ul>

@@ -8,7 +8,7 @@ import { rollbackDecisionAction } from "@/app/projects/[project]/releases/[versi
 import { FormError } from "@/components/form-error";
 import type { ReleaseState } from "@/lib/server/get-release-state";
 import type { RollbackDecisionView } from "@/lib/server/rollback-decision";
-import { formatTime } from "../format-time";
+import { LocalTime } from "../local-time";
 import { plainRendering } from "@/lib/templates/rendered-markdown";
 import { Instructions } from "./instructions";
 import { releaseQueryKey } from "./release-query";
@@ -112,7 +112,7 @@ export function RollbackPanel({ state, canDecide }: { state: ReleaseState; canDe
           {tripped.map(([environment, advice]) => (
             <div key={environment} className="mt-2 text-sm">
               <p className="font-semibold">
-                {environment} (deployed {advice.deployedAt ? formatTime(advice.deployedAt) : "—"})
+                {environment} (deployed {advice.deployedAt ? <LocalTime iso={advice.deployedAt} /> : "—"})
               </p>
               <ul className="ml-5 list-disc">
                 {advice.reasons.map((reason) => (
@@ -142,7 +142,7 @@ export function RollbackPanel({ state, canDecide }: { state: ReleaseState; canDe
           >
             <h2 className="font-semibold">{environment}: rollback decision</h2>
             <p className="mt-1">
-              {decisionText(d)} <span className="text-xs text-slate-500">({formatTime(d.createdAt)})</span>
+              {decisionText(d)} <span className="text-xs text-slate-500">(<LocalTime iso={d.createdAt} />)</span>
             </p>
             {advice.reasons.length ? (
               <p className="mt-1 text-xs text-slate-600">Tripped: {advice.reasons.map((r) => `${r.title} (${r.detail})`).join("; ")}</p>

@@ -6,7 +6,7 @@ import { useRef, useState, useTransition } from "react";
 import { ReasonDialog } from "./reason-dialog";
 import { revokeSignOffAction, signOffAction } from "@/app/projects/[project]/releases/[version]/actions";
 import type { ItemEnvironmentState, SignOffView } from "@/lib/server/get-release-state";
-import { formatTime } from "../format-time";
+import { LocalTime } from "../local-time";
 import { releaseQueryKey } from "./release-query";
 import { FormError } from "@/components/form-error";
 
@@ -170,7 +170,7 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
                 <span className={inactive ? "line-through" : "font-medium"}>
                   Signed off by {s.by} ({s.role})
                 </span>
-                <time dateTime={s.createdAt}>{formatTime(s.createdAt)}</time>
+                <LocalTime iso={s.createdAt} />
                 {s.stale ? <span>· for commit {s.commitSha.slice(0, 7)} (stale)</span> : null}
                 {s.revokedAt ? <span>· revoked: {s.revokeReason}</span> : null}
                 {s.comment ? <q className="italic">{s.comment}</q> : null}

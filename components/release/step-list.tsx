@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import { tickStepAction } from "@/app/projects/[project]/releases/[version]/actions";
 import type { ItemEnvironmentState } from "@/lib/server/get-release-state";
-import { formatTime } from "../format-time";
+import { LocalTime } from "../local-time";
 import { releaseQueryKey } from "./release-query";
 import { FormError } from "@/components/form-error";
 
@@ -40,7 +40,7 @@ export function StepList({ project, version, itemKey, environment, steps, editab
             </label>
             {step.ticked && step.by ? (
               <span className="text-xs text-slate-400">
-                {step.by}, {formatTime(step.at!)}
+                {step.by}, <LocalTime iso={step.at!} />
               </span>
             ) : null}
           </li>

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { createTokenAction, revokeTokenAction } from "@/app/projects/[project]/settings/actions";
-import { formatTime } from "@/components/format-time";
+import { LocalTime } from "@/components/local-time";
 import { TOKEN_PERMISSIONS } from "@/lib/auth/tokens";
 import type { ApiTokenView } from "@/lib/server/api-tokens";
 import { FormError } from "@/components/form-error";
@@ -89,11 +89,11 @@ export function TokensPanel({ project, tokens }: { project: string; tokens: ApiT
               <td className="py-1.5 font-medium">{t.name}</td>
               <td className="font-mono text-xs">{t.prefix}…</td>
               <td className="font-mono text-xs">{t.permissions.join(", ")}</td>
-              <td className="text-xs">{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
-              <td className="text-xs">{t.expiresAt ? formatTime(t.expiresAt) : "never"}</td>
+              <td className="text-xs">{t.lastUsedAt ? <LocalTime iso={t.lastUsedAt} /> : "never"}</td>
+              <td className="text-xs">{t.expiresAt ? <LocalTime iso={t.expiresAt} /> : "never"}</td>
               <td className="text-right">
                 {t.revokedAt ? (
-                  <span className="text-xs">revoked {formatTime(t.revokedAt)}</span>
+                  <span className="text-xs">revoked <LocalTime iso={t.revokedAt} /></span>
                 ) : (
                   <button type="button" onClick={() => revoke(t)} disabled={pending} aria-label={`Revoke ${t.name}`} className="text-xs text-red-700 underline">
                     Revoke

@@ -1,4 +1,4 @@
-import { formatTime } from "@/components/format-time";
+import { LocalTime } from "@/components/local-time";
 import type { TemplateVersionView } from "@/lib/server/get-templates";
 
 /** Each version with what changed from the one before, item by item. */
@@ -8,7 +8,7 @@ export function VersionHistory({ versions }: { versions: TemplateVersionView[] }
       {versions.map((v) => (
         <li key={v.version} className="rounded border border-slate-200 bg-white p-3 text-sm">
           <p className="font-medium">
-            Version {v.version} <span className="font-normal text-slate-500">· {formatTime(v.createdAt)} · {v.definition.sections.reduce((n, s) => n + s.items.length, 0)} items</span>
+            Version {v.version} <span className="font-normal text-slate-500">· <LocalTime iso={v.createdAt} /> · {v.definition.sections.reduce((n, s) => n + s.items.length, 0)} items</span>
           </p>
           {v.changes === null ? (
             <p className="text-slate-600">First version.</p>

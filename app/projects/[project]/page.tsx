@@ -6,7 +6,7 @@ import { NewReleaseForm } from "@/components/project/new-release-form";
 import { ProjectNav } from "@/components/project/project-nav";
 import { GateChip, RollbackChip } from "@/components/release/gate-chip";
 import { LockBanner } from "@/components/release/lock-banner";
-import { formatTime } from "@/components/format-time";
+import { LocalTime } from "@/components/local-time";
 import { requireUserForPage } from "@/lib/auth/session";
 import { orNotFound, pageData } from "@/lib/http/page";
 import { roleAtLeast } from "@/lib/gate/roles";
@@ -86,7 +86,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
                       <RollbackChip environments={r.rollbackRecommended} />
                     </span>
                   </td>
-                  <td className="px-4 py-2 text-xs text-slate-500">{formatTime(r.createdAt)}</td>
+                  <td className="px-4 py-2 text-xs text-slate-500"><LocalTime iso={r.createdAt} /></td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatTime } from "@/components/format-time";
+import { LocalTime } from "@/components/local-time";
 import { ProjectNav } from "@/components/project/project-nav";
 import { roleIn } from "@/lib/auth/permissions";
 import { requireUserForPage } from "@/lib/auth/session";
@@ -36,7 +36,12 @@ export default async function TemplatesPage({ params }: { params: Promise<{ proj
             </Link>
             <span className="text-sm text-slate-500">
               version {t.latestVersion}
-              {t.updatedAt ? ` · ${formatTime(t.updatedAt)}` : ""}
+              {t.updatedAt ? (
+                <>
+                  {" · "}
+                  <LocalTime iso={t.updatedAt} />
+                </>
+              ) : null}
             </span>
           </li>
         ))}

@@ -1,0 +1,43 @@
+"use client";
+// An instant in the reader's own time zone, with how long ago it was; the exact UTC time on hover.
+// The server renders UTC (it does not know the reader's zone); the browser then shows local time,
+// without a hydration mismatch (useSyncExternalStore's server snapshot), and refreshes "ago".
+import { useSyncExternalStore } from "react";
+import { formatTime, LOCAL_TIME_OPTIONS } from "./format-time";
+
+const subscribe = (notify: () => void) => {
+  const timer = setInterval(notify, 30_000);
+  return () => clearInterval(timer);
+};
+/** Changes every 10 s, so the snapshot is stable between renders and "ago" is never off by a minute. */
+const STEP_MS = 10_000;
+const currentStep = () => Math.floor(Date.now() / STEP_MS);
+
+/** "3 min ago", "2 h ago", "5 days ago", "in 4 days". */
+export function relativeTime(iso: string, now: number): string {
+  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
+  const size = Math.abs(minutes);
+  const amount = size < 1 ? null : size < 60 ? `${size} min` : size < 48 * 60 ? `${Math.round(size / 60)} h` : `${Math.round(size / 1440)} days`;
+  if (amount === null) return "just now";
+  return minutes < 0 ? `${amount} ago` : `in ${amount}`;
+}
+
+const LOCAL = new Intl.DateTimeFormat(undefined, LOCAL_TIME_OPTIONS);
+
+export function LocalTime({ iso, relative = true }: { iso: string; relative?: boolean }) {
+  const step = useSyncExternalStore(subscribe, currentStep, () => null);
+  const utc = formatTime(iso);
+  if (step === null) {
+    return (
+      <time dateTime={iso} title={utc}>
+        {utc}
+      </time>
+    );
+  }
+  return (
+    <time dateTime={iso} title={utc}>
+      {LOCAL.format(new Date(iso))}
+      {relative ? ` (${relativeTime(iso, step * STEP_MS)})` : ""}
+    </time>
+  );
+}
