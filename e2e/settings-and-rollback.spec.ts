@@ -36,8 +36,20 @@ test("a release manager cannot open project settings", async ({ page }) => {
   const manager = await makeUser(p.slug, "release-manager");
   await page.goto(`/projects/${p.slug}/settings`);
   await signInAs(page, manager.email, manager.password);
-  await expect(page.getByText(/not found|could not be found/i).first()).toBeVisible();
+  // A member: told why, not shown a page that seems not to exist.
+  await expect(page.getByRole("alert").filter({ hasText: "Members, API tokens" })).toContainText("managed by the project's admins. You are a release-manager here");
   await expect(page.getByRole("heading", { name: "API tokens" })).toHaveCount(0);
+  await screenshot(page, "65-settings-refused");
+  // Someone outside the project learns nothing: the app's own 404 page.
+  const outsider = await makeUser(null, null);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/signin");
+  await page.goto(`/projects/${p.slug}/settings`);
+  await signInAs(page, outsider.email, outsider.password);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Your queue" }).first()).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, "66-not-found-phone");
 });
 
 test("a failing smoke test after a deploy shows Rollback recommended with the reason and instructions", async ({ page }) => {

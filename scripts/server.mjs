@@ -8,6 +8,8 @@
 // token is made here, per process, so a header that did not come from this server never counts.
 // And `x-shipcheck-path`, the path a page that meets a database outage sends the browser back to.
 //
+// A path that is not valid percent-encoding is a 404 page (400 JSON under /api/), not Next.js's 500.
+//
 // While the database is marked unreachable (lib/db/outage.ts, on globalThis), pages are answered
 // here with a 503 page and Retry-After, without rendering; the API answers its own JSON 503s.
 import { randomBytes } from "node:crypto";
@@ -51,7 +53,27 @@ function answerUnavailable(response) {
   response.end(UNAVAILABLE_PAGE);
 }
 
+/** A path that is not valid percent-encoding (say `/projects/%E0%A4%A`): Next.js would answer 500. */
+function malformedPath(url) {
+  try {
+    decodeURIComponent(url.split("?")[0]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 const server = createServer((request, response) => {
+  if (malformedPath(request.url ?? "/")) {
+    if (/^\/api\//.test(request.url)) {
+      request.resume();
+      response.writeHead(400, { "content-type": "application/json", "cache-control": "no-store" });
+      response.end(JSON.stringify({ error: { code: "bad_request", message: "the address is not valid percent-encoding (a % must be followed by two hex digits of UTF-8)" } }));
+      return;
+    }
+    // A page: the app's own 404 page, for an address that names nothing.
+    request.url = "/not-found";
+  }
   request.headers["x-shipcheck-peer"] = peerHeader(request.socket.remoteAddress);
   request.headers["x-shipcheck-path"] = request.url ?? "/";
   if (isPage(request.url ?? "/") && (globalThis[DOWN_UNTIL] ?? 0) > Date.now()) {

@@ -235,6 +235,11 @@ function ItemRow({ item, environment, state, highlighted }: { item: ReleaseItemV
             </p>
           ) : null}
           <p className="mt-1 text-sm text-slate-800 [overflow-wrap:anywhere]">{itemState.summary}</p>
+          {item.signOffRole !== null && itemState.status !== "passed" && itemState.status !== "not-applicable" && role !== null && !canSignOff ? (
+            <p className="mt-0.5 text-xs font-medium text-slate-700">
+              You cannot sign this one: it needs {item.signOffRole} or above, and you are {role}.
+            </p>
+          ) : null}
           {item.signOffRole !== null && itemState.status !== "passed" && itemState.status !== "not-applicable" ? (
             <p className="mt-0.5 text-xs text-slate-600">
               {item.signers.length > 0

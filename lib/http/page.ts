@@ -31,6 +31,21 @@ export async function pageData<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A page's query for a member who may lack the role: forbidden comes back as the refusal (the
+ * page says why, since a member already knows the project exists); not found is the 404 page.
+ */
+export async function orForbidden<T>(work: Promise<T>): Promise<T | { forbidden: string }> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "forbidden") return { forbidden: error.message };
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    await redirectOnOutage(error);
+    throw error;
+  }
+}
+
 /** A page's query: not found and forbidden are the 404 page (nothing said about what exists); an outage is the outage page. */
 export async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {

@@ -5,7 +5,7 @@ import { notFound } from "@/lib/errors";
 import { diffTemplates, type TemplateDiff } from "@/lib/templates/diff";
 import { templateSchema, type TemplateDefinition } from "@/lib/templates/schema";
 import type { ServerContext } from "./context";
-import { findProject } from "./lookup";
+import { findProject, holdsNul } from "./lookup";
 
 export async function listTemplates(ctx: ServerContext, projectSlug: string) {
   const project = await findProject(projectSlug);
@@ -31,7 +31,7 @@ export type TemplateVersionView = {
 export async function getTemplate(ctx: ServerContext, projectSlug: string, name: string) {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "release:read");
-  const template = await db().template.findUnique({
+  const template = holdsNul(name) ? null : await db().template.findUnique({
     where: { projectId_name: { projectId: project.id, name } },
     include: { versions: { orderBy: { version: "asc" } } },
   });

@@ -3,7 +3,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 
 // PostgreSQL text cannot hold NUL, so a name with one (say `%00` in a URL) can't exist: 404, not a driver error.
-const holdsNul = (name: string) => name.includes("\u0000");
+export const holdsNul = (name: string) => name.includes("\u0000");
 
 export async function findProject(slug: string, client: Tx = db()) {
   if (holdsNul(slug)) throw notFound(`project "${slug.replaceAll("\u0000", "\uFFFD")}"`);

@@ -4,16 +4,31 @@ import { GithubPanel } from "@/components/settings/github-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { requireUserForPage } from "@/lib/auth/session";
-import { orNotFound } from "@/lib/http/page";
+import { roleIn } from "@/lib/auth/permissions";
+import { orForbidden, pageData } from "@/lib/http/page";
+import { findProject } from "@/lib/server/lookup";
 import { getProjectSettings } from "@/lib/server/get-project-settings";
 
 export const dynamic = "force-dynamic";
+
+const roleLabel = (role: string | null) => (role ? `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}` : "a member");
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: slug } = await params;
   const principal = await requireUserForPage(`/projects/${slug}/settings`);
-  const settings = await orNotFound(getProjectSettings({ principal }, slug));
+  const settings = await orForbidden(getProjectSettings({ principal }, slug));
+  if ("forbidden" in settings) {
+    // A member without the admin role: told why, rather than shown a page that seems not to exist.
+    return (
+      <div className="mx-auto max-w-2xl space-y-3">
+        <h1 className="text-2xl font-semibold">Project settings</h1>
+        <p role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
+          Members, API tokens and the GitHub link are managed by the project&apos;s admins. You are {roleLabel(roleIn(principal, (await pageData(findProject(slug))).id))} here: ask one of its admins for what you need.
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="space-y-6">
       <ProjectNav slug={slug} name={settings.project.name} current="settings" showSettings />
