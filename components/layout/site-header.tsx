@@ -6,7 +6,7 @@ export function SiteHeader({ email }: { email: string | null }) {
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
         <Link href="/" className="text-lg font-semibold tracking-tight text-slate-900">
-          Ship<span className="text-emerald-600">check</span>
+          Ship<span className="text-emerald-700">check</span>
         </Link>
         {email ? (
           <div className="flex items-center gap-3 text-sm text-slate-600">

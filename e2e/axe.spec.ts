@@ -1,0 +1,42 @@
+// Every page through axe: no serious or critical violations (WCAG 2.1 A and AA rules).
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { makeProject, makeUser } from "../tests/support/fixtures";
+import { api, baseUrl, signIn } from "../tests/support/http";
+import { expect, postMetric, postResults, releasePath, signInAs, test } from "./support";
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+}
+
+test("no serious or critical axe violations on the pages people use", async ({ page }) => {
+  const p = await makeProject();
+  const admin = await makeUser(p.slug, "admin");
+  // A release with something in every part: a failing test, a metric, a sign-off.
+  await postResults(p, "staging", [{ key: "tests/smoke/test_api.py::test_health", status: "failed", message: "AssertionError: 503 != 200" }]);
+  await postMetric(p, "staging", "events_per_sec", 812, "events/s");
+  const cookie = await signIn(admin.email, admin.password);
+  expect((await api(`/api/v1/projects/${p.slug}/releases/${p.version}/items/release-approval/signoffs`, { json: { environment: "staging", comment: "checked" }, headers: { cookie, origin: baseUrl() } })).status).toBe(201);
+  const found: Record<string, string[]> = {};
+  await page.goto("/signin");
+  const signin = await seriousViolations(page);
+  if (signin.length) found["/signin"] = signin;
+  await signInAs(page, admin.email, admin.password);
+  const pages = ["/", "/queue", "/account", `/projects/${p.slug}`, releasePath(p.slug, p.version), `/projects/${p.slug}/settings`, `/projects/${p.slug}/templates`, `${releasePath(p.slug, p.version)}/evidence`, "/no-such-page"];
+  for (const path of pages) {
+    await page.goto(path);
+    await page.locator("main").waitFor();
+    const violations = await seriousViolations(page);
+    if (violations.length) found[path] = violations;
+  }
+  // The release page with its timeline and a check's details open.
+  await page.goto(releasePath(p.slug, p.version));
+  await page.getByRole("button", { name: /Timeline/ }).click();
+  await page.getByRole("list", { name: "Audit events, newest first" }).waitFor();
+  const opened = await seriousViolations(page);
+  if (opened.length) found["release page, timeline open"] = opened;
+  expect(found).toEqual({});
+});
