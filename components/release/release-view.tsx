@@ -29,6 +29,28 @@ const PHASE_LABEL: Record<string, string> = {
 
 type Props = { initialState: ReleaseState; initialEnvironment: string; fallbackPollMs: number };
 
+type ItemFilter = { blocking: boolean; mine: boolean; kind: string };
+
+/** Blocking: gates this environment and is not passed. Mine: a manual item my role can sign, not yet signed by me. */
+function filterSections(state: ReleaseState, environment: string, filter: ItemFilter, keep: string | null) {
+  const { role, userId } = state.viewer;
+  const wanted = (item: ReleaseItemView) => {
+    if (item.key === keep) return true;
+    const here = item.environments[environment]!;
+    if (filter.kind && item.kind !== filter.kind) return false;
+    if (filter.blocking && !(here.gating && here.status !== "passed")) return false;
+    if (filter.mine) {
+      const signed = here.signOffs.some((s) => s.userId === userId && !s.revokedAt && !s.stale);
+      const canNow = item.signOffRole !== null && role !== null && roleAtLeast(role, item.signOffRole) && here.awaitingDeployTo === null;
+      if (!(canNow && here.status !== "passed" && !signed)) return false;
+    }
+    return true;
+  };
+  const total = state.sections.reduce((n, s) => n + s.items.length, 0);
+  const sections = state.sections.map((s) => ({ ...s, items: s.items.filter(wanted) })).filter((s) => s.items.length > 0);
+  return { sections, total, hidden: total - sections.reduce((n, s) => n + s.items.length, 0) };
+}
+
 function onHashChange(notify: () => void) {
   window.addEventListener("hashchange", notify);
   return () => window.removeEventListener("hashchange", notify);
@@ -43,6 +65,9 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
   const [chosen, setHighlighted] = useState<string | null>(null);
   const named = useSyncExternalStore(onHashChange, itemInHash, () => null);
   const highlighted = chosen ?? named;
+  // Filters over the chosen environment's items; a jumped-to item is always shown.
+  const [filter, setFilter] = useState({ blocking: false, mine: false, kind: "" });
+  const shown = filterSections(state, environment, filter, highlighted);
   const { project, release } = state;
   const { role } = state.viewer;
   const canDeploy = role !== null && roleAtLeast(role, "release-manager");
@@ -154,7 +179,36 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
       </div>
 
       <div id="environment-panel" role="tabpanel" aria-label={`${environment} checklist`} className="space-y-6">
-        {state.sections.map((section) => (
+        <fieldset className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm text-slate-700">
+          <legend className="sr-only">Show</legend>
+          <label className="flex items-center gap-1.5">
+            <input type="checkbox" checked={filter.blocking} onChange={(e) => setFilter({ ...filter, blocking: e.target.checked })} />
+            Blocking {environment} only
+          </label>
+          {state.viewer.role !== null ? (
+            <label className="flex items-center gap-1.5">
+              <input type="checkbox" checked={filter.mine} onChange={(e) => setFilter({ ...filter, mine: e.target.checked })} />
+              Mine to sign
+            </label>
+          ) : null}
+          <label className="flex items-center gap-1.5">
+            Kind
+            <select value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value })} className="rounded border border-slate-300 bg-white px-1.5 py-0.5">
+              <option value="">all</option>
+              <option value="check">checks</option>
+              <option value="metric">metrics</option>
+              <option value="manual">manual</option>
+              <option value="watch">watches</option>
+            </select>
+          </label>
+          {shown.hidden > 0 ? (
+            <span role="status" className="text-slate-600">
+              {shown.hidden} of {shown.total} items hidden by the filter
+            </span>
+          ) : null}
+        </fieldset>
+        {shown.sections.length === 0 ? <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">No item matches the filter.</p> : null}
+        {shown.sections.map((section) => (
           <section key={section.title} aria-labelledby={`section-${section.title}`} className="rounded-lg border border-slate-200 bg-white shadow-sm">
             <header className="border-b border-slate-100 px-4 py-3">
               <h2 id={`section-${section.title}`} className="font-semibold">
