@@ -6,5 +6,5 @@ import type { Instrumentation } from "next";
 export const onRequestError: Instrumentation.onRequestError = async (error) => {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const [{ isDatabaseUnavailable }, { markDatabaseDown }] = await Promise.all([import("@/lib/db/unavailable"), import("@/lib/db/outage")]);
-  if (isDatabaseUnavailable(error)) markDatabaseDown(error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1)?.slice(0, 200) ?? "" : "unreachable");
+  if (isDatabaseUnavailable(error)) markDatabaseDown(error);
 };

@@ -3,7 +3,7 @@
 // The server renders UTC (it does not know the reader's zone); the browser then shows local time,
 // without a hydration mismatch (useSyncExternalStore's server snapshot), and refreshes "ago".
 import { useSyncExternalStore } from "react";
-import { formatTime, LOCAL_TIME_OPTIONS } from "./format-time";
+import { durationWords, formatTime, LOCAL_TIME_OPTIONS } from "./format-time";
 
 const subscribe = (notify: () => void) => {
   const timer = setInterval(notify, 30_000);
@@ -15,11 +15,10 @@ const currentStep = () => Math.floor(Date.now() / STEP_MS);
 
 /** "3 min ago", "2 h ago", "5 days ago", "in 4 days". */
 export function relativeTime(iso: string, now: number): string {
-  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
-  const size = Math.abs(minutes);
-  const amount = size < 1 ? null : size < 60 ? `${size} min` : size < 48 * 60 ? `${Math.round(size / 60)} h` : `${Math.round(size / 1440)} days`;
+  const offset = Date.parse(iso) - now;
+  const amount = durationWords(offset);
   if (amount === null) return "just now";
-  return minutes < 0 ? `${amount} ago` : `in ${amount}`;
+  return offset < 0 ? `${amount} ago` : `in ${amount}`;
 }
 
 const LOCAL = new Intl.DateTimeFormat(undefined, LOCAL_TIME_OPTIONS);

@@ -10,12 +10,18 @@ export const OUTAGE_HOLD_MS = 3_000;
 
 type Marked = typeof globalThis & { [DOWN_UNTIL]?: number };
 
-/** `cause`: the error's gist, logged once when an outage starts, not once per request during it. */
-export function markDatabaseDown(cause: string, now = Date.now()): void {
+/** The last line of the error's message, which names what failed ("Can't reach database server at …"). */
+function gistOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split("\n").filter(Boolean).at(-1)?.slice(0, 200) ?? "";
+}
+
+/** Logged once when an outage starts, not once per request during it. */
+export function markDatabaseDown(error: unknown, now = Date.now()): void {
   const state = globalThis as Marked;
   const wasDown = (state[DOWN_UNTIL] ?? 0) > now;
   state[DOWN_UNTIL] = now + OUTAGE_HOLD_MS;
-  if (!wasDown) console.warn(`[shipcheck] the database cannot be reached (${cause}): answering 503 and trying again every few seconds`);
+  if (!wasDown) console.warn(`[shipcheck] the database cannot be reached (${gistOf(error)}): answering 503 and trying again every few seconds`);
 }
 
 export function databaseMarkedDown(now = Date.now()): boolean {

@@ -16,7 +16,7 @@ const REQUEST_PATH_HEADER = "x-shipcheck-path";
  */
 async function redirectOnOutage(error: unknown): Promise<void> {
   if (!isDatabaseUnavailable(error)) return;
-  markDatabaseDown(error instanceof Error ? (error.message.split("\n").filter(Boolean).at(-1) ?? "").slice(0, 200) : "unreachable");
+  markDatabaseDown(error);
   const path = (await headers()).get(REQUEST_PATH_HEADER);
   if (path) redirect(safeReturnPath(path));
 }

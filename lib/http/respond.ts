@@ -30,13 +30,8 @@ export function errorResponse(error: unknown, requestId: string): Response {
   }
   const headers: Record<string, string> = {};
   if (appError.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="shipcheck"';
-  if (appError.code === "service_unavailable" && isDatabaseUnavailable(error)) markDatabaseDown(firstLine(error));
+  if (appError.code === "service_unavailable" && isDatabaseUnavailable(error)) markDatabaseDown(error);
   if (appError.hints.retryAfter !== undefined) headers["Retry-After"] = String(appError.hints.retryAfter);
   const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
   return json(body, appError.status, headers);
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.trim().split("\n").filter(Boolean).at(-1)?.slice(0, 200) ?? "";
 }
