@@ -198,6 +198,18 @@ export const OPERATIONS: Operation[] = [
     errors: [],
   },
   {
+    path: "/api/metrics",
+    method: "get",
+    operationId: "getMetrics",
+    tags: ["Service"],
+    summary: "Prometheus metrics of this instance",
+    description:
+      "The Prometheus text format (prom-client): requests by method, route and status with their durations, ingested reports and results, gate evaluations and their duration, open live streams, the database pool, outgoing webhook deliveries, and the process's own. Off (404) unless the instance has `SHIPCHECK_METRICS_TOKEN`; a scraper sends it as `Authorization: Bearer <token>` (not an API token). Each instance serves its own: scrape every instance, not the load balancer.",
+    auth: "public",
+    responses: { 200: { description: "The metrics.", content: { "text/plain": { text: "Prometheus text exposition format 0.0.4." } } } },
+    errors: [401, 404],
+  },
+  {
     path: "/api/v1/openapi.json",
     method: "get",
     operationId: "getOpenApiDocument",
