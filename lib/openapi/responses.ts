@@ -74,8 +74,8 @@ export const healthSchema = z.strictObject({
 export const blockerSchema = z.strictObject({
   item: z.string().meta({ description: "The item's key; `environment:<name>` for a closed earlier environment, `project-lock` for a deploy lock." }),
   title: z.string(),
-  reason: z.enum(["pending", "failed", "flaky", "metric", "approvals", "stale", "previous-environment", "locked"]).meta({
-    description: "`flaky`: a check with `flaky: block` has tests that passed only on retry. `stale`: the evidence is for an earlier commit. `previous-environment`: the earlier environment's checklist is not met (an override of it does not count).",
+  reason: z.enum(["pending", "failed", "flaky", "metric", "approvals", "rejected", "stale", "previous-environment", "locked"]).meta({
+    description: "`flaky`: a check with `flaky: block` has tests that passed only on retry. `rejected`: someone who may sign the manual item rejected it for this commit, and nobody has signed it off since. `stale`: the evidence is for an earlier commit. `previous-environment`: the earlier environment's checklist is not met (an override of it does not count).",
   }),
   detail: z.string().meta({ description: 'Why, in words: "2 of 5 tests failed", "needs 1 more sign-off from release-manager", "tested on abc1234, release is now def5678".' }),
   failures: z
@@ -83,6 +83,10 @@ export const blockerSchema = z.strictObject({
     .optional()
     .meta({ description: "A failed check: its first failing tests." }),
   moreFailures: count.optional().meta({ description: "How many failing tests there are beyond `failures`." }),
+  rejection: z
+    .strictObject({ by: z.string(), reason: z.string(), commit: z.string(), at: instant })
+    .optional()
+    .meta({ description: "A rejected manual item: who rejected it, why, for which commit, when." }),
 });
 
 export const gateDecisionSchema = z.strictObject({
@@ -207,7 +211,7 @@ export const itemResultsSchema = z.strictObject({
 });
 
 export const itemEnvironmentStateSchema = z.strictObject({
-  status: z.enum(["passed", "failed", "pending", "stale", "watching", "not-applicable"]),
+  status: z.enum(["passed", "failed", "pending", "stale", "rejected", "watching", "not-applicable"]),
   summary: z.string(),
   gating: z.boolean().meta({ description: "Counts toward this environment's gate." }),
   failures: z.array(z.strictObject({ key: z.string(), message: z.string().nullable() })).meta({ description: "The first 50 failing tests." }),
