@@ -16,7 +16,7 @@ export default async function QueuePage() {
     <div className="mx-auto max-w-3xl space-y-4">
       <div>
         <h1 className="text-2xl font-semibold">Waiting for your sign-off</h1>
-        <p className="mt-1 text-sm text-slate-600">Items that hold a gate closed, that your role can sign and that you have not signed yet, oldest first.</p>
+        <p className="mt-1 text-sm text-slate-600">Items that hold a gate closed, that your role can sign and that you have not signed yet: those assigned to you first, then oldest first.</p>
       </div>
       {entries.length === 0 ? (
         <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700 shadow-sm">Nothing waits for you: no item you can sign is holding a gate closed.</p>
@@ -28,6 +28,7 @@ export default async function QueuePage() {
                 <Link href={entry.path} className="font-medium text-slate-900 underline decoration-slate-300 underline-offset-2 hover:decoration-slate-900">
                   {entry.title}
                 </Link>
+                {entry.assignedToYou ? <span className="ml-2 inline-block rounded bg-indigo-100 px-1.5 py-0.5 text-xs font-semibold text-indigo-900">Assigned to you</span> : null}
                 <p className="text-sm text-slate-700 [overflow-wrap:anywhere]">
                   {entry.projectName} {entry.release} · sign for <span className="font-medium">{entry.environment}</span>
                   {entry.blocks.some((e) => e !== entry.environment) ? ` · holds ${entry.blocks.join(", ")} closed` : ""}

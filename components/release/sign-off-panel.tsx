@@ -1,10 +1,12 @@
 "use client";
 // Sign-offs of one manual item for one environment: who signed, with what evidence, and the form
-// to sign (with a link or a file as evidence) or revoke.
+// to sign (with a link or a file as evidence), revoke, or reject the item with a reason.
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, useTransition } from "react";
 import { ReasonDialog } from "./reason-dialog";
-import { revokeSignOffAction, signOffAction } from "@/app/projects/[project]/releases/[version]/actions";
+import { rejectItemAction, revokeSignOffAction, signOffAction } from "@/app/projects/[project]/releases/[version]/actions";
+import { REJECTION_REASON_MAX } from "@/lib/validation/signoff";
+import { RejectionList } from "./rejection-list";
 import type { ItemEnvironmentState, SignOffView } from "@/lib/server/get-release-state";
 import { LocalTime } from "../local-time";
 import { releaseQueryKey } from "./release-query";
@@ -22,6 +24,8 @@ type Props = {
   state: ItemEnvironmentState;
   canSignOff: boolean;
   viewerId: string | null;
+  /** The release's current commit: rejections for another one are history. */
+  releaseCommit: string;
 };
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -70,7 +74,7 @@ function Evidence({ signOff, project, version }: { signOff: SignOffView; project
   return <span className="inline-flex flex-wrap items-baseline gap-x-2">· evidence: {parts}</span>;
 }
 
-export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion, evidencePolicy, environment, state, canSignOff, viewerId }: Props) {
+export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion, evidencePolicy, environment, state, canSignOff, viewerId, releaseCommit }: Props) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   // The item as it was when the form was opened: someone else's sign-off since then is a conflict.
@@ -82,8 +86,11 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
   const [error, setError] = useState<string | null>(null);
   // The sign-off whose revocation is being asked for, with a reason, in a dialog.
   const [revoking, setRevoking] = useState<{ id: string; by: string } | null>(null);
+  const [rejecting, setRejecting] = useState(false);
   const [pending, startTransition] = useTransition();
   const alreadySigned = state.signOffs.some((s) => s.userId === viewerId && !s.revokedAt && !s.stale);
+  const alreadyRejected = state.rejections.some((r) => r.userId === viewerId && r.standing);
+  const canReject = canSignOff && state.status !== "not-applicable" && !alreadyRejected;
   const stepsLeft = state.steps.filter((s) => !s.ticked).length;
   const formId = `signoff-${itemKey}-${environment}`;
 
@@ -159,8 +166,19 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
     });
   }
 
+  function reject(reason: string) {
+    setError(null);
+    startTransition(async () => {
+      const outcome = await rejectItemAction(project, version, itemKey, { environment, reason, expectedVersion: itemVersion });
+      setRejecting(false);
+      if (!outcome.ok) setError(outcome.error.message);
+      await refresh();
+    });
+  }
+
   return (
     <div className="mt-2 space-y-2 text-sm">
+      <RejectionList rejections={state.rejections} releaseCommit={releaseCommit} />
       {state.signOffs.length > 0 ? (
         <ul className="space-y-1" aria-label="Sign-offs">
           {state.signOffs.map((s) => {
@@ -272,7 +290,31 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
           </button>
         )
       ) : null}
+      {canReject && !open ? (
+        <button
+          type="button"
+          onClick={() => {
+            setError(null);
+            setRejecting(true);
+          }}
+          disabled={pending}
+          aria-label={`Reject ${itemTitle}`}
+          className="ml-2 rounded border border-red-700 px-3 py-1 font-medium text-red-800 hover:bg-red-50 disabled:opacity-60"
+        >
+          Reject
+        </button>
+      ) : null}
       <FormError message={error} />
+      <ReasonDialog
+        open={rejecting}
+        title={`Reject “${itemTitle}” for ${environment}?`}
+        label="What is wrong? (shown on the item and in the gate, kept in the audit trail)"
+        confirm="Reject item"
+        pending={pending}
+        maxLength={REJECTION_REASON_MAX}
+        onCancel={() => setRejecting(false)}
+        onConfirm={reject}
+      />
       <ReasonDialog
         open={revoking !== null}
         title={revoking ? `Revoke the sign-off by ${revoking.by}?` : "Revoke the sign-off?"}

@@ -193,6 +193,18 @@ export const signOffViewSchema = z.strictObject({
     .meta({ description: "Evidence given as a file: GET …/evidence/{id} serves it as a download." }),
 });
 
+export const rejectionViewSchema = z.strictObject({
+  id: z.uuid(),
+  by: z.string(),
+  userId: z.uuid(),
+  role,
+  reason: z.string(),
+  commitSha: z.string(),
+  createdAt: instant,
+  standing: z.boolean().meta({ description: "For the release's commit, and nobody has signed the item off since: the gate is closed with reason `rejected`." }),
+  stale: z.boolean().meta({ description: "For an earlier commit of the release: history, it no longer blocks." }),
+});
+
 const itemResultSchema = z.strictObject({
   key: z.string(),
   variant: z.string().nullable(),
@@ -221,6 +233,8 @@ export const itemEnvironmentStateSchema = z.strictObject({
   resultCounts: z.strictObject({ passed: count, failed: count, flaky: count, skipped: count }),
   lastRun: z.strictObject({ at: instant, runUrl: z.string().nullable() }).nullable().meta({ description: "The newest matching run." }),
   signOffs: z.array(signOffViewSchema),
+  rejection: rejectionViewSchema.nullable().meta({ description: "The standing rejection the gate names (the latest, when several stand)." }),
+  rejections: z.array(rejectionViewSchema).meta({ description: "Every rejection of the item for this environment, oldest first." }),
   steps: z.array(z.strictObject({ text: z.string(), ticked: z.boolean(), by: z.string().nullable(), at: instant.nullable() })),
   awaitingDeployTo: z.string().nullable().meta({ description: "A verifyOn item whose environment has no recorded deploy of the current commit yet: it cannot be signed off until then." }),
 });
@@ -259,7 +273,11 @@ export const releaseItemSchema = z.strictObject({
     .meta({ description: "Manual items: the project's members whose sign-off would count (the role or above), by name. Empty for other kinds." }),
   verifyOn: z.string().nullable().meta({ description: "Done on this environment after its deploy there, gating the environments after it; sign-offs are given for it. Null: done before each deploy." }),
   evidence: z.enum(["none", "optional", "required"]).nullable().meta({ description: "Manual items: whether a sign-off needs evidence (a link or a file)." }),
-  version: count.meta({ description: "Bumped by every sign-off and revocation: send it as `expectedVersion` when signing off." }),
+  version: count.meta({ description: "Bumped by every sign-off, revocation and rejection: send it as `expectedVersion` when signing off or rejecting." }),
+  assignee: z
+    .strictObject({ userId: z.uuid(), name: z.string(), assignedAt: instant })
+    .nullable()
+    .meta({ description: "Manual items: the member expected to do it (for every environment); it comes first in their queue." }),
   environments: z.record(z.string(), itemEnvironmentStateSchema),
 });
 
@@ -304,6 +322,7 @@ export const releaseStateSchema = z.strictObject({
   viewer: z.strictObject({
     role: role.nullable().meta({ description: "The caller's role when it may sign off; null for tokens and viewers." }),
     userId: z.uuid().nullable(),
+    canAssign: z.boolean().meta({ description: "The caller may assign manual items (release-manager or above, people only)." }),
   }),
 });
 
@@ -383,6 +402,24 @@ export const signOffCreatedSchema = z.strictObject({
 });
 
 export const signOffRevokedSchema = z.strictObject({ id: z.uuid(), revokedAt: instant });
+
+export const rejectionCreatedSchema = z.strictObject({
+  id: z.uuid(),
+  item: z.string(),
+  environment: z.string(),
+  commit: z.string(),
+  role,
+  reason: z.string(),
+  createdAt: instant,
+  revokedSignOff: z.uuid().nullable().meta({ description: "The caller's own sign-off for this environment and commit, revoked by the rejection." }),
+  itemVersion: count.meta({ description: "The item's version after this rejection." }),
+});
+
+export const assignmentSchema = z.strictObject({
+  item: z.string(),
+  assignee: z.strictObject({ userId: z.uuid(), name: z.string() }).nullable(),
+  assignedAt: instant.nullable(),
+});
 
 export const stepTickedSchema = z.strictObject({
   step: count,
@@ -532,7 +569,8 @@ export const myQueueSchema = z.strictObject({
         detail: z.string().meta({ description: "What the gate says about it." }),
         waitingSince: z.string().meta({ description: "Since when it could be signed: the release's creation, or the commit's deploy for a `verifyOn` item." }),
         path: z.string().meta({ description: "The release page at the item, on that environment's tab." }),
+        assignedToYou: z.boolean().meta({ description: "A release manager assigned the item to you." }),
       }),
     )
-    .meta({ description: "Oldest first." }),
+    .meta({ description: "Items assigned to you first, then the others; oldest first within each." }),
 });

@@ -66,6 +66,11 @@ export async function loadGateInput(release: Release, environments: string[], cl
     include: { item: { select: { key: true } }, user: { select: { email: true, name: true } } },
     orderBy: { createdAt: "asc" },
   });
+  const rejections = await client.rejection.findMany({
+    where: { releaseId: release.id },
+    include: { item: { select: { key: true } }, user: { select: { email: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
   const deployments = await client.deployment.findMany({ where: { releaseId: release.id }, orderBy: { deployedAt: "asc" } });
   const alerts = await client.alert.findMany({ where: { releaseId: release.id } });
   // Active overrides (one per environment at most; the oldest wins should there ever be two).
@@ -105,11 +110,21 @@ export async function loadGateInput(release: Release, environments: string[], cl
       createdAt: s.createdAt,
       revokedAt: s.revokedAt,
     })),
+    rejections: rejections.map((r) => ({
+      itemKey: r.item.key,
+      userId: r.userId,
+      userLabel: r.user.name ?? r.user.email,
+      role: toRoleName(r.role),
+      environment: r.environment,
+      commitSha: r.commitSha,
+      reason: r.reason,
+      createdAt: r.createdAt,
+    })),
     deployments: deployments.map((d) => ({ environment: d.environment, commitSha: d.commitSha, deployedAt: d.deployedAt })),
     alerts: alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: a.receivedAt })),
     overrides: overrides.map((o) => ({ environment: o.environment, reason: o.reason, by: o.by })),
     lock: project.lockedReason !== null ? { reason: project.lockedReason, by: project.lockedBy } : null,
   };
-  return { input, items, signOffs, deployments, overrides, lock: project };
+  return { input, items, signOffs, rejections, deployments, overrides, lock: project };
 }
 

@@ -399,10 +399,10 @@ function itemArb(index: number, envs: string[], keys: string[], environment: str
           { minLength: 1, maxLength: 3 },
         ),
         // Rejections around the sign-offs: before some, after others, for this commit or another.
-        rejecters: fc.oneof(
-          { arbitrary: fc.constant([]), weight: 2 },
-          {
-            arbitrary: fc.array(
+        rejecters: fc
+          .tuple(
+            weighted([false, 2], [true, 1]),
+            fc.array(
               fc.record({
                 user: fc.constantFrom("u1", "u2", "u3"),
                 role: pick(ROLES),
@@ -412,9 +412,8 @@ function itemArb(index: number, envs: string[], keys: string[], environment: str
               }),
               { minLength: 1, maxLength: 2 },
             ),
-            weight: 1,
-          },
-        ),
+          )
+          .map(([some, rejecters]) => (some ? rejecters : [])),
       })
       .map(({ role, approvals, evidence, deploys, signers, rejecters }): ItemWithSupportKind => ({
         kind: { kind: "manual", role, approvals, evidence, noSelfApproval: false, steps: [] },
