@@ -26,6 +26,8 @@ test("reject through the dialog: the item and the banner say who, why and which 
   await signInAs(page, rejecter.email, rejecter.password);
   const banner = page.getByRole("status", { name: "staging gate" });
   await expect(banner).not.toContainText("rejected");
+  await expect(approval.getByRole("button", { name: "Reject Release manager approval" })).toBeVisible();
+  await screenshot(page, "75-before-reject-desktop");
   await approval.getByRole("button", { name: "Reject Release manager approval" }).click();
   const dialog = page.getByRole("dialog", { name: "Reject “Release manager approval” for staging?" });
   await expect(dialog).toBeVisible();
@@ -36,6 +38,7 @@ test("reject through the dialog: the item and the banner say who, why and which 
   const reason = "release notes still list the old <b>migration</b> order";
   await dialog.getByLabel(/What is wrong/).fill(reason);
   await expect(dialog).toContainText(`(${(2000 - reason.length).toLocaleString("en")} left)`);
+  await screenshot(page, "74-reject-dialog-desktop");
   await dialog.getByRole("button", { name: "Reject item" }).click();
   await expect(dialog).toBeHidden();
 
