@@ -39,7 +39,7 @@ export function ReasonDialog({ open, title, label, confirm, pending = false, max
         setProblem(null);
         onCancel();
       }}
-      className="w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <form
         className="space-y-3 p-4"
