@@ -161,6 +161,23 @@ describe("POST …/items/{itemKey}/rejections", () => {
     expect((await reject(p, "approval", bob, { environment: "staging", reason: "y".repeat(2_000) })).status).toBe(201);
   });
 
+  it("a verifyOn item is rejected on the environment it is done on, after its deploy there, and closes the gates after it", async () => {
+    const p = await makeProject();
+    const engineer = await person(p.slug, "engineer");
+    const body = (environment: string) => ({ environment, reason: "tool_completed never arrives" });
+    const early = await reject(p, "staging-ws-events", engineer, body("staging"));
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toContain("record the deploy");
+    const release = await db().release.findFirstOrThrow({ where: { version: p.version, project: { slug: p.slug } } });
+    await db().deployment.create({ data: { releaseId: release.id, projectId: release.projectId, environment: "staging", commitSha: release.commitSha, deployedBy: "test" } });
+    expect((await reject(p, "staging-ws-events", engineer, body("production"))).status).toBe(422);
+    expect((await reject(p, "staging-ws-events", engineer, body("staging"))).status).toBe(201);
+    const production = (await gate(p.slug, p.version, p.token, "production")).blocking.find((b) => b.item === "staging-ws-events");
+    expect(production).toMatchObject({ reason: "rejected", detail: expect.stringContaining("tool_completed never arrives") });
+    // Staging's own gate is not the one it gates.
+    expect((await gate(p.slug, p.version, p.token)).blocking.map((b) => b.item)).not.toContain("staging-ws-events");
+  });
+
   it("refuses a rejection made against an item that changed since (expectedVersion), like a sign-off", async () => {
     const p = await makeProject({ template: TEMPLATE });
     const [alice, bob] = await Promise.all([person(p.slug, "release-manager"), person(p.slug, "release-manager")]);
