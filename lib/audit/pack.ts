@@ -511,7 +511,7 @@ export function describeAuditEvent(event: Pick<AuditEventRecord, "action" | "tar
     case "item.assigned":
       return `assigned ${title(event.targetId)} to ${text(after.name) ?? "a member"}`;
     case "item.unassigned":
-      return `took ${title(event.targetId)} off its assignee`;
+      return `unassigned ${title(event.targetId)}${text(asFields(event.before).name) ? ` from ${text(asFields(event.before).name)}` : ""}`;
     case "step.ticked":
     case "step.unticked": {
       const step = typeof after.step === "number" ? after.step + 1 : "?";
