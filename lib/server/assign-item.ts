@@ -69,13 +69,14 @@ export async function unassignItem(ctx: ServerContext, projectSlug: string, vers
     const [current] = await tx.$queryRaw<{ assigneeId: string | null }[]>`SELECT "assigneeId" FROM "ReleaseItem" WHERE id = ${row.id}::uuid FOR UPDATE`;
     if (!current?.assigneeId) return { item: row.key, assignee: null, assignedAt: null };
     await tx.releaseItem.update({ where: { id: row.id }, data: { assigneeId: null, assignedById: null, assignedAt: null } });
+    const was = await tx.user.findUnique({ where: { id: current.assigneeId }, select: { email: true, name: true } });
     await recordAudit(tx, ctx, {
       projectId: project.id,
       releaseId: release.id,
       action: "item.unassigned",
       targetType: "item",
       targetId: row.key,
-      before: { assignee: current.assigneeId },
+      before: { assignee: current.assigneeId, name: was ? (was.name ?? was.email) : null },
       after: { assignee: null },
     });
     return { item: row.key, assignee: null, assignedAt: null };
