@@ -465,7 +465,7 @@ export const OPERATIONS: Operation[] = [
     tags: ["Sign-offs"],
     summary: "Sign off a manual item for one environment",
     description:
-      "A person's word, bound to the release's current commit: API tokens are refused (403). Needs the item's role; the item's steps must all be ticked. Evidence is a link (`evidenceUrl`, http or https) or, as multipart/form-data, a `file`: PNG, JPEG, PDF, HAR or JSON judged by content (anything else 415, a `.har` without `log.entries` 422), at most 10 MB (413); nothing is stored when it is refused. `evidence: required` items need a link or a file (422). 409 when `expectedVersion` is not the item's current version (someone signed off or revoked since), when the caller already signed, or when the item already has the approvals it needs for this environment and commit.",
+      "A person's word, bound to the release's current commit: API tokens are refused (403). Needs the item's role; the item's steps must all be ticked. Evidence is a link (`evidenceUrl`, http or https) or, as multipart/form-data, a `file`: PNG, JPEG, PDF, HAR or JSON judged by content (anything else 415, a `.har` without `log.entries` 422), at most 10 MB (413); nothing is stored when it is refused. `evidence: required` items need a link or a file (422). 409 when `expectedVersion` is not the item's current version (someone signed off or revoked since), when the caller already signed, or when the item already has the approvals it needs for this environment and commit (unless a rejection stands: a new sign-off answers it).",
     auth: "session",
     parameters: [...RELEASE_PARAMS, PATH.itemKey],
     requestBody: { content: { "application/json": { schema: "SignOffInput" }, "multipart/form-data": { schema: "SignOffForm" } } },
