@@ -2,6 +2,7 @@
 // and which commit until a later sign-off; only people who may sign reject; bad input writes
 // nothing; an assignee must be able to sign, and sees the item first in their queue.
 import { describe, expect, it } from "vitest";
+import { verifyPack } from "@/lib/audit/pack";
 import { db } from "@/lib/db/client";
 import { makeProject, makeUser, randomSha } from "../support/fixtures";
 import { api, signIn } from "../support/http";
@@ -95,6 +96,12 @@ describe("POST …/items/{itemKey}/rejections", () => {
     expect((await reject(p, "approval", alice, { environment: "staging", reason: "again" })).status).toBe(409);
     expect((await signOff(p, "approval", alice)).status).toBe(201);
     expect((await gate(p.slug, p.version, p.token)).open).toBe(true);
+
+    // The evidence pack still checks out: the revocation a rejection made is on the record like any other.
+    const pack = await api(`/api/v1/projects/${p.slug}/releases/${p.version}/evidence-pack`, { token: p.token });
+    expect(pack.status).toBe(200);
+    const verdict = verifyPack(pack.body);
+    expect(verdict.status === "checked" ? { ok: verdict.ok, signOffs: verdict.signOffs } : verdict).toEqual({ ok: true, signOffs: [] });
   });
 
   it("stands again when the clearing sign-off is revoked", async () => {
