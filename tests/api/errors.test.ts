@@ -328,3 +328,26 @@ describe("the gate query", () => {
     }
   });
 });
+
+describe("addresses under /api/ that no route serves", () => {
+  it("are a JSON 404 for every method, naming the address and where the API is described; never HTML", async () => {
+    const p = await makeProject();
+    for (const [method, path] of [
+      ["GET", "/api/nope"],
+      ["POST", "/api/v1/nothing/here"],
+      ["DELETE", `${base(p)}/no-such-part`],
+      ["PUT", `/api/v1/projects/${p.slug}/releases/${p.version}/items/a/b/c/d`],
+      ["GET", `/api/v1/${"x".repeat(1000)}`],
+    ] as const) {
+      const response = await api(path, { method, token: p.token, ...(method === "GET" ? {} : { json: {} }) });
+      expect(response.status, `${method} ${path.slice(0, 60)}`).toBe(404);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(response.body.error.code).toBe("not_found");
+      expect(response.body.error.message).toContain("/api/v1/openapi.json");
+      expect(response.body.error.message.length).toBeLessThan(400);
+    }
+    // Real routes are untouched by the catch-all.
+    expect((await api(`${base(p)}/gate?environment=staging`, { token: p.token })).status).toBe(200);
+    expect((await api("/api/health")).status).toBe(200);
+  });
+});
