@@ -166,7 +166,7 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
           {state.signOffs.map((s) => {
             const inactive = s.revokedAt || s.stale;
             return (
-              <li key={s.id} className={`flex flex-wrap items-baseline gap-x-2 ${inactive ? "text-slate-400" : "text-slate-800"}`}>
+              <li key={s.id} className={`flex flex-wrap items-baseline gap-x-2 [overflow-wrap:anywhere] ${inactive ? "text-slate-400" : "text-slate-800"}`}>
                 <span className={inactive ? "line-through" : "font-medium"}>
                   Signed off by {s.by} ({s.role})
                 </span>
