@@ -112,8 +112,10 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
       headers: { accept: "application/json" },
     });
     if (response.ok) return { ok: true, status: response.status, message: "" };
-    const payload = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    return { ok: false, status: response.status, message: payload?.error?.message ?? `the sign-off failed (HTTP ${response.status})` };
+    const payload = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; details?: { message: string }[] } } | null;
+    // Every wrong field's own sentence when the API names them, as the form without a file shows.
+    const problems = payload?.error?.code === "validation_failed" ? payload.error.details?.map((d) => d.message).join(" ") : undefined;
+    return { ok: false, status: response.status, message: problems || (payload?.error?.message ?? `the sign-off failed (HTTP ${response.status})`) };
   }
 
   function submit() {
