@@ -3,6 +3,13 @@
 // (scripts/server.mjs) instead of failing one by one.
 import type { Instrumentation } from "next";
 
+/** At start-up, in the Node.js server: the HTTP server's requests are counted from here on. */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { installRequestObserver } = await import("@/lib/metrics/http");
+  installRequestObserver();
+}
+
 export const onRequestError: Instrumentation.onRequestError = async (error) => {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const [{ isDatabaseUnavailable }, { markDatabaseDown }] = await Promise.all([import("@/lib/db/unavailable"), import("@/lib/db/outage")]);
