@@ -113,6 +113,16 @@ describe("invalid payloads are 422 with the offending paths", () => {
     for (const detail of error.details!) expect(typeof detail.message).toBe("string");
   });
 
+  it("problems are worded for people, each beside its field's path", async () => {
+    const p = await makeProject();
+    const response = await unchanged(p, () => api(`/api/v1/projects/${p.slug}/releases`, { token: p.token, json: { version: `v${"1".repeat(100)}`, commit: "xyz", template: "" } }));
+    expect(expectApiError(response, 422, "validation_failed").details).toEqual([
+      { path: "version", message: "The version is too long: it may have at most 100 characters." },
+      { path: "commit", message: "A commit SHA is 7 to 64 hexadecimal characters." },
+      { path: "template", message: "Enter the checklist." },
+    ]);
+  });
+
   it("metrics: wrong types, missing and unknown fields", async () => {
     const p = await makeProject();
     const metricCases: [unknown, string[]][] = [
