@@ -11,6 +11,7 @@ import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema } from "@/lib/validation/admin";
 import { releaseVersion, slug } from "@/lib/validation/common";
 import { deploymentInputSchema } from "@/lib/validation/deployment";
+import { RELEASE_PAGE_LIMIT, RELEASE_STATUSES } from "@/lib/validation/release-list";
 import { metricsPayloadSchema, resultsPayloadSchema } from "@/lib/validation/results";
 import { gateOverrideInputSchema, projectLockInputSchema, rollbackDecisionInputSchema, updateReleaseSchema } from "@/lib/validation/release";
 import { assignItemInputSchema, rejectItemInputSchema, revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
@@ -30,6 +31,7 @@ export const COMPONENT_SCHEMAS = {
   GateReport: { schema: responses.gateReportSchema, io: "output" },
   ReleaseState: { schema: responses.releaseStateSchema, io: "output" },
   ReleaseCreated: { schema: responses.releaseCreatedSchema, io: "output" },
+  ReleaseList: { schema: responses.releaseListSchema, io: "output" },
   Deployment: { schema: responses.deploymentSchema, io: "output" },
   IngestReport: { schema: responses.ingestReportSchema, io: "output" },
   MetricsReport: { schema: responses.metricsReportSchema, io: "output" },
@@ -244,8 +246,27 @@ export const OPERATIONS: Operation[] = [
       "The release gets its own snapshot of the template version's items (the latest unless `templateVersion` is given). `changedFiles` that touch a guarded path add that path's checks to the gate. Needs the `releases:write` token permission or the release-manager role.",
     parameters: [PATH.project],
     requestBody: { content: { "application/json": { schema: "CreateRelease" } } },
-    responses: { 201: { description: "Created.", content: { "application/json": { schema: "ReleaseCreated" } } } },
+    responses: { 201: { description: "Created.", content: { "application/json": { schema: "ReleaseCreated" } }, headers: ["Location"] } },
     errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases",
+    method: "get",
+    operationId: "listReleases",
+    tags: ["Releases"],
+    summary: "The project's releases, newest first, a page at a time",
+    description:
+      "Each with its gate and deploy state per environment. Filters combine: `status`, `deployedTo` (deployed there at least once) and `notDeployedTo`. Pages: pass `nextCursor` as `cursor` until it is null (the `Link` header says the same).",
+    parameters: [
+      PATH.project,
+      { name: "status", in: "query", required: false, description: "Only releases in this status.", schema: { type: "string", enum: [...RELEASE_STATUSES] } },
+      { name: "deployedTo", in: "query", required: false, description: "Only releases deployed to this environment.", schema: { type: "string" } },
+      { name: "notDeployedTo", in: "query", required: false, description: "Only releases never deployed to this environment.", schema: { type: "string" } },
+      { name: "limit", in: "query", required: false, description: `At most this many (default 50, at most ${RELEASE_PAGE_LIMIT}).`, schema: { type: "integer", minimum: 1, maximum: RELEASE_PAGE_LIMIT } },
+      { name: "cursor", in: "query", required: false, description: "`nextCursor` of the page before.", schema: { type: "string" } },
+    ],
+    responses: { 200: { description: "One page of releases.", content: { "application/json": { schema: "ReleaseList" } }, headers: ["Link"] } },
+    errors: [400, 422, ...READ_ERRORS],
   },
   {
     path: "/api/v1/projects/{project}/releases/{version}",
@@ -874,6 +895,8 @@ const HEADERS = {
     required: false,
     schema: { type: "string", enum: ["true"] },
   },
+  Location: { description: "The path of what was created.", required: true, schema: { type: "string" } },
+  Link: { description: '`<…?cursor=…>; rel="next"` while there is a next page; absent on the last.', required: false, schema: { type: "string" } },
 } as const;
 
 type HeaderName = keyof typeof HEADERS;

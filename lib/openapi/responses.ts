@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { ErrorCode } from "@/lib/errors";
 import { CELL_ALIGNS, RENDERED_TAGS } from "@/lib/templates/rendered-markdown";
 import { PHASES, ROLES, templateSchema } from "@/lib/templates/schema";
+import { RELEASE_STATUSES } from "@/lib/validation/release-list";
 
 /** An ISO 8601 instant as `Date.toISOString()` writes it. */
 const instant = z.iso.datetime();
@@ -324,6 +325,31 @@ export const releaseStateSchema = z.strictObject({
     userId: z.uuid().nullable(),
     canAssign: z.boolean().meta({ description: "The caller may assign manual items (release-manager or above, people only)." }),
   }),
+});
+
+export const releaseSummarySchema = z.strictObject({
+  version: z.string(),
+  commitSha: z.string(),
+  status: z.enum(RELEASE_STATUSES),
+  createdAt: instant,
+  template: z.string(),
+  templateVersion: z.number().int().min(1),
+  gates: z.array(gateDecisionSchema).meta({ description: "Per environment, in deploy order." }),
+  environments: z.array(
+    z.strictObject({
+      environment: z.string(),
+      gate: gateDecisionSchema,
+      deployedAt: instant.nullable().meta({ description: "The release's latest deploy there." }),
+      rolledBackAt: instant.nullable().meta({ description: "Set when rolled back there after that deploy." }),
+    }),
+  ),
+  rollbackRecommended: z.array(z.string()).meta({ description: "Environments where a watch item tripped after the deploy." }),
+});
+
+export const releaseListSchema = z.strictObject({
+  project: z.strictObject({ slug: z.string(), name: z.string(), environments: z.array(z.string()) }),
+  releases: z.array(releaseSummarySchema),
+  nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last." }),
 });
 
 export const releaseCreatedSchema = z.strictObject({
