@@ -1,7 +1,15 @@
-// Next.js calls onRequestError for an error no handler caught (a page's query failing mid-render,
+// Next.js calls `register` once when a server process starts: the notification worker runs in
+// every app instance (lib/notifications/worker.ts), never in the build.
+// It calls onRequestError for an error no handler caught (a page's query failing mid-render,
 // say). A database outage found that way is marked, so the next page requests get the 503 page
 // (scripts/server.mjs) instead of failing one by one.
 import type { Instrumentation } from "next";
+
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { startNotificationWorker } = await import("@/lib/notifications/worker");
+  startNotificationWorker();
+}
 
 export const onRequestError: Instrumentation.onRequestError = async (error) => {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
