@@ -7,6 +7,7 @@ import { auditTrailSchema, chainTrailSchema, evidencePackSchema, signingKeySchem
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
 import { changePasswordSchema } from "@/lib/validation/account";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
+import { createWebhookSchema, notificationPreferencesSchema as notificationPreferencesInputSchema } from "@/lib/validation/webhooks";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema } from "@/lib/validation/admin";
 import { releaseVersion, slug } from "@/lib/validation/common";
@@ -65,6 +66,12 @@ export const COMPONENT_SCHEMAS = {
   GateOverrideLifted: { schema: responses.gateOverrideLiftedSchema, io: "output" },
   ProjectLockState: { schema: responses.projectLockStateSchema, io: "output" },
   RollbackDecisionCreated: { schema: responses.rollbackDecisionCreatedSchema, io: "output" },
+  WebhookList: { schema: responses.webhookListSchema, io: "output" },
+  WebhookCreated: { schema: responses.webhookCreatedSchema, io: "output" },
+  WebhookDeleted: { schema: responses.webhookDeletedSchema, io: "output" },
+  DeliveryList: { schema: responses.deliveryListSchema, io: "output" },
+  Redelivered: { schema: responses.redeliveredSchema, io: "output" },
+  NotificationPreferences: { schema: responses.notificationPreferencesSchema, io: "output" },
 
   ResultsPayload: { schema: resultsPayloadSchema, io: "input" },
   CtrfReport: { schema: ctrfReportSchema, io: "input" },
@@ -86,6 +93,8 @@ export const COMPONENT_SCHEMAS = {
   AddMember: { schema: addMemberSchema, io: "input" },
   SetMemberRole: { schema: setMemberRoleSchema, io: "input" },
   ChangePassword: { schema: changePasswordSchema, io: "input" },
+  CreateWebhook: { schema: createWebhookSchema, io: "input" },
+  NotificationPreferencesInput: { schema: notificationPreferencesInputSchema, io: "input" },
 } as const satisfies Record<string, { schema: z.ZodType; io: Io }>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -165,6 +174,8 @@ const PATH = {
   overrideId: { name: "overrideId", in: "path", required: true, description: "The override's id (from the release's `overrides`).", schema: { type: "string", format: "uuid" } },
   name: { name: "name", in: "path", required: true, description: "The template's name.", schema: { type: "string" } },
   userId: { name: "userId", in: "path", required: true, description: "The member's user id (from the member list).", schema: { type: "string", format: "uuid" } },
+  webhookId: { name: "webhookId", in: "path", required: true, description: "The webhook endpoint's id (from the webhook list).", schema: { type: "string", format: "uuid" } },
+  deliveryId: { name: "deliveryId", in: "path", required: true, description: "The delivery's id (from the delivery list).", schema: { type: "string", format: "uuid" } },
 } satisfies Record<string, Parameter>;
 
 const IDEMPOTENCY_KEY: Parameter = {
@@ -641,6 +652,91 @@ export const OPERATIONS: Operation[] = [
     errors: READ_ERRORS,
   },
   {
+    path: "/api/v1/projects/{project}/webhooks",
+    method: "get",
+    operationId: "listWebhooks",
+    tags: ["Notifications"],
+    summary: "The project's webhook endpoints (never their secrets)",
+    description: "Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Endpoints.", content: { "application/json": { schema: "WebhookList" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks",
+    method: "post",
+    operationId: "createWebhook",
+    tags: ["Notifications"],
+    summary: "Add a webhook endpoint; its signing secret is in this answer only",
+    description:
+      "`{\"url\",\"format\"?,\"events\"?}`: an http or https URL (at most 2,000 characters, no credentials in it); `standard` (the default) sends Standard Webhooks JSON `{type,timestamp,data}` signed with `webhook-id`, `webhook-timestamp` and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the secret's bytes); `slack` sends incoming-webhook JSON (`text`, `blocks`) that Slack and Teams read. `events` limits the types (empty: every type). Deliveries are retried with exponential backoff for more than a day. Project admins only. 409 past 20 endpoints. Audited as `webhook.created`, without the secret.",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "CreateWebhook" } } },
+    responses: { 201: { description: "Added.", content: { "application/json": { schema: "WebhookCreated" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks/{webhookId}",
+    method: "delete",
+    operationId: "deleteWebhook",
+    tags: ["Notifications"],
+    summary: "Delete a webhook endpoint and its deliveries",
+    description: "Project admins only. Audited as `webhook.deleted`.",
+    auth: "session",
+    parameters: [PATH.project, PATH.webhookId],
+    responses: { 200: { description: "Deleted.", content: { "application/json": { schema: "WebhookDeleted" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries",
+    method: "get",
+    operationId: "listWebhookDeliveries",
+    tags: ["Notifications"],
+    summary: "The endpoint's latest 50 deliveries, newest first, each with its attempts and their response codes",
+    description: "Project admins only.",
+    auth: "session",
+    parameters: [PATH.project, PATH.webhookId],
+    responses: { 200: { description: "Deliveries.", content: { "application/json": { schema: "DeliveryList" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
+    method: "post",
+    operationId: "redeliverWebhook",
+    tags: ["Notifications"],
+    summary: "Send a delivery again now, with the same webhook-id and payload",
+    description: "A fresh round of retries starts. Project admins only. Audited as `webhook.redelivered`.",
+    auth: "session",
+    parameters: [PATH.project, PATH.webhookId, PATH.deliveryId],
+    responses: { 202: { description: "Queued again.", content: { "application/json": { schema: "Redelivered" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/me/notifications",
+    method: "get",
+    operationId: "getNotificationPreferences",
+    tags: ["Account"],
+    summary: "Which notifications you get by email",
+    description: "Email goes to the people who can act: for a sign-off, the members who may give it; otherwise release managers and admins. Signed-in people only (tokens get 403).",
+    auth: "session",
+    responses: { 200: { description: "Your choices.", content: { "application/json": { schema: "NotificationPreferences" } } } },
+    errors: [401, 403],
+  },
+  {
+    path: "/api/v1/me/notifications",
+    method: "put",
+    operationId: "setNotificationPreferences",
+    tags: ["Account"],
+    summary: "Choose which notifications you get by email",
+    description: "`{\"optOut\":[…]}`: the types you do not want. Signed-in people only (tokens get 403). Audited as `account.notifications_changed`.",
+    auth: "session",
+    requestBody: { content: { "application/json": { schema: "NotificationPreferencesInput" } } },
+    responses: { 200: { description: "Saved.", content: { "application/json": { schema: "NotificationPreferences" } } } },
+    errors: [400, 401, 403, 413, 415, 422],
+  },
+  {
     path: "/api/v1/me/password",
     method: "post",
     operationId: "changePassword",
@@ -910,7 +1006,8 @@ function buildDocument(): JsonSchema {
       { name: "Webhooks", description: "GitHub and Alertmanager deliveries." },
       { name: "Audit", description: "The hash-chained audit trail, its signed checkpoints, the evidence pack and the key they are signed with." },
       { name: "Members", description: "People of a project and their roles." },
-      { name: "Account", description: "Your own password and sessions." },
+      { name: "Notifications", description: "Outgoing webhooks of a project (Standard Webhooks or Slack/Teams JSON), their deliveries and attempts." },
+      { name: "Account", description: "Your own password, sessions and notification choices." },
       { name: "Service", description: "Health and this document." },
     ],
     paths,

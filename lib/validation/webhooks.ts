@@ -21,4 +21,3 @@ export const createWebhookSchema = z
 
 export const notificationPreferencesSchema = z.object({ optOut: z.array(z.enum(NOTIFICATION_TYPES)).max(NOTIFICATION_TYPES.length) }).strict();
 
-export type CreateWebhookInput = z.input<typeof createWebhookSchema>;

@@ -98,6 +98,11 @@ export const ROUTES: RouteRow[] = [
   { method: "GET", route: "/schemas/template.json", what: "the template JSON Schema", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/schemas/template.json" }) },
   { method: "GET", route: "/projects/{project}/audit", what: "read the project's own audit chain (tokens, members, templates, locks)", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/audit` }) },
   { method: "GET", route: "/audit/public-key", what: "the public key audit checkpoints and evidence packs are signed with", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/audit/public-key" }) },
+  { method: "GET", route: "/projects/{project}/webhooks", what: "list webhook endpoints", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks` }) },
+  { method: "POST", route: "/projects/{project}/webhooks", what: "add a webhook endpoint (its secret shown once)", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks`, json: { url: "http://127.0.0.1:9/matrix", events: ["rollback.recommended"] } }) },
+  { method: "DELETE", route: "/projects/{project}/webhooks/{webhookId}", what: "delete a webhook endpoint", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000` }) },
+  { method: "GET", route: "/projects/{project}/webhooks/{webhookId}/deliveries", what: "list a webhook's deliveries and attempts", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000/deliveries` }) },
+  { method: "POST", route: "/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", what: "redeliver a webhook delivery", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000/deliveries/00000000-0000-4000-8000-000000000000/redeliver` }) },
 ];
 
 /** Routes whose callers prove themselves otherwise (covered by their own tests). */
@@ -106,6 +111,8 @@ export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
   { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
   { method: "GET", route: "/audit", why: "the instance's audit chain (sign-ins, accounts) belongs to no project: instance administrators only, everyone else 403, signed out 401 (tests/api/audit-tamper.test.ts)" },
   { method: "GET", route: "/me/queue", why: "a signed-in person's own queue across their projects (no project; tokens get 403, signed out 401; tests/api/my-queue.test.ts)" },
+  { method: "GET", route: "/me/notifications", why: "a signed-in person's own notification choices (no project; tokens get 403, signed out 401; tests/api/email-notifications.test.ts)" },
+  { method: "PUT", route: "/me/notifications", why: "a signed-in person chooses their own notifications (no project; tokens get 403, signed out 401; tests/api/email-notifications.test.ts)" },
   { method: "DELETE", route: "/me/sessions", why: "a signed-in person signs themselves out everywhere (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
 ];
 
