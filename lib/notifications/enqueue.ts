@@ -26,8 +26,9 @@ export async function enqueueNotification(tx: Tx, ids: { projectId: string; rele
   const rows: Prisma.NotificationDeliveryCreateManyInput[] = endpoints
     .filter((e) => e.events.length === 0 || e.events.includes(notification.type))
     .map((e) => ({ id: randomUUID(), projectId: ids.projectId, releaseId: ids.releaseId, channel: "webhook", endpointId: e.id, type: notification.type, payload }));
-  // Without an SMTP server there is nobody to hand email to: none is queued.
-  const members = !process.env.SHIPCHECK_SMTP_URL ? [] : await tx.membership.findMany({
+  // Email only where the project's admins turned it on, and only with an SMTP server to hand it to.
+  const project = await tx.project.findUnique({ where: { id: ids.projectId }, select: { emailNotifications: true } });
+  const members = !process.env.SHIPCHECK_SMTP_URL || !project?.emailNotifications ? [] : await tx.membership.findMany({
     where: { projectId: ids.projectId, user: { disabledAt: null, NOT: { notificationOptOut: { has: notification.type } } } },
     select: { role: true, user: { select: { email: true } } },
   });

@@ -7,7 +7,7 @@ import { auditTrailSchema, chainTrailSchema, evidencePackSchema, signingKeySchem
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
 import { changePasswordSchema } from "@/lib/validation/account";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
-import { createWebhookSchema, notificationPreferencesSchema as notificationPreferencesInputSchema } from "@/lib/validation/webhooks";
+import { createWebhookSchema, emailNotificationsSchema as emailNotificationsInputSchema, notificationPreferencesSchema as notificationPreferencesInputSchema } from "@/lib/validation/webhooks";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema } from "@/lib/validation/admin";
 import { releaseVersion, slug } from "@/lib/validation/common";
@@ -72,6 +72,7 @@ export const COMPONENT_SCHEMAS = {
   DeliveryList: { schema: responses.deliveryListSchema, io: "output" },
   Redelivered: { schema: responses.redeliveredSchema, io: "output" },
   NotificationPreferences: { schema: responses.notificationPreferencesSchema, io: "output" },
+  EmailNotifications: { schema: responses.emailNotificationsSchema, io: "output" },
 
   ResultsPayload: { schema: resultsPayloadSchema, io: "input" },
   CtrfReport: { schema: ctrfReportSchema, io: "input" },
@@ -95,6 +96,7 @@ export const COMPONENT_SCHEMAS = {
   ChangePassword: { schema: changePasswordSchema, io: "input" },
   CreateWebhook: { schema: createWebhookSchema, io: "input" },
   NotificationPreferencesInput: { schema: notificationPreferencesInputSchema, io: "input" },
+  EmailNotificationsInput: { schema: emailNotificationsInputSchema, io: "input" },
 } as const satisfies Record<string, { schema: z.ZodType; io: Io }>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -712,6 +714,32 @@ export const OPERATIONS: Operation[] = [
     parameters: [PATH.project, PATH.webhookId, PATH.deliveryId],
     responses: { 202: { description: "Queued again.", content: { "application/json": { schema: "Redelivered" } } } },
     errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/notifications",
+    method: "get",
+    operationId: "getEmailNotifications",
+    tags: ["Notifications"],
+    summary: "Whether the project's notifications are emailed to the members who can act",
+    description: "Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "The setting.", content: { "application/json": { schema: "EmailNotifications" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/notifications",
+    method: "put",
+    operationId: "setEmailNotifications",
+    tags: ["Notifications"],
+    summary: "Turn email notifications of the project on or off",
+    description:
+      "`{\"email\":true}`: each notification is emailed to the members who can act (for a sign-off, those who may give it; otherwise release managers and admins), less those who turned that type off on their account. Needs an SMTP server (SHIPCHECK_SMTP_URL). Project admins only. Audited as `notifications.email_changed`.",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "EmailNotificationsInput" } } },
+    responses: { 200: { description: "Saved.", content: { "application/json": { schema: "EmailNotifications" } } } },
+    errors: BODY_ERRORS,
   },
   {
     path: "/api/v1/me/notifications",

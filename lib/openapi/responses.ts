@@ -579,3 +579,7 @@ export const redeliveredSchema = z.strictObject({ id: z.uuid(), messageId: z.str
 export const notificationPreferencesSchema = z.strictObject({
   types: z.array(z.strictObject({ type: z.enum(NOTIFICATION_TYPES), email: z.boolean() })),
 });
+export const emailNotificationsSchema = z.strictObject({
+  email: z.boolean().meta({ description: "Whether notifications are emailed to the members who can act." }),
+  smtpConfigured: z.boolean().meta({ description: "Whether this instance has an SMTP server (SHIPCHECK_SMTP_URL); without one no email goes out." }),
+});

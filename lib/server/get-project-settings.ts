@@ -14,6 +14,7 @@ export async function getProjectSettings(ctx: ServerContext, projectSlug: string
     tokens: await listApiTokens(ctx, projectSlug),
     members: await listMembers(ctx, projectSlug),
     webhooks: await Promise.all((await listWebhooks(ctx, projectSlug)).map(async (hook) => ({ ...hook, deliveries: (await listDeliveries(ctx, projectSlug, hook.id)).slice(0, 10) }))),
+    email: { enabled: project.emailNotifications, smtpConfigured: Boolean(process.env.SHIPCHECK_SMTP_URL) },
     github: { repository: project.githubRepository, secretSet: project.githubWebhookSecret !== null },
   };
 }

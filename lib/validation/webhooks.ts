@@ -21,3 +21,5 @@ export const createWebhookSchema = z
 
 export const notificationPreferencesSchema = z.object({ optOut: z.array(z.enum(NOTIFICATION_TYPES)).max(NOTIFICATION_TYPES.length) }).strict();
 
+
+export const emailNotificationsSchema = z.object({ email: z.boolean() }).strict();

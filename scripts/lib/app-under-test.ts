@@ -110,6 +110,9 @@ export async function startApp(
     SHIPCHECK_NOTIFY_POLL_MS: "200",
     SHIPCHECK_NOTIFY_RETRY_BASE_MS: "200",
     SHIPCHECK_NOTIFY_RETRY_MAX_MS: "1000",
+    // Email goes to an SMTP server a test starts on this port when it needs one (projects email
+    // nobody until their admins turn it on).
+    SHIPCHECK_SMTP_URL: `smtp://127.0.0.1:${options.port + 21}`,
     ...process.env,
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,

@@ -9,6 +9,7 @@ import { revokeApiToken } from "@/lib/server/api-tokens";
 import { createApiToken } from "@/lib/server/create-api-token";
 import { endMemberSessions } from "@/lib/server/end-user-sessions";
 import { addMember, removeMember, setMemberRole } from "@/lib/server/members";
+import { setEmailNotifications } from "@/lib/server/email-notifications";
 import { setGithubLink } from "@/lib/server/set-github-link";
 import { createWebhook, deleteWebhook, redeliver } from "@/lib/server/webhooks";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
@@ -104,5 +105,14 @@ export async function redeliverAction(project: string, webhookId: string, delive
     await redeliver(await context(), project, webhookId, deliveryId);
     revalidatePath(`/projects/${project}/settings`);
     return { id: deliveryId };
+  });
+}
+
+/** Emails the project's notifications to the members who can act, or stops it. */
+export async function setEmailNotificationsAction(project: string, form: { email: boolean }): Promise<ActionResult<{ email: boolean }>> {
+  return runAction(async () => {
+    const saved = await setEmailNotifications(await context(), project, form);
+    revalidatePath(`/projects/${project}/settings`);
+    return { email: saved.email };
   });
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ProjectNav } from "@/components/project/project-nav";
+import { EmailNotifications } from "@/components/settings/email-notifications";
 import { GithubPanel } from "@/components/settings/github-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
@@ -48,11 +49,15 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       </section>
       <section aria-labelledby="webhooks" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="webhooks" className="mb-1 font-semibold">
-          Webhooks
+          Notifications
         </h2>
         <p className="mb-3 text-sm text-slate-600">
-          Shipcheck tells other systems when a gate opens or closes, a sign-off is the last thing missing, an item is rejected, a deploy is recorded or a rollback is recommended. Failed deliveries are retried for more than a day.
+          Shipcheck tells people and other systems when a gate opens or closes, a sign-off is the last thing missing, an item is rejected, a deploy is recorded or a rollback is recommended. Failed deliveries are retried for more than a day.
         </p>
+        <div className="mb-4">
+          <EmailNotifications project={slug} enabled={settings.email.enabled} smtpConfigured={settings.email.smtpConfigured} />
+        </div>
+        <h3 className="mb-2 text-sm font-semibold">Webhooks</h3>
         <WebhooksPanel project={slug} webhooks={settings.webhooks} />
       </section>
       <section aria-labelledby="github" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">

@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "Project" ADD COLUMN     "emailNotifications" BOOLEAN NOT NULL DEFAULT false;
+
+-- AlterTable
 ALTER TABLE "User" ADD COLUMN     "notificationOptOut" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
 -- CreateTable
