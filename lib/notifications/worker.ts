@@ -55,17 +55,24 @@ async function deliverOne(delivery: Claimed): Promise<void> {
   ]);
 }
 
-/** Releases with audit events since `afterId` (project-wide events: each release of that project still in play). */
+/**
+ * Releases with audit events since `afterId` (a project-wide event: each release of that project
+ * still in play) whose revision moved past the one last announced. The revision is the one
+ * ReleaseGateState uses (lib/server/gate-state.ts): so an unchanged release costs no evaluation.
+ */
 async function touchedReleases(afterId: bigint): Promise<{ ids: string[]; maxId: bigint }> {
-  const rows = await db().$queryRaw<{ releaseId: string | null; maxId: bigint | null }[]>`
-    WITH recent AS (SELECT "projectId", "releaseId", id FROM "AuditEvent" WHERE id > ${afterId} AND "projectId" IS NOT NULL)
-    SELECT r.id AS "releaseId", (SELECT max(id) FROM recent) AS "maxId"
-    FROM "Release" r
-    WHERE r.id IN (SELECT "releaseId" FROM recent WHERE "releaseId" IS NOT NULL)
-       OR (r."projectId" IN (SELECT "projectId" FROM recent WHERE "releaseId" IS NULL) AND r.status <> 'abandoned')
-    UNION ALL SELECT NULL, (SELECT max(id) FROM recent)`;
-  const maxId = rows.find((r) => r.maxId !== null)?.maxId ?? afterId;
-  return { ids: [...new Set(rows.flatMap((r) => (r.releaseId ? [r.releaseId] : [])))], maxId };
+  const [top] = await db().$queryRaw<{ maxId: bigint | null }[]>`SELECT max(id) AS "maxId" FROM "AuditEvent"`;
+  const rows = await db().$queryRaw<{ releaseId: string }[]>`
+    WITH recent AS (SELECT DISTINCT "projectId", "releaseId" FROM "AuditEvent" WHERE id > ${afterId} AND "projectId" IS NOT NULL),
+    touched AS (
+      SELECT r.id, r."projectId" FROM "Release" r
+      WHERE r.id IN (SELECT "releaseId" FROM recent WHERE "releaseId" IS NOT NULL)
+         OR (r."projectId" IN (SELECT "projectId" FROM recent WHERE "releaseId" IS NULL) AND r.status <> 'abandoned'))
+    SELECT t.id AS "releaseId" FROM touched t
+    LEFT JOIN "ReleaseAnnouncement" n ON n."releaseId" = t.id
+    WHERE n.revision IS DISTINCT FROM concat('r', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."releaseId" = t.id),
+      ':p', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."projectId" = t."projectId" AND a."releaseId" IS NULL))`;
+  return { ids: rows.map((r) => r.releaseId), maxId: top?.maxId ?? afterId };
 }
 
 type WorkerState = { stopped: boolean; timer?: NodeJS.Timeout; cursors: { at: number; id: bigint }[]; failing: boolean };
