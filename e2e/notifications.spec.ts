@@ -1,6 +1,7 @@
 // Settings → Notifications in the browser: an admin adds a webhook (the secret shown once) that a
 // real HTTP receiver verifies; a first try answered 500 and the retry's 200 are listed with their
 // codes; Redeliver sends it again under the same webhook-id. A person chooses their emails.
+import AxeBuilder from "@axe-core/playwright";
 import { Webhook } from "standardwebhooks";
 import { makeProject, makeUser } from "../tests/support/fixtures";
 import { deployToStaging } from "../tests/support/flow";
@@ -46,6 +47,8 @@ test("an admin adds a webhook, sees each attempt's response code and redelivers"
   expect(first.map((r) => r.status)).toEqual([500, 200]);
   expect(new Webhook(secret).verify(first[1]!.body, first[1]!.headers as Record<string, string>)).toMatchObject({ type: "gate.opened", data: { environment: "staging" } });
   await screenshot(page, "60-settings-webhook-deliveries");
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`)).toEqual([]);
 
   await opened.getByRole("button", { name: "Redeliver" }).click();
   await expect.poll(() => receiver.received.filter((r) => r.headers["webhook-id"] === messageId).length, { timeout: 15_000 }).toBe(3);

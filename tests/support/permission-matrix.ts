@@ -113,8 +113,8 @@ export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
   { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
   { method: "GET", route: "/audit", why: "the instance's audit chain (sign-ins, accounts) belongs to no project: instance administrators only, everyone else 403, signed out 401 (tests/api/audit-tamper.test.ts)" },
   { method: "GET", route: "/me/queue", why: "a signed-in person's own queue across their projects (no project; tokens get 403, signed out 401; tests/api/my-queue.test.ts)" },
-  { method: "GET", route: "/me/notifications", why: "a signed-in person's own notification choices (no project; tokens get 403, signed out 401; tests/api/email-notifications.test.ts)" },
-  { method: "PUT", route: "/me/notifications", why: "a signed-in person chooses their own notifications (no project; tokens get 403, signed out 401; tests/api/email-notifications.test.ts)" },
+  { method: "GET", route: "/me/notifications", why: "a signed-in person's own notification choices (no project; tokens get 403, signed out 401; tests/api/openapi.test.ts)" },
+  { method: "PUT", route: "/me/notifications", why: "a signed-in person chooses their own notifications (no project; tokens get 403, signed out 401; tests/api/openapi.test.ts, tests/api/email-notifications.test.ts)" },
   { method: "DELETE", route: "/me/sessions", why: "a signed-in person signs themselves out everywhere (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
 ];
 
