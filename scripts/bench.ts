@@ -2,6 +2,7 @@
 // the same run (the app's own GET /api/health, and a bare node:http + pg insert), so the numbers
 // read as ratios rather than as absolute claims about a shared, noisy machine. Then push latency
 // across two instances behind haproxy (scripts/lib/bench-push.ts; BENCH_PUSH=off skips it).
+// BENCH_ONLY=ingest stops after the baselines and the one-result reports (a quick look at ingest).
 import autocannon from "autocannon";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -240,54 +241,56 @@ async function main() {
     rows.push(["1-result reports, a new key each, over 20 releases (20 chains)", rate(manyChains)]);
     rows.push(["  ratio one chain / 20 chains (the chain lock's cost; the one release grows more)", `${((oneChain.requests.average / manyChains.requests.average) * 100).toFixed(1)} %`]);
 
-    // 3. Large reports: time, the app's peak memory, and how long /api/health waits meanwhile.
-    await release("v-large");
-    const large: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      const posted = await timePost(api("v-large/results"), token, report(10_000, run));
-      if (posted.status !== 201) throw new Error(`10,000-result report gave ${posted.status}: ${posted.text.slice(0, 300)}`);
-      large.push(posted.ms);
+    if (process.env.BENCH_ONLY !== "ingest") {
+      // 3. Large reports: time, the app's peak memory, and how long /api/health waits meanwhile.
+      await release("v-large");
+      const large: number[] = [];
+      for (let run = 0; run < 5; run++) {
+        const posted = await timePost(api("v-large/results"), token, report(10_000, run));
+        if (posted.status !== 201) throw new Error(`10,000-result report gave ${posted.status}: ${posted.text.slice(0, 300)}`);
+        large.push(posted.ms);
+      }
+      rows.push(["10,000-result report, POST to response (5 runs, history grows)", `median ${ms(percentile(large, 50))}, first ${ms(large[0]!)}, last ${ms(large.at(-1)!)}`]);
+      const huge = report(100_000, 9, "suite");
+      const big = await healthDuring(app.baseUrl, () => timePost(api("v-large/results"), token, huge));
+      const rss = app.pid ? `${(await peakRssMb(app.pid)).toFixed(0)} MB` : "unknown";
+      rows.push([
+        `100,000-result report (${(huge.length / 1e6).toFixed(1)} MB)`,
+        `HTTP ${big.result.status} in ${ms(big.result.ms)}; app peak RSS ${rss}; worst /api/health meanwhile ${ms(big.worstMs)} (${big.probes} probes)${big.result.status === 201 ? "" : `: ${big.result.text.slice(0, 160)}`}`,
+      ]);
+
+      // 4. Reads of a release with 10,000 distinct keys: what the gate API and the page fetch.
+      const gate = await timeGets(api("v-10k/gate?environment=staging"), auth);
+      const page = await timeGets(api("v-10k"), auth);
+      const reads = (r: Awaited<ReturnType<typeof timeGets>>) =>
+        `p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, ${(r.bytes / 1024).toFixed(1)} KB` +
+        (r.revalidated ? `; with If-None-Match: ${r.revalidated.notModified}/${r.revalidated.runs} answered 304, p50 ${ms(r.revalidated.p50)}, p95 ${ms(r.revalidated.p95)}` : "; no ETag");
+      rows.push(["GET gate, release with 10,000 keys (sequential)", reads(gate)]);
+      rows.push(["GET release (the page's data), 10,000 keys (sequential)", reads(page)]);
+      say(`gate reads: ${CONNECTIONS} connections for ${DURATION_S} s`);
+      const gateLoad = await cannon({ url: api("v-10k/gate?environment=staging"), headers: auth, connections: CONNECTIONS, duration: DURATION_S });
+      rows.push(["GET gate, 10,000 keys, under load", rate(gateLoad)]);
+
+      // 5. The overview with 1,000 releases in flight: 100 projects of 10 releases each.
+      say("overview: creating 100 projects with 10 releases each");
+      const projects = Array.from({ length: 100 }, (_, i) => `o-${String(i).padStart(3, "0")}`);
+      await pool(projects, 4, async (slug) => {
+        await createProject(system, { slug, name: `Overview ${slug}`, environments: ["staging", "production"] });
+        await saveTemplate(system, slug, TEMPLATE);
+        for (let r = 0; r < 10; r++) await release(`v${r}`, slug);
+      });
+      const password = "bench-password-1234";
+      await createUser(system, { email: "admin@bench.example", password, isAdmin: true, memberships: [] });
+      process.env.SHIPCHECK_TEST_URL = app.baseUrl;
+      const { signIn } = await import("@/tests/support/http");
+      const cookie = await signIn("admin@bench.example", password);
+      const firstStarted = performance.now();
+      const first = await fetch(`${app.baseUrl}/`, { headers: { cookie } });
+      await first.arrayBuffer();
+      const firstMs = performance.now() - firstStarted;
+      const overview = await timeGets(`${app.baseUrl}/`, { cookie }, 30);
+      rows.push(["overview page, 1,000 releases (first view, then sequential)", `first ${ms(firstMs)} (HTTP ${first.status}); then p50 ${ms(overview.p50)}, p95 ${ms(overview.p95)}, ${(overview.bytes / 1024).toFixed(0)} KB`]);
     }
-    rows.push(["10,000-result report, POST to response (5 runs, history grows)", `median ${ms(percentile(large, 50))}, first ${ms(large[0]!)}, last ${ms(large.at(-1)!)}`]);
-    const huge = report(100_000, 9, "suite");
-    const big = await healthDuring(app.baseUrl, () => timePost(api("v-large/results"), token, huge));
-    const rss = app.pid ? `${(await peakRssMb(app.pid)).toFixed(0)} MB` : "unknown";
-    rows.push([
-      `100,000-result report (${(huge.length / 1e6).toFixed(1)} MB)`,
-      `HTTP ${big.result.status} in ${ms(big.result.ms)}; app peak RSS ${rss}; worst /api/health meanwhile ${ms(big.worstMs)} (${big.probes} probes)${big.result.status === 201 ? "" : `: ${big.result.text.slice(0, 160)}`}`,
-    ]);
-
-    // 4. Reads of a release with 10,000 distinct keys: what the gate API and the page fetch.
-    const gate = await timeGets(api("v-10k/gate?environment=staging"), auth);
-    const page = await timeGets(api("v-10k"), auth);
-    const reads = (r: Awaited<ReturnType<typeof timeGets>>) =>
-      `p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, ${(r.bytes / 1024).toFixed(1)} KB` +
-      (r.revalidated ? `; with If-None-Match: ${r.revalidated.notModified}/${r.revalidated.runs} answered 304, p50 ${ms(r.revalidated.p50)}, p95 ${ms(r.revalidated.p95)}` : "; no ETag");
-    rows.push(["GET gate, release with 10,000 keys (sequential)", reads(gate)]);
-    rows.push(["GET release (the page's data), 10,000 keys (sequential)", reads(page)]);
-    say(`gate reads: ${CONNECTIONS} connections for ${DURATION_S} s`);
-    const gateLoad = await cannon({ url: api("v-10k/gate?environment=staging"), headers: auth, connections: CONNECTIONS, duration: DURATION_S });
-    rows.push(["GET gate, 10,000 keys, under load", rate(gateLoad)]);
-
-    // 5. The overview with 1,000 releases in flight: 100 projects of 10 releases each.
-    say("overview: creating 100 projects with 10 releases each");
-    const projects = Array.from({ length: 100 }, (_, i) => `o-${String(i).padStart(3, "0")}`);
-    await pool(projects, 4, async (slug) => {
-      await createProject(system, { slug, name: `Overview ${slug}`, environments: ["staging", "production"] });
-      await saveTemplate(system, slug, TEMPLATE);
-      for (let r = 0; r < 10; r++) await release(`v${r}`, slug);
-    });
-    const password = "bench-password-1234";
-    await createUser(system, { email: "admin@bench.example", password, isAdmin: true, memberships: [] });
-    process.env.SHIPCHECK_TEST_URL = app.baseUrl;
-    const { signIn } = await import("@/tests/support/http");
-    const cookie = await signIn("admin@bench.example", password);
-    const firstStarted = performance.now();
-    const first = await fetch(`${app.baseUrl}/`, { headers: { cookie } });
-    await first.arrayBuffer();
-    const firstMs = performance.now() - firstStarted;
-    const overview = await timeGets(`${app.baseUrl}/`, { cookie }, 30);
-    rows.push(["overview page, 1,000 releases (first view, then sequential)", `first ${ms(firstMs)} (HTTP ${first.status}); then p50 ${ms(overview.p50)}, p95 ${ms(overview.p95)}, ${(overview.bytes / 1024).toFixed(0)} KB`]);
   } finally {
     await app.stop();
     const { disconnectDb } = await import("@/lib/db/client");
@@ -296,7 +299,7 @@ async function main() {
   }
   // 6. Push latency across two instances behind haproxy (its own fresh database and apps).
   let push = "";
-  if (process.env.BENCH_PUSH !== "off") {
+  if (process.env.BENCH_PUSH !== "off" && process.env.BENCH_ONLY !== "ingest") {
     say("push latency: two instances behind haproxy, 50 streams and a page in Chromium");
     // Its own fresh database on the same server: the one above is gone.
     process.env.DATABASE_URL = serverUrl;

@@ -126,11 +126,47 @@ function base(item: GateItem, environment: string, environments: string[]): Item
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/**
+ * The latest runs that count for the release's commit in one place. Every check item of every
+ * environment asks for these, and a release can hold 10,000 keys: they are worked out once per
+ * results list and place. The gate never changes its input, and neither may its callers after
+ * handing it over, so remembering them changes no answer.
+ */
+const countedRuns = new WeakMap<readonly GateResult[], Map<string, GateResult[]>>();
+
+function latestCountedRuns(input: GateInput, evidence: Evidence): GateResult[] {
+  let byPlace = countedRuns.get(input.results);
+  if (!byPlace) countedRuns.set(input.results, (byPlace = new Map()));
+  const id = `${input.commitSha}\u0000${evidence.environment}\u0000${evidence.strict}\u0000${evidence.since?.getTime() ?? ""}`;
+  let runs = byPlace.get(id);
+  if (!runs) {
+    const place = reportedFor(evidence);
+    // Only results that count compete for "latest": a run elsewhere never hides one that counts here.
+    runs = Object.freeze(latestRuns(input.results.filter((r) => r.commitSha === input.commitSha && place(r)))) as GateResult[];
+    byPlace.set(id, runs);
+  }
+  return runs;
+}
+
+/** Of those runs, the ones a check's patterns cover (a later environment asks again for the earlier one). */
+const coveredRuns = new WeakMap<readonly GateResult[], Map<string, GateResult[]>>();
+
+function runsCoveredBy(patterns: readonly string[], runs: GateResult[]): GateResult[] {
+  let byPatterns = coveredRuns.get(runs);
+  if (!byPatterns) coveredRuns.set(runs, (byPatterns = new Map()));
+  const id = patterns.join("\u0000");
+  let matched = byPatterns.get(id);
+  if (!matched) {
+    // Frozen: shared by every evaluation that asks, so nobody may sort it in place.
+    matched = Object.freeze(runs.filter((r) => patterns.some((p) => patternMatches(p, r.key)))) as GateResult[];
+    byPatterns.set(id, matched);
+  }
+  return matched;
+}
+
 function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: Evidence, evaluation: ItemEvaluation): ItemEvaluation {
-  const place = reportedFor(evidence);
   const covered = (r: GateResult) => item.patterns.some((p) => patternMatches(p, r.key));
-  // Only results that count compete for "latest": a run elsewhere never hides one that counts here.
-  const matched = latestRuns(input.results.filter((r) => r.commitSha === input.commitSha && place(r))).filter(covered);
+  const matched = runsCoveredBy(item.patterns, latestCountedRuns(input, evidence));
   const counted = matched.filter((r) => r.status !== "skipped");
   const failed = counted.filter((r) => r.status === "failed");
   const blockedFlaky = item.flaky === "block" ? counted.filter((r) => r.status === "flaky") : [];

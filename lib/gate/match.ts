@@ -64,6 +64,19 @@ function compile(raw: string): NodeTest {
 }
 
 const compiled = new Map<string, NodeTest>();
+// A release's keys are matched against every pattern of every item, for every environment: split
+// each key once. Bounded, as the compiled patterns are.
+const splitKeys = new Map<string, { node: string; next: string }[]>();
+
+function nodesOf(key: string): { node: string; next: string }[] {
+  let nodes = splitKeys.get(key);
+  if (!nodes) {
+    nodes = keyNodes(key);
+    if (splitKeys.size > 100_000) splitKeys.clear();
+    splitKeys.set(key, nodes);
+  }
+  return nodes;
+}
 
 export function patternMatches(pattern: string, key: string): boolean {
   let test = compiled.get(pattern);
@@ -72,5 +85,5 @@ export function patternMatches(pattern: string, key: string): boolean {
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(pattern, test);
   }
-  return keyNodes(key).some(({ node, next }) => test(node, next));
+  return nodesOf(key).some(({ node, next }) => test(node, next));
 }

@@ -1,21 +1,33 @@
-// Everything the pure gate needs for one release, read in one go.
-import type { Release } from "@/generated/prisma/client";
+// Everything the pure gate needs for one release, read in ONE query: ingest evaluates the gate in
+// every report's transaction, and eight round trips through the client cost more than the
+// database's work (docs/decisions/006). Rows come back as JSON and are typed here.
+import type { Deployment, GateOverride, Release, ReleaseItem, Role, SignOff } from "@/generated/prisma/client";
 import { toRoleName } from "@/lib/auth/roles";
 import { db, type Tx } from "@/lib/db/client";
-import type { GateInput } from "@/lib/gate";
+import type { GateInput, ResultStatus } from "@/lib/gate";
 import { toGateItem } from "./snapshot";
 
-type LatestResult = {
-  key: string;
-  status: "passed" | "failed" | "skipped" | "flaky";
-  message: string | null;
-  durationMs: number | null;
-  commitSha: string;
-  environment: string | null;
-  variant: string | null;
-  startedAt: Date | null;
-  reportedAt: Date;
-  runUrl: string | null;
+/** Times travel as milliseconds since the epoch (columns hold UTC without a zone). */
+type Ms = number;
+const at = (ms: Ms) => new Date(ms);
+const atOrNull = (ms: Ms | null) => (ms === null ? null : new Date(ms));
+
+/** key, status, message, durationMs, commitSha, environment, variant, startedAt, reportedAt, runUrl */
+type ResultRow = [string, ResultStatus, string | null, number | null, string, string | null, string | null, Ms | null, Ms, string | null];
+
+type ItemRow = Omit<ReleaseItem, "renderedInstructions">;
+type SignOffRow = Omit<SignOff, "createdAt" | "revokedAt"> & { createdAt: Ms; revokedAt: Ms | null; itemKey: string; email: string; name: string | null };
+type DeploymentRow = Omit<Deployment, "deployedAt"> & { deployedAt: Ms };
+type OverrideRow = Omit<GateOverride, "createdAt" | "liftedAt"> & { createdAt: Ms; liftedAt: Ms | null };
+type Snapshot = {
+  items: ItemRow[];
+  results: ResultRow[];
+  metrics: { name: string; value: number; unit: string | null; commitSha: string; environment: string | null; reportedAt: Ms }[];
+  signOffs: SignOffRow[];
+  deployments: DeploymentRow[];
+  alerts: { name: string; environment: string; status: string; receivedAt: Ms }[];
+  overrides: OverrideRow[];
+  lock: { lockedReason: string | null; lockedBy: string | null; lockedAt: Ms | null };
 };
 
 /**
@@ -26,75 +38,104 @@ type LatestResult = {
  * - the latest on any earlier commit (so that a check the rebuild left without results says "stale");
  * - and, from Result, the latest run that arrived after the commit's first deploy to an environment
  *   (what a `verifyOn` item counts): only runs since that deploy are read.
+ * Sorted by key: the gate lists failing tests in the order it meets them.
  */
-function latestResultsOf(release: Release, client: Tx): Promise<LatestResult[]> {
-  // Sorted by key: the gate lists failing tests in the order it meets them.
-  return client.$queryRaw<LatestResult[]>`
+async function snapshotOf(release: Release, client: Tx): Promise<Snapshot> {
+  const id = release.id;
+  const commit = release.commitSha;
+  const [row] = await client.$queryRaw<[{ snapshot: Snapshot }]>`
     WITH deployed AS (
       SELECT environment, min("deployedAt") AS at FROM "Deployment"
-      WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
+      WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
       GROUP BY environment
-    )
-    SELECT key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
-    FROM "ResultState"
-    WHERE "releaseId" = ${release.id}::uuid AND "commitSha" = ${release.commitSha}
-    UNION ALL
-    SELECT * FROM (
-      SELECT DISTINCT ON (key, environment, variant) key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
+    ), latest AS (
+      SELECT key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
       FROM "ResultState"
-      WHERE "releaseId" = ${release.id}::uuid AND "commitSha" <> ${release.commitSha}
-      ORDER BY key, environment, variant, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC
-    ) AS earlier
-    UNION ALL
-    SELECT * FROM (
-      SELECT DISTINCT ON (r.key, r.environment, r.variant) r.key, r.status::text AS status, r.message, r."durationMs", r."commitSha", r.environment, r.variant, r."startedAt", r."reportedAt", r."runUrl"
-      FROM deployed JOIN "Result" r
-        ON r."releaseId" = ${release.id}::uuid AND r."commitSha" = ${release.commitSha} AND r.environment = deployed.environment AND r."reportedAt" > deployed.at
-      ORDER BY r.key, r.environment, r.variant, COALESCE(r."startedAt", r."reportedAt") DESC, r."reportedAt" DESC
-    ) AS after_deploy
-    ORDER BY key, environment NULLS FIRST, variant NULLS FIRST, "commitSha", "reportedAt" DESC`;
+      WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
+      UNION ALL
+      SELECT * FROM (
+        SELECT DISTINCT ON (key, environment, variant) key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
+        FROM "ResultState"
+        WHERE "releaseId" = ${id}::uuid AND "commitSha" <> ${commit}
+        ORDER BY key, environment, variant, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC
+      ) AS earlier
+      UNION ALL
+      SELECT * FROM (
+        SELECT DISTINCT ON (r.key, r.environment, r.variant) r.key, r.status::text AS status, r.message, r."durationMs", r."commitSha", r.environment, r.variant, r."startedAt", r."reportedAt", r."runUrl"
+        FROM deployed JOIN "Result" r
+          ON r."releaseId" = ${id}::uuid AND r."commitSha" = ${commit} AND r.environment = deployed.environment AND r."reportedAt" > deployed.at
+        ORDER BY r.key, r.environment, r.variant, COALESCE(r."startedAt", r."reportedAt") DESC, r."reportedAt" DESC
+      ) AS after_deploy
+    )
+    SELECT json_build_object(
+      'items', (SELECT coalesce(json_agg(json_build_object(
+          'id', i.id, 'releaseId', i."releaseId", 'key', i.key, 'section', i.section, 'phase', i.phase, 'position', i.position, 'kind', i.kind,
+          'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version
+        ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${id}::uuid),
+      'results', (SELECT coalesce(json_agg(json_build_array(
+          l.key, l.status, l.message, l."durationMs", l."commitSha", l.environment, l.variant,
+          (extract(epoch FROM l."startedAt") * 1000)::float8, (extract(epoch FROM l."reportedAt") * 1000)::float8, l."runUrl"
+        ) ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST, l."commitSha", l."reportedAt" DESC), '[]') FROM latest l),
+      'metrics', (SELECT coalesce(json_agg(json_build_object(
+          'name', m.name, 'value', m.value, 'unit', m.unit, 'commitSha', m."commitSha", 'environment', m.environment,
+          'reportedAt', (extract(epoch FROM m."reportedAt") * 1000)::float8
+        )), '[]') FROM "Metric" m WHERE m."releaseId" = ${id}::uuid),
+      'signOffs', (SELECT coalesce(json_agg(json_build_object(
+          'id', s.id, 'releaseId', s."releaseId", 'itemId', s."itemId", 'userId', s."userId", 'role', s.role, 'environment', s.environment,
+          'commitSha', s."commitSha", 'comment', s.comment, 'evidenceUrl', s."evidenceUrl", 'evidenceId', s."evidenceId",
+          'createdAt', (extract(epoch FROM s."createdAt") * 1000)::float8, 'revokedAt', (extract(epoch FROM s."revokedAt") * 1000)::float8,
+          'revokedById', s."revokedById", 'revokeReason', s."revokeReason", 'itemKey', i.key, 'email', u.email, 'name', u.name
+        ) ORDER BY s."createdAt", s.id), '[]')
+        FROM "SignOff" s JOIN "ReleaseItem" i ON i.id = s."itemId" JOIN "User" u ON u.id = s."userId" WHERE s."releaseId" = ${id}::uuid),
+      'deployments', (SELECT coalesce(json_agg(json_build_object(
+          'id', d.id, 'releaseId', d."releaseId", 'projectId', d."projectId", 'environment', d.environment, 'commitSha', d."commitSha",
+          'overridden', d.overridden, 'deployedBy', d."deployedBy", 'deployedAt', (extract(epoch FROM d."deployedAt") * 1000)::float8
+        ) ORDER BY d."deployedAt", d.id), '[]') FROM "Deployment" d WHERE d."releaseId" = ${id}::uuid),
+      'alerts', (SELECT coalesce(json_agg(json_build_object(
+          'name', a.name, 'environment', a.environment, 'status', a.status, 'receivedAt', (extract(epoch FROM a."receivedAt") * 1000)::float8
+        )), '[]') FROM "Alert" a WHERE a."releaseId" = ${id}::uuid),
+      -- Active overrides (one per environment at most; the oldest wins should there ever be two).
+      'overrides', (SELECT coalesce(json_agg(json_build_object(
+          'id', o.id, 'releaseId', o."releaseId", 'environment', o.environment, 'reason', o.reason, 'by', o.by,
+          'createdAt', (extract(epoch FROM o."createdAt") * 1000)::float8, 'liftedAt', (extract(epoch FROM o."liftedAt") * 1000)::float8, 'liftedBy', o."liftedBy"
+        ) ORDER BY o."createdAt", o.id), '[]') FROM "GateOverride" o WHERE o."releaseId" = ${id}::uuid AND o."liftedAt" IS NULL),
+      'lock', (SELECT json_build_object('lockedReason', p."lockedReason", 'lockedBy', p."lockedBy", 'lockedAt', (extract(epoch FROM p."lockedAt") * 1000)::float8)
+        FROM "Project" p WHERE p.id = ${release.projectId}::uuid)
+    ) AS snapshot`;
+  return row.snapshot;
 }
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
-  // One query at a time: inside a transaction there is a single connection to share.
-  // Renderings are only for the release page (rendered-instructions.ts), and can be large.
-  const items = await client.releaseItem.findMany({ where: { releaseId: release.id }, orderBy: { position: "asc" }, omit: { renderedInstructions: true } });
-  const results = await latestResultsOf(release, client);
-  const metrics = await client.metric.findMany({ where: { releaseId: release.id } });
-  const signOffs = await client.signOff.findMany({
-    where: { releaseId: release.id },
-    include: { item: { select: { key: true } }, user: { select: { email: true, name: true } } },
-    orderBy: { createdAt: "asc" },
-  });
-  const deployments = await client.deployment.findMany({ where: { releaseId: release.id }, orderBy: { deployedAt: "asc" } });
-  const alerts = await client.alert.findMany({ where: { releaseId: release.id } });
-  // Active overrides (one per environment at most; the oldest wins should there ever be two).
-  const overrides = await client.gateOverride.findMany({ where: { releaseId: release.id, liftedAt: null }, orderBy: { createdAt: "asc" } });
-  const project = await client.project.findUniqueOrThrow({ where: { id: release.projectId }, select: { lockedReason: true, lockedBy: true, lockedAt: true } });
+  const snapshot = await snapshotOf(release, client);
+  const items = snapshot.items;
+  const signOffs = snapshot.signOffs.map(({ itemKey, email, name, createdAt, revokedAt, ...s }) => ({
+    ...s,
+    role: s.role as Role,
+    createdAt: at(createdAt),
+    revokedAt: atOrNull(revokedAt),
+    item: { key: itemKey },
+    user: { email, name },
+  }));
+  const deployments: Deployment[] = snapshot.deployments.map((d) => ({ ...d, deployedAt: at(d.deployedAt) }));
+  const overrides: GateOverride[] = snapshot.overrides.map((o) => ({ ...o, createdAt: at(o.createdAt), liftedAt: atOrNull(o.liftedAt) }));
+  const lock = { ...snapshot.lock, lockedAt: atOrNull(snapshot.lock.lockedAt) };
   const input: GateInput = {
     commitSha: release.commitSha,
     environments,
     items: items.map(toGateItem),
-    results: results.map((r) => ({
-      key: r.key,
-      status: r.status,
-      message: r.message,
-      durationMs: r.durationMs,
-      commitSha: r.commitSha,
-      environment: r.environment,
-      variant: r.variant,
-      startedAt: r.startedAt,
-      reportedAt: r.reportedAt,
-      runUrl: r.runUrl,
+    results: snapshot.results.map(([key, status, message, durationMs, commitSha, environment, variant, startedAt, reportedAt, runUrl]) => ({
+      key,
+      status,
+      message,
+      durationMs,
+      commitSha,
+      environment,
+      variant,
+      startedAt: atOrNull(startedAt),
+      reportedAt: at(reportedAt),
+      runUrl,
     })),
-    metrics: metrics.map((m) => ({
-      name: m.name,
-      value: m.value,
-      unit: m.unit,
-      commitSha: m.commitSha,
-      environment: m.environment,
-      reportedAt: m.reportedAt,
-    })),
+    metrics: snapshot.metrics.map((m) => ({ ...m, value: Number(m.value), reportedAt: at(m.reportedAt) })),
     signOffs: signOffs.map((s) => ({
       itemKey: s.item.key,
       userId: s.userId,
@@ -106,10 +147,9 @@ export async function loadGateInput(release: Release, environments: string[], cl
       revokedAt: s.revokedAt,
     })),
     deployments: deployments.map((d) => ({ environment: d.environment, commitSha: d.commitSha, deployedAt: d.deployedAt })),
-    alerts: alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: a.receivedAt })),
+    alerts: snapshot.alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: at(a.receivedAt) })),
     overrides: overrides.map((o) => ({ environment: o.environment, reason: o.reason, by: o.by })),
-    lock: project.lockedReason !== null ? { reason: project.lockedReason, by: project.lockedBy } : null,
+    lock: lock.lockedReason !== null ? { reason: lock.lockedReason, by: lock.lockedBy } : null,
   };
-  return { input, items, signOffs, deployments, overrides, lock: project };
+  return { input, items, signOffs, deployments, overrides, lock };
 }
-

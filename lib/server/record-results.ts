@@ -1,6 +1,9 @@
 // CI results in: validated payload -> rows for the release, the raw payload, an audit event and,
 // with an Idempotency-Key, the response to replay, all in one transaction; then the gate.
+// Every report pays for each round trip to the database, so the writes share one statement and
+// the gate's input is one query (load-gate-input.ts).
 import { randomUUID } from "node:crypto";
+import { Prisma } from "@/generated/prisma/client";
 import { authorize } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -14,8 +17,8 @@ import { assertEnvironment } from "./environments";
 import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempotentResponse, type Idempotency, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
-import { keepRawPayload, type RawBody } from "./raw-payload";
-import { keepLatestRuns } from "./result-state";
+import { rawPayloadInsert, type RawBody } from "./raw-payload";
+import { latestRunsStatement } from "./result-state";
 
 export type IngestReport = {
   delivery: string;
@@ -70,8 +73,7 @@ export async function recordResults(
     const body = await db().$transaction(
       async (tx) => {
         await claimIdempotencyKey(tx, options.idempotency ?? null);
-        await insertResults(tx, { releaseId: release.id, commit, payload, startedAt, source, delivery });
-        if (options.raw) await keepRawPayload(tx, options.raw, { projectId: project.id, releaseId: release.id, source, deliveryId: delivery });
+        await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, payload, startedAt, source, delivery, raw: options.raw });
         const { input } = await loadGateInput(release, environments, tx);
         const report = ingestReport(input.items, payload, environments, (e) => evaluateGate(input, e));
         const warnings = options.warnings ?? [];
@@ -98,27 +100,33 @@ export async function recordResults(
 }
 
 /**
- * One INSERT … SELECT FROM unnest(…) for the whole report: a 10,000-test report is one statement
- * and five array parameters instead of thousands of bound values. Timestamps are written in UTC,
- * as Prisma writes them, whatever the session's time zone.
+ * The runs, the latest run per key (ResultState) and the raw payload in ONE statement: an
+ * INSERT … SELECT FROM unnest(…) for the whole report (a 10,000-test report is five array
+ * parameters, not thousands of bound values), the other two as data-modifying CTEs, which
+ * PostgreSQL runs to completion in the same statement. Timestamps are written in UTC, as Prisma
+ * writes them, whatever the session's time zone.
  */
 async function insertResults(
   tx: Tx,
-  row: { releaseId: string; commit: string; payload: ResultsPayload; startedAt: Date | null; source: string; delivery: string },
+  row: { projectId: string; releaseId: string; commit: string; payload: ResultsPayload; startedAt: Date | null; source: string; delivery: string; raw?: RawBody },
 ): Promise<void> {
   const { results, environment, run } = row.payload;
-  await tx.$executeRaw`
-    INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
-    SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
-      (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
-    FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
-      AS r(key, status, duration, message, variant)`;
-  await keepLatestRuns(tx, {
+  const latest = latestRunsStatement({
     releaseId: row.releaseId,
     commitSha: row.commit,
     environment: environment ?? null,
     runs: results.map((r) => ({ key: r.key, variant: r.variant ?? null, status: r.status, durationMs: r.durationMs ?? null, message: r.message ?? null, runUrl: run?.url ?? null, startedAt: row.startedAt })),
   });
+  const raw = row.raw ? rawPayloadInsert(row.raw, { projectId: row.projectId, releaseId: row.releaseId, source: row.source, deliveryId: row.delivery }) : null;
+  await tx.$executeRaw`
+    WITH runs AS (
+      INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
+      SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
+        (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
+      FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
+        AS r(key, status, duration, message, variant)
+    )${raw ? Prisma.sql`, raw AS (${raw})` : Prisma.empty}
+    ${latest ?? Prisma.sql`SELECT 1`}`;
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];

@@ -1,6 +1,7 @@
 // ResultState: the latest run per key, commit, environment and variant, kept in the transaction
 // that stores the runs, so the gate reads one row per test however many runs there were
 // (docs/decisions/006). Every writer of Result calls this.
+import { Prisma } from "@/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
 import type { ResultStatus } from "@/lib/gate";
 
@@ -8,12 +9,13 @@ export type Run = { key: string; variant: string | null; status: ResultStatus; d
 
 const order = (r: Run, arrival: number) => [r.startedAt?.getTime() ?? arrival, arrival] as const;
 
+export type RunBatch = { releaseId: string; commitSha: string; environment: string | null; runs: Run[] };
+
 /**
- * A run replaces the kept one only when it is newer by the gate's rule (its start time, else its
- * arrival; arrival breaks ties). Rows are written in key order, so two reports for the same release
- * never lock each other's rows in opposite orders.
+ * The statement that keeps a batch's latest runs, for writers that send it together with the runs
+ * themselves (one round trip); null for an empty batch.
  */
-export async function keepLatestRuns(tx: Tx, batch: { releaseId: string; commitSha: string; environment: string | null; runs: Run[] }): Promise<void> {
+export function latestRunsStatement(batch: RunBatch): Prisma.Sql | null {
   // One row per key and variant in one statement (ON CONFLICT may touch a row only once).
   const latest = new Map<string, Run>();
   const now = Date.now();
@@ -23,8 +25,8 @@ export async function keepLatestRuns(tx: Tx, batch: { releaseId: string; commitS
     if (!kept || order(run, now)[0] > order(kept, now)[0]) latest.set(id, run);
   }
   const runs = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (a.variant ?? "") < (b.variant ?? "") ? -1 : 1));
-  if (runs.length === 0) return;
-  await tx.$executeRaw`
+  if (runs.length === 0) return null;
+  return Prisma.sql`
     INSERT INTO "ResultState" ("releaseId", "commitSha", environment, variant, key, status, "durationMs", message, "runUrl", "startedAt", "reportedAt")
     SELECT ${batch.releaseId}::uuid, ${batch.commitSha}, ${batch.environment ?? ""}, COALESCE(r.variant, ''), r.key, r.status::"ResultStatus", r.duration, r.message, r.run_url,
       (r.started::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC')
@@ -37,4 +39,14 @@ export async function keepLatestRuns(tx: Tx, batch: { releaseId: string; commitS
         "startedAt" = EXCLUDED."startedAt", "reportedAt" = EXCLUDED."reportedAt"
       WHERE (COALESCE(EXCLUDED."startedAt", EXCLUDED."reportedAt"), EXCLUDED."reportedAt")
         > (COALESCE("ResultState"."startedAt", "ResultState"."reportedAt"), "ResultState"."reportedAt")`;
+}
+
+/**
+ * A run replaces the kept one only when it is newer by the gate's rule (its start time, else its
+ * arrival; arrival breaks ties). Rows are written in key order, so two reports for the same release
+ * never lock each other's rows in opposite orders.
+ */
+export async function keepLatestRuns(tx: Tx, batch: RunBatch): Promise<void> {
+  const statement = latestRunsStatement(batch);
+  if (statement) await tx.$executeRaw(statement);
 }
