@@ -94,7 +94,10 @@ async function tick(state: WorkerState): Promise<void> {
   while (state.cursors.length > 1 && now - state.cursors[1]!.at > LATE_COMMIT_MS) state.cursors.shift();
   const from = state.cursors[0]!.id;
   const touched = await touchedReleases(from);
-  for (const releaseId of touched.ids) await announceRelease(releaseId);
+  for (const releaseId of touched.ids) {
+    // One release that cannot be evaluated holds up neither the others nor the deliveries.
+    await announceRelease(releaseId).catch((error: Error) => console.warn(`[shipcheck] notifications: release ${releaseId} not announced: ${error.message.trim().split("\n").at(-1)}`));
+  }
   if (touched.maxId > state.cursors.at(-1)!.id) state.cursors.push({ at: now, id: touched.maxId });
   while ((await deliverDue()) === BATCH && !state.stopped);
 }
