@@ -10,6 +10,9 @@
 //
 // A path that is not valid percent-encoding is a 404 page (400 JSON under /api/), not Next.js's 500.
 //
+// Every answered request is reported, when its response ends, to the hook the app installs at
+// start-up (lib/metrics/http.ts): GET /api/metrics counts it and the log gets its access line.
+//
 // While the database is marked unreachable (lib/db/outage.ts, on globalThis), pages are answered
 // here with a 503 page and Retry-After, without rendering; the API answers its own JSON 503s.
 import { randomBytes } from "node:crypto";
@@ -63,7 +66,23 @@ function malformedPath(url) {
   }
 }
 
+const REQUEST_OBSERVER = Symbol.for("shipcheck.requestObserver");
+
+function observeWhenAnswered(request, response) {
+  const started = process.hrtime.bigint();
+  const method = request.method ?? "GET";
+  const url = request.url ?? "/";
+  // "close" comes for every response, finished or cut off by a client that went away.
+  response.once("close", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const requestId = response.getHeader("x-request-id") ?? request.headers["x-request-id"] ?? null;
+    const aborted = !response.writableFinished;
+    globalThis[REQUEST_OBSERVER]?.({ method, url, status: response.statusCode, seconds, requestId, headers: request.headers, aborted });
+  });
+}
+
 const server = createServer((request, response) => {
+  observeWhenAnswered(request, response);
   if (malformedPath(request.url ?? "/")) {
     if (/^\/api\//.test(request.url)) {
       request.resume();

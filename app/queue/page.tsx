@@ -16,7 +16,7 @@ export default async function QueuePage() {
     <div className="mx-auto max-w-3xl space-y-4">
       <div>
         <h1 className="text-2xl font-semibold">Waiting for your sign-off</h1>
-        <p className="mt-1 text-sm text-slate-600">Items that hold a gate closed, that your role can sign and that you have not signed yet, oldest first.</p>
+        <p className="mt-1 text-sm text-slate-600">Items that hold a gate closed, that your role can sign and that you have not signed yet: those assigned to you first, then oldest first.</p>
       </div>
       {entries.length === 0 ? (
         <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700 shadow-sm">Nothing waits for you: no item you can sign is holding a gate closed.</p>
@@ -25,9 +25,12 @@ export default async function QueuePage() {
           {entries.map((entry) => (
             <li key={`${entry.project}/${entry.release}/${entry.item}/${entry.environment}`} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 px-4 py-3">
               <div className="min-w-0">
-                <Link href={entry.path} className="font-medium text-slate-900 underline decoration-slate-300 underline-offset-2 hover:decoration-slate-900">
-                  {entry.title}
-                </Link>
+                <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
+                  <Link href={entry.path} className="font-medium text-slate-900 underline decoration-slate-300 underline-offset-2 hover:decoration-slate-900">
+                    {entry.title}
+                  </Link>
+                  {entry.assignedToYou ? <span className="rounded bg-indigo-100 px-1.5 py-0.5 text-xs font-semibold text-indigo-900">Assigned to you</span> : null}
+                </div>
                 <p className="text-sm text-slate-700 [overflow-wrap:anywhere]">
                   {entry.projectName} {entry.release} · sign for <span className="font-medium">{entry.environment}</span>
                   {entry.blocks.some((e) => e !== entry.environment) ? ` · holds ${entry.blocks.join(", ")} closed` : ""}

@@ -8,6 +8,7 @@ const REASON_LABEL: Record<string, string> = {
   flaky: "flaky",
   metric: "below threshold",
   approvals: "needs sign-off",
+  rejected: "rejected",
   stale: "stale",
   "previous-environment": "earlier gate closed",
   locked: "locked",

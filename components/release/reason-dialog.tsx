@@ -1,5 +1,6 @@
 "use client";
-// A modal that asks why, for actions that need a reason on the record (revoking a sign-off).
+// A modal that asks why, for actions that need a reason on the record (revoking a sign-off,
+// rejecting an item).
 // The browser's <dialog> keeps focus inside while open and closes on Escape.
 import { useEffect, useId, useRef, useState } from "react";
 
@@ -9,13 +10,16 @@ type Props = {
   label: string;
   confirm: string;
   pending?: boolean;
+  /** The most the reason may say; the dialog says it in words and counts down. */
+  maxLength?: number;
   onCancel(): void;
   onConfirm(reason: string): void;
 };
 
-export function ReasonDialog({ open, title, label, confirm, pending = false, onCancel, onConfirm }: Props) {
+export function ReasonDialog({ open, title, label, confirm, pending = false, maxLength = 2_000, onCancel, onConfirm }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const hintId = useId();
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -35,7 +39,7 @@ export function ReasonDialog({ open, title, label, confirm, pending = false, onC
         setProblem(null);
         onCancel();
       }}
-      className="w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <form
         className="space-y-3 p-4"
@@ -59,12 +63,16 @@ export function ReasonDialog({ open, title, label, confirm, pending = false, onC
               setReason(event.target.value);
               setProblem(null);
             }}
-            maxLength={2_000}
+            maxLength={maxLength}
             rows={3}
             aria-invalid={problem ? true : undefined}
+            aria-describedby={hintId}
             className="mt-1 block w-full rounded border border-slate-300 p-2 text-sm font-normal"
           />
         </label>
+        <p id={hintId} className="text-xs text-slate-600">
+          Required, at most {maxLength.toLocaleString("en")} characters ({(maxLength - reason.length).toLocaleString("en")} left).
+        </p>
         {problem ? (
           <p role="alert" className="text-sm text-red-700">
             {problem}

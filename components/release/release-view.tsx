@@ -9,6 +9,7 @@ import { AuditTimeline } from "./audit-timeline";
 import { CheckDetails } from "./check-details";
 import { formatTime } from "../format-time";
 import { GateBanner, type ItemLinks } from "./gate-banner";
+import { ItemAssignee } from "./item-assignee";
 import { Instructions } from "./instructions";
 import { LiveStatus } from "./live-status";
 import { LockBanner } from "./lock-banner";
@@ -301,6 +302,7 @@ function ItemRow({ item, environment, state, highlighted }: { item: ReleaseItemV
                 : `Nobody in this project has the ${item.signOffRole} role: a project admin can add someone in Settings`}
             </p>
           ) : null}
+          {item.kind === "manual" ? <ItemAssignee project={state.project.slug} version={state.release.version} item={item} canAssign={state.viewer.canAssign} viewerId={userId} /> : null}
           {item.instructions ? (
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-600">Instructions</summary>
@@ -330,6 +332,7 @@ function ItemRow({ item, environment, state, highlighted }: { item: ReleaseItemV
               state={itemState}
               canSignOff={canAct}
               viewerId={userId}
+              releaseCommit={state.release.commitSha}
             />
           ) : null}
         </div>

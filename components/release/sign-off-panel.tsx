@@ -1,10 +1,12 @@
 "use client";
 // Sign-offs of one manual item for one environment: who signed, with what evidence, and the form
-// to sign (with a link or a file as evidence) or revoke.
+// to sign (with a link or a file as evidence), revoke, or reject the item with a reason.
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, useTransition } from "react";
 import { ReasonDialog } from "./reason-dialog";
-import { revokeSignOffAction, signOffAction } from "@/app/projects/[project]/releases/[version]/actions";
+import { rejectItemAction, revokeSignOffAction, signOffAction } from "@/app/projects/[project]/releases/[version]/actions";
+import { REJECTION_REASON_MAX } from "@/lib/validation/signoff";
+import { RejectionList } from "./rejection-list";
 import type { ItemEnvironmentState, SignOffView } from "@/lib/server/get-release-state";
 import { LocalTime } from "../local-time";
 import { releaseQueryKey } from "./release-query";
@@ -22,6 +24,8 @@ type Props = {
   state: ItemEnvironmentState;
   canSignOff: boolean;
   viewerId: string | null;
+  /** The release's current commit: rejections for another one are history. */
+  releaseCommit: string;
 };
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -70,7 +74,7 @@ function Evidence({ signOff, project, version }: { signOff: SignOffView; project
   return <span className="inline-flex flex-wrap items-baseline gap-x-2">· evidence: {parts}</span>;
 }
 
-export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion, evidencePolicy, environment, state, canSignOff, viewerId }: Props) {
+export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion, evidencePolicy, environment, state, canSignOff, viewerId, releaseCommit }: Props) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   // The item as it was when the form was opened: someone else's sign-off since then is a conflict.
@@ -82,8 +86,11 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
   const [error, setError] = useState<string | null>(null);
   // The sign-off whose revocation is being asked for, with a reason, in a dialog.
   const [revoking, setRevoking] = useState<{ id: string; by: string } | null>(null);
+  const [rejecting, setRejecting] = useState(false);
   const [pending, startTransition] = useTransition();
   const alreadySigned = state.signOffs.some((s) => s.userId === viewerId && !s.revokedAt && !s.stale);
+  const alreadyRejected = state.rejections.some((r) => r.userId === viewerId && r.standing);
+  const canReject = canSignOff && state.status !== "not-applicable" && !alreadyRejected;
   const stepsLeft = state.steps.filter((s) => !s.ticked).length;
   const formId = `signoff-${itemKey}-${environment}`;
 
@@ -159,8 +166,19 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
     });
   }
 
+  function reject(reason: string) {
+    setError(null);
+    startTransition(async () => {
+      const outcome = await rejectItemAction(project, version, itemKey, { environment, reason, expectedVersion: itemVersion });
+      setRejecting(false);
+      if (!outcome.ok) setError(outcome.error.message);
+      await refresh();
+    });
+  }
+
   return (
     <div className="mt-2 space-y-2 text-sm">
+      <RejectionList rejections={state.rejections} releaseCommit={releaseCommit} />
       {state.signOffs.length > 0 ? (
         <ul className="space-y-1" aria-label="Sign-offs">
           {state.signOffs.map((s) => {
@@ -185,94 +203,120 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
           })}
         </ul>
       ) : null}
-      {/* An open form stays while someone else's sign-off arrives live: what was typed is not lost. */}
-      {canSignOff && (open || (state.status !== "not-applicable" && state.status !== "passed" && !alreadySigned)) ? (
-        open ? (
-          <form
-            id={formId}
-            aria-label={`Sign off ${itemTitle} for ${environment}`}
-            className="space-y-2 rounded border border-slate-200 bg-slate-50 p-3"
-            onSubmit={(event) => {
-              event.preventDefault();
-              submit();
-            }}
-          >
-            <label className="block text-xs font-medium text-slate-700">
-              Comment (optional)
-              <textarea
-                value={comment}
-                onChange={(event) => setComment(event.target.value)}
-                rows={2}
-                maxLength={5000}
-                className="mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm"
-              />
-            </label>
-            {evidencePolicy !== "none" ? (
-              <fieldset className="space-y-2">
-                <legend className="text-xs font-medium text-slate-700">
-                  Evidence {evidencePolicy === "required" ? <span className="text-red-700">(required: a link or a file)</span> : "(optional)"}
-                </legend>
-                <label className="block text-xs text-slate-700">
-                  Evidence link
-                  <input
-                    type="url"
-                    inputMode="url"
-                    placeholder="https://…"
-                    value={evidenceUrl}
-                    onChange={(event) => setEvidenceUrl(event.target.value)}
-                    maxLength={2000}
-                    className="mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm"
-                  />
-                </label>
-                <label className="block text-xs text-slate-700">
-                  Evidence file (PNG, JPEG, PDF, HAR or JSON, up to 10 MB)
-                  <input
-                    ref={fileInput}
-                    type="file"
-                    accept={ACCEPT}
-                    onChange={(event) => setFile(event.target.files?.[0] ?? null)}
-                    className="mt-1 block w-full text-sm file:mr-3 file:rounded file:border file:border-slate-300 file:bg-white file:px-2 file:py-1"
-                  />
-                </label>
-                {file ? (
-                  <p className="text-xs text-slate-600">
-                    Attaching {file.name} ({formatBytes(file.size)})
-                  </p>
-                ) : null}
-              </fieldset>
-            ) : null}
-            {itemVersion !== seenVersion ? (
-              <p role="status" className="text-xs text-amber-800">
-                This item changed since you opened the form (see the sign-offs above). Confirming checks it again.
-              </p>
-            ) : null}
-            <div className="flex gap-2">
-              <button type="submit" disabled={pending} className="rounded bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-600 disabled:opacity-60">
-                {pending ? "Signing…" : `Confirm sign-off for ${environment}`}
-              </button>
-              <button type="button" onClick={reset} className="rounded border border-slate-300 px-3 py-1">
-                Cancel
-              </button>
-            </div>
-          </form>
-        ) : (
+      <div className="flex flex-wrap items-center gap-2 empty:hidden">
+        {/* An open form stays while someone else's sign-off arrives live: what was typed is not lost. */}
+        {canSignOff && (open || (state.status !== "not-applicable" && state.status !== "passed" && !alreadySigned)) ? (
+          open ? (
+            <form
+              id={formId}
+              aria-label={`Sign off ${itemTitle} for ${environment}`}
+              className="w-full space-y-2 rounded border border-slate-200 bg-slate-50 p-3"
+              onSubmit={(event) => {
+                event.preventDefault();
+                submit();
+              }}
+            >
+              <label className="block text-xs font-medium text-slate-700">
+                Comment (optional)
+                <textarea
+                  value={comment}
+                  onChange={(event) => setComment(event.target.value)}
+                  rows={2}
+                  maxLength={5000}
+                  className="mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm"
+                />
+              </label>
+              {evidencePolicy !== "none" ? (
+                <fieldset className="space-y-2">
+                  <legend className="text-xs font-medium text-slate-700">
+                    Evidence {evidencePolicy === "required" ? <span className="text-red-700">(required: a link or a file)</span> : "(optional)"}
+                  </legend>
+                  <label className="block text-xs text-slate-700">
+                    Evidence link
+                    <input
+                      type="url"
+                      inputMode="url"
+                      placeholder="https://…"
+                      value={evidenceUrl}
+                      onChange={(event) => setEvidenceUrl(event.target.value)}
+                      maxLength={2000}
+                      className="mt-1 block w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm"
+                    />
+                  </label>
+                  <label className="block text-xs text-slate-700">
+                    Evidence file (PNG, JPEG, PDF, HAR or JSON, up to 10 MB)
+                    <input
+                      ref={fileInput}
+                      type="file"
+                      accept={ACCEPT}
+                      onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+                      className="mt-1 block w-full text-sm file:mr-3 file:rounded file:border file:border-slate-300 file:bg-white file:px-2 file:py-1"
+                    />
+                  </label>
+                  {file ? (
+                    <p className="text-xs text-slate-600">
+                      Attaching {file.name} ({formatBytes(file.size)})
+                    </p>
+                  ) : null}
+                </fieldset>
+              ) : null}
+              {itemVersion !== seenVersion ? (
+                <p role="status" className="text-xs text-amber-800">
+                  This item changed since you opened the form (see the sign-offs above). Confirming checks it again.
+                </p>
+              ) : null}
+              <div className="flex gap-2">
+                <button type="submit" disabled={pending} className="rounded bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-600 disabled:opacity-60">
+                  {pending ? "Signing…" : `Confirm sign-off for ${environment}`}
+                </button>
+                <button type="button" onClick={reset} className="rounded border border-slate-300 px-3 py-1">
+                  Cancel
+                </button>
+              </div>
+            </form>
+          ) : (
+            <button
+              type="button"
+              onClick={() => {
+                setSeenVersion(itemVersion);
+                setError(null);
+                setOpen(true);
+              }}
+              disabled={stepsLeft > 0}
+              title={stepsLeft > 0 ? `Tick the ${stepsLeft} remaining step${stepsLeft > 1 ? "s" : ""} first` : undefined}
+              aria-label={`Sign off ${itemTitle}`}
+              className="rounded border border-emerald-700 px-3 py-1 font-medium text-emerald-800 hover:bg-emerald-50 disabled:cursor-not-allowed disabled:border-slate-300 disabled:text-slate-400"
+            >
+              Sign off
+            </button>
+          )
+        ) : null}
+        {canReject && !open ? (
           <button
             type="button"
             onClick={() => {
-              setSeenVersion(itemVersion);
               setError(null);
-              setOpen(true);
+              setRejecting(true);
             }}
-            disabled={stepsLeft > 0}
-            title={stepsLeft > 0 ? `Tick the ${stepsLeft} remaining step${stepsLeft > 1 ? "s" : ""} first` : undefined}
-            aria-label={`Sign off ${itemTitle}`}
-            className="rounded border border-emerald-700 px-3 py-1 font-medium text-emerald-800 hover:bg-emerald-50 disabled:cursor-not-allowed disabled:border-slate-300 disabled:text-slate-400"
+            disabled={pending}
+            aria-label={`Reject ${itemTitle}`}
+            className="rounded border border-red-700 px-3 py-1 font-medium text-red-800 hover:bg-red-50 disabled:opacity-60"
           >
-            Sign off
+            Reject
           </button>
-        )
-      ) : null}
+        ) : null}
+      </div>
       <FormError message={error} />
+      <ReasonDialog
+        open={rejecting}
+        title={`Reject “${itemTitle}” for ${environment}?`}
+        label="What is wrong? (shown on the item and in the gate, kept in the audit trail)"
+        confirm="Reject item"
+        pending={pending}
+        maxLength={REJECTION_REASON_MAX}
+        onCancel={() => setRejecting(false)}
+        onConfirm={reject}
+      />
       <ReasonDialog
         open={revoking !== null}
         title={revoking ? `Revoke the sign-off by ${revoking.by}?` : "Revoke the sign-off?"}

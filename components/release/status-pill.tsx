@@ -5,6 +5,7 @@ const STYLE: Record<ItemStatus, { label: string; className: string }> = {
   failed: { label: "Failed", className: "bg-red-100 text-red-900" },
   pending: { label: "Pending", className: "bg-slate-200 text-slate-800" },
   stale: { label: "Stale", className: "bg-amber-100 text-amber-900" },
+  rejected: { label: "Rejected", className: "bg-red-100 text-red-900" },
   watching: { label: "Watching", className: "bg-sky-100 text-sky-900" },
   "not-applicable": { label: "Not used here", className: "bg-slate-100 text-slate-500" },
 };

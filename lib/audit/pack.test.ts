@@ -288,6 +288,18 @@ describe("describeAuditEvent", () => {
     ).toBe("signed off Release manager approval for staging (evidence: file ws.har, link https://grafana.example/d/1)");
   });
 
+  it("rejections and assignments read as what a person did", () => {
+    expect(
+      describeAuditEvent({ action: "item.rejected", targetType: "item", targetId: "release-approval", before: null, after: { environment: "staging", commit: "abc1234def5678", reason: "rota has a gap" } }, context),
+    ).toBe("rejected Release manager approval for staging at commit abc1234def56: “rota has a gap”");
+    expect(describeAuditEvent({ action: "item.assigned", targetType: "item", targetId: "release-approval", before: { assignee: null }, after: { assignee: "u-1", name: "Dana" } }, context)).toBe(
+      "assigned Release manager approval to Dana",
+    );
+    expect(describeAuditEvent({ action: "item.unassigned", targetType: "item", targetId: "release-approval", before: { assignee: "u-1" }, after: { assignee: null } }, context)).toBe(
+      "unassigned Release manager approval",
+    );
+  });
+
   it("unknown actions still read sensibly, and odd payloads never throw", () => {
     expect(describeAuditEvent({ action: "gate.override_created", targetType: "release", targetId: null, before: null, after: { environment: "production", reason: "hotfix" } }, context)).toBe(
       "gate override created for production, reason: “hotfix”",
@@ -296,7 +308,7 @@ describe("describeAuditEvent", () => {
       "evidence uploaded Release manager approval file ws.har",
     );
     for (const after of [null, 5, "x", [], { count: "many", metrics: "no", step: "two", run: 3 }]) {
-      for (const action of ["release.created", "results.recorded", "metrics.recorded", "signoff.created", "signoff.revoked", "step.ticked", "deployment.recorded", "gate.overridden", "gate.override_lifted", "release.commit_changed", "rollback.rolled_back", "rollback.kept", "x"]) {
+      for (const action of ["release.created", "results.recorded", "metrics.recorded", "signoff.created", "signoff.revoked", "step.ticked", "deployment.recorded", "gate.overridden", "gate.override_lifted", "release.commit_changed", "rollback.rolled_back", "rollback.kept", "item.rejected", "item.assigned", "item.unassigned", "x"]) {
         expect(typeof describeAuditEvent({ action, targetType: "item", targetId: null, before: after, after }, context)).toBe("string");
       }
     }

@@ -506,6 +506,12 @@ export function describeAuditEvent(event: Pick<AuditEventRecord, "action" | "tar
       const whose = signOff?.by ? `${signOff.by}'s sign-off` : "a sign-off";
       return `revoked ${whose} of ${title(event.targetId)}${signOff ? ` for ${signOff.environment}` : ""}${text(after.reason) ? `: “${text(after.reason)}”` : ""}`;
     }
+    case "item.rejected":
+      return `rejected ${title(event.targetId)} for ${text(after.environment) ?? "?"}${text(after.commit) ? ` at commit ${text(after.commit)!.slice(0, 12)}` : ""}${text(after.reason) ? `: “${text(after.reason)}”` : ""}`;
+    case "item.assigned":
+      return `assigned ${title(event.targetId)} to ${text(after.name) ?? "a member"}`;
+    case "item.unassigned":
+      return `unassigned ${title(event.targetId)}${text(asFields(event.before).name) ? ` from ${text(asFields(event.before).name)}` : ""}`;
     case "step.ticked":
     case "step.unticked": {
       const step = typeof after.step === "number" ? after.step + 1 : "?";

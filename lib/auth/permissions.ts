@@ -10,6 +10,7 @@ export type Action =
   | "results:write"
   | "release:write"
   | "signoff:write"
+  | "item:assign"
   | "template:write"
   | "project:admin";
 
@@ -18,6 +19,7 @@ const ROLE_FOR: Record<Action, RoleName> = {
   "release:read": "viewer",
   "results:write": "engineer",
   "signoff:write": "engineer",
+  "item:assign": "release-manager",
   "release:write": "release-manager",
   "template:write": "admin",
   "project:admin": "admin",
@@ -31,6 +33,8 @@ const TOKEN_PERMISSION_FOR: Record<Action, TokenPermission | null> = {
   "template:write": "templates:write",
   // A sign-off is a person's word: tokens never sign off on their own behalf.
   "signoff:write": null,
+  // Who should act is a person's call too.
+  "item:assign": null,
   "project:admin": null,
 };
 

@@ -1,8 +1,10 @@
 // The one Prisma client of this process. Everything that reads or writes data goes through it.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
 
-const globalForPrisma = globalThis as unknown as { shipcheckPrisma?: PrismaClient };
+// The pool is ours, not the adapter's, so its usage can be reported (GET /api/metrics).
+const globalForPrisma = globalThis as unknown as { shipcheckPrisma?: PrismaClient; shipcheckPool?: pg.Pool };
 
 function createClient(): PrismaClient {
   // The app's own, restricted role when there is one (docs/decisions/008-database-roles.md).
@@ -10,8 +12,19 @@ function createClient(): PrismaClient {
   if (!connectionString) {
     throw new Error("DATABASE_URL is not set: start Shipcheck with `npm start` (embedded PostgreSQL) or set DATABASE_URL.");
   }
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString, max: poolSize() });
+  globalForPrisma.shipcheckPool = pool;
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}
+
+export function poolSize(): number {
+  return Number(process.env.DATABASE_POOL_SIZE ?? 10);
+}
+
+/** Connections of this process's pool: open, idle, and requests waiting for one (zeros before the first query). */
+export function poolUsage(): { total: number; idle: number; waiting: number } {
+  const pool = globalForPrisma.shipcheckPool;
+  return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
 }
 
 /** Lazily created so importing a module never needs a database. */
@@ -22,8 +35,12 @@ export function db(): PrismaClient {
 
 export async function disconnectDb(): Promise<void> {
   const client = globalForPrisma.shipcheckPrisma;
+  const pool = globalForPrisma.shipcheckPool;
   globalForPrisma.shipcheckPrisma = undefined;
+  globalForPrisma.shipcheckPool = undefined;
   await client?.$disconnect();
+  // A pool handed to the adapter stays open until its owner ends it.
+  if (pool && !pool.ended) await pool.end();
 }
 
 export type Db = PrismaClient;

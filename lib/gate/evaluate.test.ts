@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckItem, ManualItem, MetricItem, MetricOperator, Phase, WatchItem } from "@/lib/templates/schema";
 import { evaluateGate, evaluateItem, latestResults, UnknownEnvironmentError } from "./evaluate";
-import type { GateInput, GateItem, GateMetric, GateResult, GateSignOff, ResultStatus } from "./types";
+import type { GateInput, GateItem, GateMetric, GateRejection, GateResult, GateSignOff, ResultStatus } from "./types";
 
 // ---------------------------------------------------------------------------------------------
 // Builders
@@ -118,6 +118,20 @@ function signOff(userId: string, over: Partial<GateSignOff> = {}): GateSignOff {
     commitSha: SHA,
     createdAt: at(10),
     revokedAt: null,
+    ...over,
+  };
+}
+
+function rejection(userId: string, over: Partial<GateRejection> = {}): GateRejection {
+  return {
+    itemKey: "ws-events",
+    userId,
+    userLabel: `User ${userId}`,
+    role: "release-manager",
+    environment: "staging",
+    commitSha: SHA,
+    reason: "only 4 of 5 events on the WS tab",
+    createdAt: at(20),
     ...over,
   };
 }
@@ -660,6 +674,83 @@ describe("manual items", () => {
   it("does not treat a revoked old sign-off as stale", () => {
     const gate = gateFor(manualItem(), { signOffs: [signOff("u1", { commitSha: OLD_SHA, revokedAt: at(12) })] });
     expect(gate.blocking).toEqual([expect.objectContaining({ reason: "approvals" })]);
+  });
+});
+
+describe("rejections of manual items", () => {
+  it("closes the gate with who rejected, why and for which commit, whatever the sign-offs before it", () => {
+    const gate = gateFor(manualItem(), { signOffs: [signOff("u1")], rejections: [rejection("u2", { userLabel: "Rosa" })] });
+    expect(gate.open).toBe(false);
+    expect(gate.blocking).toEqual([
+      {
+        item: "ws-events",
+        title: "Verify all 5 WebSocket events appear",
+        reason: "rejected",
+        detail: "rejected by Rosa for def4567: only 4 of 5 events on the WS tab",
+        rejection: { by: "Rosa", reason: "only 4 of 5 events on the WS tab", commit: SHA, at: at(20).toISOString() },
+      },
+    ]);
+    expect(evaluateItem(manualItem(), gateInput({ items: [manualItem()], rejections: [rejection("u2")] }), "staging").status).toBe("rejected");
+  });
+
+  it("is cleared by a later sign-off that counts, the rejecter's own included", () => {
+    expect(gateFor(manualItem(), { rejections: [rejection("u2")], signOffs: [signOff("u1", { createdAt: at(30) })] }).open).toBe(true);
+    expect(gateFor(manualItem(), { rejections: [rejection("u2")], signOffs: [signOff("u2", { createdAt: at(30) })] }).open).toBe(true);
+  });
+
+  it("stands again when the clearing sign-off is revoked", () => {
+    const gate = gateFor(manualItem(), { rejections: [rejection("u2")], signOffs: [signOff("u1", { createdAt: at(30), revokedAt: at(31) })] });
+    expect(gate.blocking).toEqual([expect.objectContaining({ reason: "rejected" })]);
+  });
+
+  it("is not cleared by a later sign-off that would not count (role too low, other commit, other environment)", () => {
+    for (const later of [
+      signOff("u1", { createdAt: at(30), role: "engineer" }),
+      signOff("u1", { createdAt: at(30), commitSha: OLD_SHA }),
+      signOff("u1", { createdAt: at(30), environment: "production" }),
+    ]) {
+      expect(gateFor(manualItem(), { signOffs: [signOff("u3"), later], rejections: [rejection("u2")] }).blocking).toEqual([
+        expect.objectContaining({ reason: "rejected" }),
+      ]);
+    }
+  });
+
+  it("names the latest of several standing rejections; a later sign-off clears only those before it", () => {
+    const first = rejection("u2", { userLabel: "Rosa", createdAt: at(20), reason: "first" });
+    const second = rejection("u3", { userLabel: "Sam", createdAt: at(40), reason: "second" });
+    expect(gateFor(manualItem(), { rejections: [second, first] }).blocking[0]?.detail).toBe("rejected by Sam for def4567: second");
+    const between = signOff("u1", { createdAt: at(30) });
+    expect(gateFor(manualItem(), { rejections: [first, second], signOffs: [between] }).blocking[0]?.detail).toBe("rejected by Sam for def4567: second");
+  });
+
+  it("for an older commit never blocks and never counts: after a rebuild the item needs sign-offs for the new commit", () => {
+    const old = rejection("u2", { commitSha: OLD_SHA });
+    expect(gateFor(manualItem(), { rejections: [old], signOffs: [signOff("u1", { createdAt: at(5) })] }).open).toBe(true);
+    expect(gateFor(manualItem(), { rejections: [old] }).blocking).toEqual([expect.objectContaining({ reason: "approvals" })]);
+  });
+
+  it("only for its own item and environment; on the environment a verifyOn item is signed on", () => {
+    expect(gateFor(manualItem(), { signOffs: [signOff("u1")], rejections: [rejection("u2", { environment: "production" })] }).open).toBe(true);
+    expect(gateFor(manualItem(), { signOffs: [signOff("u1")], rejections: [rejection("u2", { itemKey: "other" })] }).open).toBe(true);
+    const verified = manualItem({ verifyOn: "staging" });
+    const deployments = [{ environment: "staging", commitSha: SHA, deployedAt: at(1) }];
+    const signed = { deployments, signOffs: [signOff("u1", { createdAt: at(10) })] };
+    expect(gateFor(verified, signed, "production").open).toBe(true);
+    const gate = gateFor(verified, { ...signed, rejections: [rejection("u2", { environment: "staging" })] }, "production");
+    expect(gate.blocking).toEqual([expect.objectContaining({ reason: "rejected" })]);
+  });
+
+  it("of an advisory item shows on the item but does not block", () => {
+    const item = manualItem({ required: false });
+    const input = gateInput({ items: [item], rejections: [rejection("u2")] });
+    expect(evaluateGate(input, "staging").open).toBe(true);
+    expect(evaluateItem(item, input, "staging").rejection?.userId).toBe("u2");
+  });
+
+  it("closes the next environment's gate through the previous-environment rule, and an override of E still opens E", () => {
+    const input = gateInput({ items: [manualItem()], signOffs: [signOff("u1")], rejections: [rejection("u2")] });
+    expect(evaluateGate(input, "production").blocking.map((b) => b.reason)).toContain("previous-environment");
+    expect(evaluateGate({ ...input, overrides: [{ environment: "staging", reason: "r", by: "admin" }] }, "staging")).toMatchObject({ open: true, overridden: true });
   });
 });
 

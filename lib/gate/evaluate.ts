@@ -121,6 +121,7 @@ function base(item: GateItem, environment: string, environments: string[]): Item
     matched: [],
     validSignOffs: [],
     staleSignOffs: [],
+    rejection: null,
   };
 }
 
@@ -266,6 +267,14 @@ function evaluateManual(item: ManualItem & GateItem, input: GateInput, evidence:
   const stale = live.filter((s) => s.commitSha !== input.commitSha && roleAtLeast(s.role, item.role));
   const approvers = new Set(valid.map((s) => s.userId)).size;
   const out = { ...evaluation, validSignOffs: valid, staleSignOffs: stale };
+  // A rejection for this commit stands until a sign-off that counts is given after it.
+  const standing = (input.rejections ?? []).filter(
+    (r) => r.itemKey === item.key && r.environment === evidence.environment && r.commitSha === input.commitSha && !valid.some((s) => s.createdAt.getTime() > r.createdAt.getTime()),
+  );
+  if (standing.length > 0) {
+    const rejection = standing.reduce((a, b) => (b.createdAt.getTime() > a.createdAt.getTime() ? b : a));
+    return { ...out, status: "rejected", rejection, summary: `rejected by ${rejection.userLabel} for ${short(rejection.commitSha)}: ${rejection.reason}` };
+  }
   if (approvers >= item.approvals) {
     const names = [...new Set(valid.map((s) => s.userLabel))].join(", ");
     return { ...out, status: "passed", summary: `signed off by ${names}` };
@@ -364,6 +373,10 @@ export function evaluateItem(item: GateItem, input: GateInput, environment: stri
 function blockerFor(item: GateItem, evaluation: ItemEvaluation): Blocker | null {
   if (!evaluation.gating || evaluation.status === "passed") return null;
   const blocker: Blocker = { item: item.key, title: item.title, reason: reasonOf(item, evaluation), detail: evaluation.summary };
+  if (evaluation.rejection) {
+    const r = evaluation.rejection;
+    blocker.rejection = { by: r.userLabel, reason: r.reason, commit: r.commitSha, at: r.createdAt.toISOString() };
+  }
   if (item.kind === "check" && evaluation.status === "failed" && evaluation.failures.length > 0) {
     blocker.failures = evaluation.failures.slice(0, FAILURES_SHOWN).map((f) => ({ key: f.key, message: firstLine(f.message) }));
     blocker.moreFailures = Math.max(0, evaluation.failures.length - FAILURES_SHOWN);
@@ -372,6 +385,7 @@ function blockerFor(item: GateItem, evaluation: ItemEvaluation): Blocker | null 
 }
 
 function reasonOf(item: GateItem, evaluation: ItemEvaluation): BlockReason {
+  if (evaluation.status === "rejected") return "rejected";
   if (evaluation.status === "stale") return "stale";
   if (evaluation.status === "failed") {
     if (item.kind === "metric") return "metric";

@@ -40,6 +40,19 @@ export type GateSignOff = {
   revokedAt: Date | null;
 };
 
+/** "Not good enough": a person who may sign a manual item refuses it, for one environment and commit. */
+export type GateRejection = {
+  itemKey: string;
+  userId: string;
+  userLabel: string;
+  role: RoleName;
+  /** Where the item is signed (a `verifyOn` item's environment). */
+  environment: string;
+  commitSha: string;
+  reason: string;
+  createdAt: Date;
+};
+
 export type GateOverride = { environment: string; reason: string; by: string };
 
 /** A recorded deploy of this release to an environment, at the commit it had then. */
@@ -55,6 +68,8 @@ export type GateInput = {
   results: GateResult[];
   metrics: GateMetric[];
   signOffs: GateSignOff[];
+  /** Rejections of manual items; one stands until a later sign-off that counts clears it. */
+  rejections?: GateRejection[];
   overrides?: GateOverride[];
   /** A project deploy lock closes every gate, overridden or not. */
   lock?: { reason: string; by?: string | null } | null;
@@ -68,7 +83,7 @@ export type GateInput = {
 
 export type RollbackAdvice = { environment: string; recommended: boolean; deployedAt: Date | null; reasons: { item: string; title: string; detail: string }[] };
 
-export type ItemStatus = "passed" | "failed" | "pending" | "stale" | "watching" | "not-applicable";
+export type ItemStatus = "passed" | "failed" | "pending" | "stale" | "rejected" | "watching" | "not-applicable";
 
 export type FailedTest = { key: string; message: string | null };
 
@@ -83,6 +98,8 @@ export type ItemEvaluation = {
   matched: GateResult[];
   validSignOffs: GateSignOff[];
   staleSignOffs: GateSignOff[];
+  /** A manual item's standing rejection for the current commit (the latest, when several stand). */
+  rejection: GateRejection | null;
 };
 
 export type BlockReason =
@@ -91,6 +108,7 @@ export type BlockReason =
   | "flaky"
   | "metric"
   | "approvals"
+  | "rejected"
   | "stale"
   | "previous-environment"
   | "locked";
@@ -104,6 +122,8 @@ export type Blocker = {
   failures?: FailedTest[];
   /** How many more failing tests there are beyond `failures`. */
   moreFailures?: number;
+  /** For a rejected manual item: who rejected it, why, for which commit, when. */
+  rejection?: { by: string; reason: string; commit: string; at: string };
 };
 
 export type GateDecision = {

@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { assertActionOrigin } from "@/lib/auth/request";
 import { AppError, type ErrorCode, type ErrorDetail } from "@/lib/errors";
 import { zodDetails } from "./respond";
+import { log } from "@/lib/log";
 
 export type ActionResult<T = undefined> =
   | { ok: true; value: T }
@@ -21,7 +22,7 @@ export async function runAction<T>(work: () => Promise<T>): Promise<ActionResult
       const first = details[0];
       return { ok: false, error: { code: "validation_failed", message: first ? `${first.path}: ${first.message}` : "invalid input", details } };
     }
-    console.error("server action failed", error);
+    log().error({ err: error }, "server action failed");
     return { ok: false, error: { code: "internal", message: "Something went wrong; nothing was changed. Try again." } };
   }
 }

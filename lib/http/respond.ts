@@ -4,6 +4,7 @@ import { markDatabaseDown } from "@/lib/db/outage";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { AppError, databaseUnavailable } from "@/lib/errors";
 import { UnknownEnvironmentError } from "@/lib/gate";
+import { log } from "@/lib/log";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(body, { status, headers });
@@ -25,7 +26,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
             ? databaseUnavailable()
             : null;
   if (!appError) {
-    console.error(`[${requestId}] unexpected error`, error);
+    log().error({ requestId, err: error }, "unexpected error");
     return json({ error: { code: "internal", message: "unexpected server error", requestId } }, 500);
   }
   const headers: Record<string, string> = {};

@@ -2,6 +2,8 @@
 // whose gates may have moved since their last announcement, and sends due deliveries. Every
 // instance runs one; PostgreSQL row locks (FOR UPDATE SKIP LOCKED) share the work between them.
 import { db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics/registry";
 import { announceRelease } from "./announce";
 import { nextRetryDelay, retrySchedule } from "./retry";
 import { sendEmail, sendWebhook, type SendOutcome } from "./send";
@@ -41,6 +43,7 @@ async function deliverOne(delivery: Claimed): Promise<void> {
     outcome = await sendWebhook(endpoint, `msg_${delivery.id}`, delivery.payload);
   }
   const durationMs = Date.now() - startedAt.getTime();
+  if (delivery.channel === "webhook") metrics().webhookDeliveries.inc({ outcome: outcome.ok ? "delivered" : outcome.statusCode !== null ? "refused" : "unreachable" });
   const delay = outcome.ok ? null : nextRetryDelay(delivery.tries, retrySchedule());
   await db().$transaction([
     db().deliveryAttempt.create({ data: { deliveryId: delivery.id, startedAt, durationMs, statusCode: outcome.statusCode, response: outcome.response, error: outcome.error } }),
@@ -96,7 +99,7 @@ async function tick(state: WorkerState): Promise<void> {
   const touched = await touchedReleases(from);
   for (const releaseId of touched.ids) {
     // One release that cannot be evaluated holds up neither the others nor the deliveries.
-    await announceRelease(releaseId).catch((error: Error) => console.warn(`[shipcheck] notifications: release ${releaseId} not announced: ${error.message.trim().split("\n").at(-1)}`));
+    await announceRelease(releaseId).catch((error: Error) => log().warn({ releaseId, err: error }, "notifications: release not announced"));
   }
   if (touched.maxId > state.cursors.at(-1)!.id) state.cursors.push({ at: now, id: touched.maxId });
   while ((await deliverDue()) === BATCH && !state.stopped);
@@ -109,11 +112,11 @@ export function startNotificationWorker(): void {
   const loop = async () => {
     try {
       await tick(state);
-      if (state.failing) console.warn("[shipcheck] notifications: working again");
+      if (state.failing) log().info("notifications: working again");
       state.failing = false;
     } catch (error) {
       // One line when it starts failing (the database is away, say), not one per round.
-      if (!state.failing) console.warn(`[shipcheck] notifications: ${(error as Error).message.trim().split("\n").at(-1)}; trying again every few seconds`);
+      if (!state.failing) log().warn({ reason: (error as Error).message.trim().split("\n").at(-1) }, "notifications: failing; trying again every few seconds");
       state.failing = true;
     }
     if (!state.stopped) schedule();

@@ -14,7 +14,7 @@ import { releaseVersion, slug } from "@/lib/validation/common";
 import { deploymentInputSchema } from "@/lib/validation/deployment";
 import { metricsPayloadSchema, resultsPayloadSchema } from "@/lib/validation/results";
 import { gateOverrideInputSchema, projectLockInputSchema, rollbackDecisionInputSchema, updateReleaseSchema } from "@/lib/validation/release";
-import { revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
+import { assignItemInputSchema, rejectItemInputSchema, revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
 import { ctrfReportSchema, githubEventPayloadSchema, githubFormPayloadSchema, reportQuerySchemas, signOffFormSchema } from "./requests";
 import * as responses from "./responses";
 
@@ -38,6 +38,8 @@ export const COMPONENT_SCHEMAS = {
   ItemResults: { schema: responses.itemResultsSchema, io: "output" },
   SignOffCreated: { schema: responses.signOffCreatedSchema, io: "output" },
   SignOffRevoked: { schema: responses.signOffRevokedSchema, io: "output" },
+  RejectionCreated: { schema: responses.rejectionCreatedSchema, io: "output" },
+  Assignment: { schema: responses.assignmentSchema, io: "output" },
   StepTicked: { schema: responses.stepTickedSchema, io: "output" },
   TemplateList: { schema: responses.templateListSchema, io: "output" },
   TemplateDetail: { schema: responses.templateDetailSchema, io: "output" },
@@ -86,6 +88,8 @@ export const COMPONENT_SCHEMAS = {
   ProjectLockInput: { schema: projectLockInputSchema, io: "input" },
   RollbackDecisionInput: { schema: rollbackDecisionInputSchema, io: "input" },
   RevokeSignOffInput: { schema: revokeSignOffInputSchema, io: "input" },
+  RejectItemInput: { schema: rejectItemInputSchema, io: "input" },
+  AssignItemInput: { schema: assignItemInputSchema, io: "input" },
   TickStepInput: { schema: tickStepInputSchema, io: "input" },
   Template: { schema: templateSchema, io: "input" },
   GithubEventPayload: { schema: githubEventPayloadSchema, io: "input" },
@@ -209,6 +213,18 @@ export const OPERATIONS: Operation[] = [
       503: { description: "The database does not answer.", content: { "application/json": { schema: "Health" } } },
     },
     errors: [],
+  },
+  {
+    path: "/api/metrics",
+    method: "get",
+    operationId: "getMetrics",
+    tags: ["Service"],
+    summary: "Prometheus metrics of this instance",
+    description:
+      "The Prometheus text format (prom-client): requests by method, route and status with their durations, ingested reports and results, gate evaluations and their duration, open live streams, the database pool, outgoing webhook deliveries, and the process's own. Off (404) unless the instance has `SHIPCHECK_METRICS_TOKEN`; a scraper sends it as `Authorization: Bearer <token>` (not an API token). Each instance serves its own: scrape every instance, not the load balancer.",
+    auth: "public",
+    responses: { 200: { description: "The metrics.", content: { "text/plain": { text: "Prometheus text exposition format 0.0.4." } } } },
+    errors: [401, 404],
   },
   {
     path: "/api/v1/openapi.json",
@@ -474,12 +490,51 @@ export const OPERATIONS: Operation[] = [
     tags: ["Sign-offs"],
     summary: "Sign off a manual item for one environment",
     description:
-      "A person's word, bound to the release's current commit: API tokens are refused (403). Needs the item's role; the item's steps must all be ticked. Evidence is a link (`evidenceUrl`, http or https) or, as multipart/form-data, a `file`: PNG, JPEG, PDF, HAR or JSON judged by content (anything else 415, a `.har` without `log.entries` 422), at most 10 MB (413); nothing is stored when it is refused. `evidence: required` items need a link or a file (422). 409 when `expectedVersion` is not the item's current version (someone signed off or revoked since), when the caller already signed, or when the item already has the approvals it needs for this environment and commit.",
+      "A person's word, bound to the release's current commit: API tokens are refused (403). Needs the item's role; the item's steps must all be ticked. Evidence is a link (`evidenceUrl`, http or https) or, as multipart/form-data, a `file`: PNG, JPEG, PDF, HAR or JSON judged by content (anything else 415, a `.har` without `log.entries` 422), at most 10 MB (413); nothing is stored when it is refused. `evidence: required` items need a link or a file (422). 409 when `expectedVersion` is not the item's current version (someone signed off or revoked since), when the caller already signed, or when the item already has the approvals it needs for this environment and commit (unless a rejection stands: a new sign-off answers it).",
     auth: "session",
     parameters: [...RELEASE_PARAMS, PATH.itemKey],
     requestBody: { content: { "application/json": { schema: "SignOffInput" }, "multipart/form-data": { schema: "SignOffForm" } } },
     responses: { 201: { description: "Signed off.", content: { "application/json": { schema: "SignOffCreated" } } } },
     errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/rejections",
+    method: "post",
+    operationId: "rejectItem",
+    tags: ["Sign-offs"],
+    summary: "Reject a manual item for one environment, with a reason",
+    description:
+      "For the people who may sign the item (its role or above; API tokens are refused, 403), bound to the release's current commit. The gate of every environment the item gates is closed with reason `rejected` until someone signs the item off again for that environment and commit. The caller's own sign-off there, if any, is revoked. 422 for a missing or empty reason or one of more than 2,000 characters; 409 when `expectedVersion` is not the item's current version, or the caller's own rejection still stands.",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.itemKey],
+    requestBody: { content: { "application/json": { schema: "RejectItemInput" } } },
+    responses: { 201: { description: "Rejected.", content: { "application/json": { schema: "RejectionCreated" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/assignee",
+    method: "put",
+    operationId: "assignItem",
+    tags: ["Sign-offs"],
+    summary: "Assign a manual item to a member who may sign it",
+    description: "Release managers and admins (people only). The assignee must be a member whose role is enough to sign the item (422 otherwise). It comes first in their queue; the gate does not change.",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.itemKey],
+    requestBody: { content: { "application/json": { schema: "AssignItemInput" } } },
+    responses: { 200: { description: "Assigned.", content: { "application/json": { schema: "Assignment" } } } },
+    errors: BODY_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/assignee",
+    method: "delete",
+    operationId: "unassignItem",
+    tags: ["Sign-offs"],
+    summary: "Take away a manual item's assignee",
+    description: "Release managers and admins (people only). Answers the same when nobody was assigned.",
+    auth: "session",
+    parameters: [...RELEASE_PARAMS, PATH.itemKey],
+    responses: { 200: { description: "Nobody is assigned.", content: { "application/json": { schema: "Assignment" } } } },
+    errors: [401, 403, 404, 422],
   },
   {
     path: "/api/v1/projects/{project}/releases/{version}/evidence/{evidenceId}",
@@ -793,9 +848,9 @@ export const OPERATIONS: Operation[] = [
     method: "get",
     operationId: "getMyQueue",
     tags: ["Account"],
-    summary: "The manual items you can sign now, across your projects, oldest first",
+    summary: "The manual items you can sign now, across your projects: assigned to you first, then oldest first",
     description:
-      "Items that block a gate for want of sign-offs (or have only sign-offs for an older commit), that your role in the project is enough for, that you have not signed for this commit and environment, and that can be signed now (a `verifyOn` item once the commit is deployed there). Each has the path of the release page at the item. Signed-in people only; tokens get 403.",
+      "Items that block a gate for want of sign-offs (or have only sign-offs for an older commit, or a standing rejection), that your role in the project is enough for, that you have not signed for this commit and environment, and that can be signed now (a `verifyOn` item once the commit is deployed there). Each has the path of the release page at the item. Signed-in people only; tokens get 403.",
     auth: "session",
     responses: { 200: { description: "The queue.", content: { "application/json": { schema: "MyQueue" } } } },
     errors: [401, 403],

@@ -75,8 +75,8 @@ export const healthSchema = z.strictObject({
 export const blockerSchema = z.strictObject({
   item: z.string().meta({ description: "The item's key; `environment:<name>` for a closed earlier environment, `project-lock` for a deploy lock." }),
   title: z.string(),
-  reason: z.enum(["pending", "failed", "flaky", "metric", "approvals", "stale", "previous-environment", "locked"]).meta({
-    description: "`flaky`: a check with `flaky: block` has tests that passed only on retry. `stale`: the evidence is for an earlier commit. `previous-environment`: the earlier environment's checklist is not met (an override of it does not count).",
+  reason: z.enum(["pending", "failed", "flaky", "metric", "approvals", "rejected", "stale", "previous-environment", "locked"]).meta({
+    description: "`flaky`: a check with `flaky: block` has tests that passed only on retry. `rejected`: someone who may sign the manual item rejected it for this commit, and nobody has signed it off since. `stale`: the evidence is for an earlier commit. `previous-environment`: the earlier environment's checklist is not met (an override of it does not count).",
   }),
   detail: z.string().meta({ description: 'Why, in words: "2 of 5 tests failed", "needs 1 more sign-off from release-manager", "tested on abc1234, release is now def5678".' }),
   failures: z
@@ -84,6 +84,10 @@ export const blockerSchema = z.strictObject({
     .optional()
     .meta({ description: "A failed check: its first failing tests." }),
   moreFailures: count.optional().meta({ description: "How many failing tests there are beyond `failures`." }),
+  rejection: z
+    .strictObject({ by: z.string(), reason: z.string(), commit: z.string(), at: instant })
+    .optional()
+    .meta({ description: "A rejected manual item: who rejected it, why, for which commit, when." }),
 });
 
 export const gateDecisionSchema = z.strictObject({
@@ -190,6 +194,18 @@ export const signOffViewSchema = z.strictObject({
     .meta({ description: "Evidence given as a file: GET …/evidence/{id} serves it as a download." }),
 });
 
+export const rejectionViewSchema = z.strictObject({
+  id: z.uuid(),
+  by: z.string(),
+  userId: z.uuid(),
+  role,
+  reason: z.string(),
+  commitSha: z.string(),
+  createdAt: instant,
+  standing: z.boolean().meta({ description: "For the release's commit, and nobody has signed the item off since: the gate is closed with reason `rejected`." }),
+  stale: z.boolean().meta({ description: "For an earlier commit of the release: history, it no longer blocks." }),
+});
+
 const itemResultSchema = z.strictObject({
   key: z.string(),
   variant: z.string().nullable(),
@@ -208,7 +224,7 @@ export const itemResultsSchema = z.strictObject({
 });
 
 export const itemEnvironmentStateSchema = z.strictObject({
-  status: z.enum(["passed", "failed", "pending", "stale", "watching", "not-applicable"]),
+  status: z.enum(["passed", "failed", "pending", "stale", "rejected", "watching", "not-applicable"]),
   summary: z.string(),
   gating: z.boolean().meta({ description: "Counts toward this environment's gate." }),
   failures: z.array(z.strictObject({ key: z.string(), message: z.string().nullable() })).meta({ description: "The first 50 failing tests." }),
@@ -218,6 +234,8 @@ export const itemEnvironmentStateSchema = z.strictObject({
   resultCounts: z.strictObject({ passed: count, failed: count, flaky: count, skipped: count }),
   lastRun: z.strictObject({ at: instant, runUrl: z.string().nullable() }).nullable().meta({ description: "The newest matching run." }),
   signOffs: z.array(signOffViewSchema),
+  rejection: rejectionViewSchema.nullable().meta({ description: "The standing rejection the gate names (the latest, when several stand)." }),
+  rejections: z.array(rejectionViewSchema).meta({ description: "Every rejection of the item for this environment, oldest first." }),
   steps: z.array(z.strictObject({ text: z.string(), ticked: z.boolean(), by: z.string().nullable(), at: instant.nullable() })),
   awaitingDeployTo: z.string().nullable().meta({ description: "A verifyOn item whose environment has no recorded deploy of the current commit yet: it cannot be signed off until then." }),
 });
@@ -256,7 +274,11 @@ export const releaseItemSchema = z.strictObject({
     .meta({ description: "Manual items: the project's members whose sign-off would count (the role or above), by name. Empty for other kinds." }),
   verifyOn: z.string().nullable().meta({ description: "Done on this environment after its deploy there, gating the environments after it; sign-offs are given for it. Null: done before each deploy." }),
   evidence: z.enum(["none", "optional", "required"]).nullable().meta({ description: "Manual items: whether a sign-off needs evidence (a link or a file)." }),
-  version: count.meta({ description: "Bumped by every sign-off and revocation: send it as `expectedVersion` when signing off." }),
+  version: count.meta({ description: "Bumped by every sign-off, revocation and rejection: send it as `expectedVersion` when signing off or rejecting." }),
+  assignee: z
+    .strictObject({ userId: z.uuid(), name: z.string(), assignedAt: instant })
+    .nullable()
+    .meta({ description: "Manual items: the member expected to do it (for every environment); it comes first in their queue." }),
   environments: z.record(z.string(), itemEnvironmentStateSchema),
 });
 
@@ -301,6 +323,7 @@ export const releaseStateSchema = z.strictObject({
   viewer: z.strictObject({
     role: role.nullable().meta({ description: "The caller's role when it may sign off; null for tokens and viewers." }),
     userId: z.uuid().nullable(),
+    canAssign: z.boolean().meta({ description: "The caller may assign manual items (release-manager or above, people only)." }),
   }),
 });
 
@@ -380,6 +403,24 @@ export const signOffCreatedSchema = z.strictObject({
 });
 
 export const signOffRevokedSchema = z.strictObject({ id: z.uuid(), revokedAt: instant });
+
+export const rejectionCreatedSchema = z.strictObject({
+  id: z.uuid(),
+  item: z.string(),
+  environment: z.string(),
+  commit: z.string(),
+  role,
+  reason: z.string(),
+  createdAt: instant,
+  revokedSignOff: z.uuid().nullable().meta({ description: "The caller's own sign-off for this environment and commit, revoked by the rejection." }),
+  itemVersion: count.meta({ description: "The item's version after this rejection." }),
+});
+
+export const assignmentSchema = z.strictObject({
+  item: z.string(),
+  assignee: z.strictObject({ userId: z.uuid(), name: z.string() }).nullable(),
+  assignedAt: instant.nullable(),
+});
 
 export const stepTickedSchema = z.strictObject({
   step: count,
@@ -529,9 +570,10 @@ export const myQueueSchema = z.strictObject({
         detail: z.string().meta({ description: "What the gate says about it." }),
         waitingSince: z.string().meta({ description: "Since when it could be signed: the release's creation, or the commit's deploy for a `verifyOn` item." }),
         path: z.string().meta({ description: "The release page at the item, on that environment's tab." }),
+        assignedToYou: z.boolean().meta({ description: "A release manager assigned the item to you." }),
       }),
     )
-    .meta({ description: "Oldest first." }),
+    .meta({ description: "Items assigned to you first, then the others; oldest first within each." }),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -37,3 +37,8 @@ export function changeHub(): Hub {
   globalForHub.shipcheckChangeHub ??= createHub();
   return globalForHub.shipcheckChangeHub;
 }
+
+/** Streams open now, without starting the listener for it (a metrics scrape must not). */
+export function openStreamCount(): number {
+  return globalForHub.shipcheckChangeHub?.openStreams ?? 0;
+}

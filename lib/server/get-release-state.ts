@@ -37,6 +37,20 @@ export type SignOffView = {
   evidence: EvidenceFileView | null;
 };
 
+export type RejectionView = {
+  id: string;
+  by: string;
+  userId: string;
+  role: RoleName;
+  reason: string;
+  commitSha: string;
+  createdAt: string;
+  /** For the current commit and not cleared by a later sign-off: the gate is closed for it. */
+  standing: boolean;
+  /** For an earlier commit: history. */
+  stale: boolean;
+};
+
 export type ItemEnvironmentState = {
   status: ItemStatus;
   summary: string;
@@ -54,6 +68,10 @@ export type ItemEnvironmentState = {
   /** The newest matching run: when, and its CI link. */
   lastRun: { at: string; runUrl: string | null } | null;
   signOffs: SignOffView[];
+  /** The standing rejection the gate names; null when none stands. */
+  rejection: RejectionView | null;
+  /** Every rejection for this environment, oldest first. */
+  rejections: RejectionView[];
   /** Manual items' sub-steps, ticked one by one for this environment and commit. */
   steps: { text: string; ticked: boolean; by: string | null; at: string | null }[];
   /** A verifyOn item before the current commit's deploy there: nothing to sign yet. */
@@ -79,8 +97,10 @@ export type ReleaseItemView = {
   verifyOn: string | null;
   /** Manual items: whether a sign-off needs evidence (a link or a file), may have it, or takes none. */
   evidence: "none" | "optional" | "required" | null;
-  /** Bumped by every sign-off and revocation; send it back as `expectedVersion` when signing off. */
+  /** Bumped by every sign-off, revocation and rejection; send it back as `expectedVersion` when signing off. */
   version: number;
+  /** Manual items: the member expected to do it, for every environment. */
+  assignee: { userId: string; name: string; assignedAt: string } | null;
   environments: Record<string, ItemEnvironmentState>;
 };
 
@@ -113,7 +133,7 @@ export type ReleaseState = {
   /** Latest results for this commit whose key no item's pattern covers (a pattern may be wrong). */
   unmatched: { key: string; status: string; environment: string | null }[];
   unmatchedCount: number;
-  viewer: { role: RoleName | null; userId: string | null };
+  viewer: { role: RoleName | null; userId: string | null; canAssign: boolean };
 };
 
 const UNMATCHED_SHOWN = 200;
@@ -170,7 +190,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   authorize(ctx.principal, project, "release:read");
   const release = await findRelease(project.id, version);
   const environments = project.environments.map((e) => e.name);
-  const { input, items, signOffs, deployments, lock } = await loadGateInput(release, environments);
+  const { input, items, signOffs, rejections, deployments, lock } = await loadGateInput(release, environments);
   const evidenceFiles = await db().evidence.findMany({
     where: { releaseId: release.id },
     select: { id: true, filename: true, contentType: true, size: true, sha256: true },
@@ -195,6 +215,10 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       .filter((m) => roleAtLeast(toRoleName(m.role), least))
       .map((m) => ({ userId: m.user.id, name: m.user.name ?? m.user.email }))
       .sort((a, b) => a.name.localeCompare(b.name));
+  const assigneeIds = [...new Set(items.flatMap((row) => (row.assigneeId ? [row.assigneeId] : [])))];
+  const assignees = new Map(
+    (await db().user.findMany({ where: { id: { in: assigneeIds } }, select: { id: true, email: true, name: true } })).map((u) => [u.id, u.name ?? u.email]),
+  );
   const ticks = await db().stepTick.findMany({
     where: { releaseId: release.id, commitSha: release.commitSha },
     include: { user: { select: { email: true, name: true } } },
@@ -223,6 +247,24 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       // A verifyOn item is signed where the work happens, whichever environment's tab shows it.
       const signedOn = gateItem.verifyOn ?? environment;
       const awaitingDeploy = gateItem.verifyOn !== undefined && !deployments.some((d) => d.environment === gateItem.verifyOn && d.commitSha === release.commitSha);
+      const standing = evaluation.rejection;
+      const rejectionViews: RejectionView[] = rejections
+        .filter((r) => r.itemId === row.id && r.environment === signedOn)
+        .map((r) => ({
+          id: r.id,
+          by: r.user.name ?? r.user.email,
+          userId: r.userId,
+          role: toRoleName(r.role),
+          reason: r.reason,
+          commitSha: r.commitSha,
+          createdAt: r.createdAt.toISOString(),
+          standing: false,
+          stale: r.commitSha !== release.commitSha,
+        }));
+      // Which stand, by the gate's own rule: for this commit, no sign-off that counts after it.
+      for (const view of rejectionViews) {
+        view.standing = !view.stale && !evaluation.validSignOffs.some((s) => s.createdAt.toISOString() > view.createdAt);
+      }
       perEnvironment[environment] = {
         status: evaluation.status,
         summary: evaluation.summary,
@@ -244,6 +286,8 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
             evidenceUrl: s.evidenceUrl,
             evidence: (s.evidenceId ? evidenceById.get(s.evidenceId) : undefined) ?? null,
           })),
+        rejection: standing ? (rejectionViews.find((v) => v.standing && v.userId === standing.userId && v.createdAt === standing.createdAt.toISOString()) ?? null) : null,
+        rejections: rejectionViews,
         steps: (gateItem.kind === "manual" ? gateItem.steps : []).map((text, step) => {
           const tick = ticks.find((t) => t.itemId === row.id && t.environment === signedOn && t.step === step);
           return { text, ticked: Boolean(tick), by: tick ? (tick.user.name ?? tick.user.email) : null, at: tick?.tickedAt.toISOString() ?? null };
@@ -264,6 +308,10 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       verifyOn: gateItem.verifyOn ?? null,
       evidence: gateItem.kind === "manual" ? gateItem.evidence : null,
       version: row.version,
+      assignee:
+        gateItem.kind === "manual" && row.assigneeId && row.assignedAt
+          ? { userId: row.assigneeId, name: assignees.get(row.assigneeId) ?? "a former member", assignedAt: row.assignedAt.toISOString() }
+          : null,
       environments: perEnvironment,
     });
   });
@@ -302,6 +350,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
     viewer: {
       role: can(ctx.principal, project, "signoff:write") ? roleIn(ctx.principal, project.id) : null,
       userId: ctx.principal.kind === "user" ? ctx.principal.user.id : null,
+      canAssign: can(ctx.principal, project, "item:assign"),
     },
   };
 }

@@ -1,7 +1,7 @@
 // Everything the pure gate needs for one release, read in ONE query: ingest evaluates the gate in
 // every report's transaction, and eight round trips through the client cost more than the
 // database's work (docs/decisions/006). Rows come back as JSON and are typed here.
-import type { Deployment, GateOverride, Release, ReleaseItem, Role, SignOff } from "@/generated/prisma/client";
+import type { Deployment, GateOverride, Rejection, Release, ReleaseItem, Role, SignOff } from "@/generated/prisma/client";
 import { toRoleName } from "@/lib/auth/roles";
 import { db, type Tx } from "@/lib/db/client";
 import type { GateInput, ResultStatus } from "@/lib/gate";
@@ -15,8 +15,9 @@ const atOrNull = (ms: Ms | null) => (ms === null ? null : new Date(ms));
 /** key, status, message, durationMs, commitSha, environment, variant, startedAt, reportedAt, runUrl */
 type ResultRow = [string, ResultStatus, string | null, number | null, string, string | null, string | null, Ms | null, Ms, string | null];
 
-type ItemRow = Omit<ReleaseItem, "renderedInstructions">;
+type ItemRow = Omit<ReleaseItem, "renderedInstructions" | "assignedAt"> & { assignedAt: Ms | null };
 type SignOffRow = Omit<SignOff, "createdAt" | "revokedAt"> & { createdAt: Ms; revokedAt: Ms | null; itemKey: string; email: string; name: string | null };
+type RejectionRow = Omit<Rejection, "createdAt"> & { createdAt: Ms; itemKey: string; email: string; name: string | null };
 type DeploymentRow = Omit<Deployment, "deployedAt"> & { deployedAt: Ms };
 type OverrideRow = Omit<GateOverride, "createdAt" | "liftedAt"> & { createdAt: Ms; liftedAt: Ms | null };
 type Snapshot = {
@@ -24,6 +25,7 @@ type Snapshot = {
   results: ResultRow[];
   metrics: { name: string; value: number; unit: string | null; commitSha: string; environment: string | null; reportedAt: Ms }[];
   signOffs: SignOffRow[];
+  rejections: RejectionRow[];
   deployments: DeploymentRow[];
   alerts: { name: string; environment: string; status: string; receivedAt: Ms }[];
   overrides: OverrideRow[];
@@ -70,7 +72,8 @@ async function snapshotOf(release: Release, client: Tx): Promise<Snapshot> {
     SELECT json_build_object(
       'items', (SELECT coalesce(json_agg(json_build_object(
           'id', i.id, 'releaseId', i."releaseId", 'key', i.key, 'section', i.section, 'phase', i.phase, 'position', i.position, 'kind', i.kind,
-          'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version
+          'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version,
+          'assigneeId', i."assigneeId", 'assignedById', i."assignedById", 'assignedAt', (extract(epoch FROM i."assignedAt") * 1000)::float8
         ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${id}::uuid),
       'results', (SELECT coalesce(json_agg(json_build_array(
           l.key, l.status, l.message, l."durationMs", l."commitSha", l.environment, l.variant,
@@ -87,6 +90,12 @@ async function snapshotOf(release: Release, client: Tx): Promise<Snapshot> {
           'revokedById', s."revokedById", 'revokeReason', s."revokeReason", 'itemKey', i.key, 'email', u.email, 'name', u.name
         ) ORDER BY s."createdAt", s.id), '[]')
         FROM "SignOff" s JOIN "ReleaseItem" i ON i.id = s."itemId" JOIN "User" u ON u.id = s."userId" WHERE s."releaseId" = ${id}::uuid),
+      'rejections', (SELECT coalesce(json_agg(json_build_object(
+          'id', r.id, 'releaseId', r."releaseId", 'itemId', r."itemId", 'userId', r."userId", 'role', r.role, 'environment', r.environment,
+          'commitSha', r."commitSha", 'reason', r.reason, 'revokedSignOffId', r."revokedSignOffId",
+          'createdAt', (extract(epoch FROM r."createdAt") * 1000)::float8, 'itemKey', i.key, 'email', u.email, 'name', u.name
+        ) ORDER BY r."createdAt", r.id), '[]')
+        FROM "Rejection" r JOIN "ReleaseItem" i ON i.id = r."itemId" JOIN "User" u ON u.id = r."userId" WHERE r."releaseId" = ${id}::uuid),
       'deployments', (SELECT coalesce(json_agg(json_build_object(
           'id', d.id, 'releaseId', d."releaseId", 'projectId', d."projectId", 'environment', d.environment, 'commitSha', d."commitSha",
           'overridden', d.overridden, 'deployedBy', d."deployedBy", 'deployedAt', (extract(epoch FROM d."deployedAt") * 1000)::float8
@@ -107,12 +116,19 @@ async function snapshotOf(release: Release, client: Tx): Promise<Snapshot> {
 
 export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
   const snapshot = await snapshotOf(release, client);
-  const items = snapshot.items;
+  const items = snapshot.items.map((i) => ({ ...i, assignedAt: atOrNull(i.assignedAt) }));
   const signOffs = snapshot.signOffs.map(({ itemKey, email, name, createdAt, revokedAt, ...s }) => ({
     ...s,
     role: s.role as Role,
     createdAt: at(createdAt),
     revokedAt: atOrNull(revokedAt),
+    item: { key: itemKey },
+    user: { email, name },
+  }));
+  const rejections = snapshot.rejections.map(({ itemKey, email, name, createdAt, ...r }) => ({
+    ...r,
+    role: r.role as Role,
+    createdAt: at(createdAt),
     item: { key: itemKey },
     user: { email, name },
   }));
@@ -146,10 +162,20 @@ export async function loadGateInput(release: Release, environments: string[], cl
       createdAt: s.createdAt,
       revokedAt: s.revokedAt,
     })),
+    rejections: rejections.map((r) => ({
+      itemKey: r.item.key,
+      userId: r.userId,
+      userLabel: r.user.name ?? r.user.email,
+      role: toRoleName(r.role),
+      environment: r.environment,
+      commitSha: r.commitSha,
+      reason: r.reason,
+      createdAt: r.createdAt,
+    })),
     deployments: deployments.map((d) => ({ environment: d.environment, commitSha: d.commitSha, deployedAt: d.deployedAt })),
     alerts: snapshot.alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: at(a.receivedAt) })),
     overrides: overrides.map((o) => ({ environment: o.environment, reason: o.reason, by: o.by })),
     lock: lock.lockedReason !== null ? { reason: lock.lockedReason, by: lock.lockedBy } : null,
   };
-  return { input, items, signOffs, deployments, overrides, lock };
+  return { input, items, signOffs, rejections, deployments, overrides, lock };
 }

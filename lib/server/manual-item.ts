@@ -1,7 +1,8 @@
 // Finding a manual item that the caller may act on (sign off, tick steps) for an environment.
 import { roleIn } from "@/lib/auth/permissions";
 import type { Principal, UserPrincipal } from "@/lib/auth/principal";
-import { db } from "@/lib/db/client";
+import { toRoleName } from "@/lib/auth/roles";
+import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { roleAtLeast } from "@/lib/gate";
 import type { ManualItem, RoleName } from "@/lib/templates/schema";
@@ -42,4 +43,17 @@ export async function findManualItemFor(
     }
   }
   return { row, item, user: principal, role };
+}
+
+/**
+ * The rejections of an item for an environment and commit that still stand: no sign-off that
+ * counts (not revoked, role enough) was given after them. The gate decides the same way
+ * (docs/templates.md, "A rejection"); this is for refusing or allowing actions, not for the gate.
+ */
+export async function standingRejections(tx: Tx, itemId: string, environment: string, commitSha: string, least: RoleName) {
+  const rejections = await tx.rejection.findMany({ where: { itemId, environment, commitSha }, orderBy: { createdAt: "asc" } });
+  if (rejections.length === 0) return [];
+  const signOffs = await tx.signOff.findMany({ where: { itemId, environment, commitSha, revokedAt: null }, select: { role: true, createdAt: true } });
+  const counting = signOffs.filter((s) => roleAtLeast(toRoleName(s.role), least));
+  return rejections.filter((r) => !counting.some((s) => s.createdAt.getTime() > r.createdAt.getTime()));
 }

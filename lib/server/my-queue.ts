@@ -1,6 +1,7 @@
-// "My queue": across the projects I belong to, the manual items I can sign now, oldest first.
+// "My queue": across the projects I belong to, the manual items I can sign now: those assigned to me
+// first, then oldest first.
 // It reads the stored gates (gate-state.ts): an item is in the queue when it blocks a gate for
-// want of sign-offs (or has only sign-offs for an older commit), my role is enough for it, I have
+// want of sign-offs (or has only sign-offs for an older commit, or stands rejected), my role is enough for it, I have
 // not signed it for this commit and environment, and it can be signed now (a `verifyOn` item only
 // after the commit's deploy there).
 import { roleIn } from "@/lib/auth/permissions";
@@ -28,11 +29,14 @@ export type QueueEntry = {
   waitingSince: string;
   /** The release page, on the environment's tab, at the item. */
   path: string;
+  /** A release manager assigned the item to me: it comes first. */
+  assignedToYou: boolean;
 };
 
 /** In-flight releases looked at per project: as the overview shows them. */
 const RECENT_RELEASES = 10;
-const SIGNABLE = new Set(["approvals", "stale"]);
+// A rejected item is answered by a new sign-off, so it waits for the people who can give one.
+const SIGNABLE = new Set(["approvals", "stale", "rejected"]);
 
 export async function getMyQueue(principal: UserPrincipal): Promise<QueueEntry[]> {
   const projects = await db().project.findMany({
@@ -92,10 +96,11 @@ export async function getMyQueue(principal: UserPrincipal): Promise<QueueEntry[]
             detail: blocker.detail,
             waitingSince: since.toISOString(),
             path: `/projects/${encodeURIComponent(project.slug)}/releases/${encodeURIComponent(release.version)}?env=${encodeURIComponent(signedOn)}#item-${blocker.item}`,
+            assignedToYou: found.row.assigneeId === principal.user.id,
           });
         }
       }
     }
   }
-  return [...entries.values()].sort((a, b) => a.waitingSince.localeCompare(b.waitingSince) || a.project.localeCompare(b.project) || a.release.localeCompare(b.release));
+  return [...entries.values()].sort((a, b) => Number(b.assignedToYou) - Number(a.assignedToYou) || a.waitingSince.localeCompare(b.waitingSince) || a.project.localeCompare(b.project) || a.release.localeCompare(b.release));
 }

@@ -8,6 +8,7 @@ import { authorize } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
+import { metrics, timeGate } from "@/lib/metrics/registry";
 import type { ResultsPayload } from "@/lib/validation/results";
 import { assertRunStart } from "@/lib/validation/run-start";
 import { recordAudit } from "./audit";
@@ -92,6 +93,8 @@ export async function recordResults(
       },
       { timeout: 60_000, maxWait: 10_000 },
     );
+    metrics().ingestReports.inc({ source });
+    metrics().ingestResults.inc({ source }, payload.results.length);
     return { status: 201, body, replayed: false };
   } catch (error) {
     if (error instanceof IdempotentReplay && options.idempotency) return (await replayIdempotent(options.idempotency)) as StoredResponse & { body: IngestReport };
@@ -148,6 +151,6 @@ function ingestReport(items: GateItems, payload: ResultsPayload, environments: s
     matched: [...perItem].map(([item, results]) => ({ item, results })),
     unmatched: unmatched.slice(0, 100),
     unmatchedCount: unmatched.length,
-    gate: Object.fromEntries(shown.map((e) => [e, gateOf(e)])),
+    gate: Object.fromEntries(timeGate(() => shown.map(gateOf)).map((g) => [g.environment, g])),
   };
 }

@@ -3,6 +3,7 @@
 import type { Release } from "@/generated/prisma/client";
 import { adviseRollback, evaluateGate, type GateDecision } from "@/lib/gate";
 import { db } from "@/lib/db/client";
+import { timeGate } from "@/lib/metrics/registry";
 import { loadGateInput } from "./load-gate-input";
 import { settledBy } from "./rollback-decision";
 
@@ -14,7 +15,7 @@ export async function healthOf(release: Release, environments: string[]): Promis
   const decisions = deployments.length ? await db().rollbackDecision.findMany({ where: { releaseId: release.id } }) : [];
   const settled = settledBy(decisions, deployments);
   return {
-    gates: environments.map((e) => evaluateGate(input, e)),
+    gates: timeGate(() => environments.map((e) => evaluateGate(input, e))),
     rollbackRecommended: environments.filter((e) => !settled.has(e) && adviseRollback(input, e).recommended),
   };
 }

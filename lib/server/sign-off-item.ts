@@ -12,7 +12,7 @@ import type { SignOffInput } from "@/lib/validation/signoff";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
 import { findProject, findRelease } from "./lookup";
-import { findManualItemFor } from "./manual-item";
+import { findManualItemFor, standingRejections } from "./manual-item";
 
 export type EvidenceUpload = { name: string; bytes: Uint8Array };
 
@@ -72,7 +72,9 @@ export async function signOffItem(
     if (live.some((s) => s.userId === user.user.id)) throw new AppError("conflict", `you already signed off "${item.title}" for ${input.environment}`);
     const counting = live.filter((s) => roleAtLeast(toRoleName(s.role), item.role));
     const approvers = [...new Map(counting.map((s) => [s.userId, s.user.name ?? s.user.email])).values()];
-    if (approvers.length >= item.approvals) {
+    // A standing rejection is answered by a new sign-off, however many came before it.
+    const rejected = (await standingRejections(tx, row.id, input.environment, release.commitSha, item.role)).length > 0;
+    if (approvers.length >= item.approvals && !rejected) {
       throw new AppError("conflict", `"${item.title}" is already signed off by ${approvers.join(", ")} for ${input.environment}`);
     }
 

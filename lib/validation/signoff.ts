@@ -30,6 +30,30 @@ export const revokeSignOffInputSchema = z
   })
   .strict();
 
+/** The most a rejection's reason may say: the dialog shows it in words. */
+export const REJECTION_REASON_MAX = 2_000;
+
+export const rejectItemInputSchema = z
+  .object({
+    environment: environmentName,
+    reason: z
+      .string({ error: "say why the item is rejected" })
+      .max(REJECTION_REASON_MAX, `the reason can be at most ${REJECTION_REASON_MAX.toLocaleString("en")} characters`)
+      .transform((r) => r.replaceAll("\u0000", "\uFFFD").trim())
+      .pipe(z.string().min(1, "say why the item is rejected"))
+      .meta({ description: "Why the item is not good enough, kept on the item and in the audit trail." }),
+    expectedVersion: signOffInputSchema.shape.expectedVersion,
+  })
+  .strict();
+
+export const assignItemInputSchema = z
+  .object({
+    userId: z.uuid("the assignee is given by their user id").meta({ description: "A member of the project who may sign the item (see `signers` on the item)." }),
+  })
+  .strict();
+
+export type RejectItemInput = z.infer<typeof rejectItemInputSchema>;
+export type AssignItemInput = z.infer<typeof assignItemInputSchema>;
 export type SignOffInput = z.infer<typeof signOffInputSchema>;
 export type RevokeSignOffInput = z.infer<typeof revokeSignOffInputSchema>;
 

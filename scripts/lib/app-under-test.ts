@@ -106,6 +106,8 @@ export async function startApp(
     // The tests stand in for the proxies in front (here, and an edge proxy in 10/8): they say
     // which client a request is from.
     SHIPCHECK_TRUSTED_PROXIES: "127.0.0.1, ::1, 10.0.0.0/8",
+    // GET /api/metrics is on for the suite's apps; tests find the scraper's token in their env.
+    SHIPCHECK_METRICS_TOKEN: randomBytes(24).toString("hex"),
     // Notifications looked for and retried within a second, so delivery tests need not wait long.
     SHIPCHECK_NOTIFY_POLL_MS: "200",
     SHIPCHECK_NOTIFY_RETRY_BASE_MS: "200",

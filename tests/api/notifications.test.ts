@@ -153,4 +153,20 @@ describe("webhooks", () => {
     expect(body.blocks.length).toBeGreaterThan(0);
     await slack.stop();
   });
+  it("announce a rejection with who rejected which item, and why", async () => {
+    const p = await makeProject();
+    const admin = await person(p.slug, "admin");
+    const manager = await person(p.slug, "release-manager");
+    const rejections = new WebhookReceiver();
+    await rejections.start();
+    const hook = await addWebhook(p, admin, { url: rejections.url, events: ["signoff.rejected"] });
+    const rejected = await api(`/api/v1/projects/${p.slug}/releases/${p.version}/items/release-approval/rejections`, { headers: manager.headers, json: { environment: "staging", reason: "the <rota> has a gap" } });
+    expect(rejected.status).toBe(201);
+    const received = await eventually(() => rejections.received[0], "the rejection");
+    const payload = verified(hook.secret, received);
+    expect(payload).toMatchObject({ type: "signoff.rejected", data: { environment: "staging", release: { version: p.version }, reasons: [{ item: "release-approval", reason: "rejected", detail: "the <rota> has a gap" }] } });
+    expect(payload.data.actor).toContain(manager.email);
+    expect(rejections.received).toHaveLength(1);
+    await rejections.stop();
+  });
 });

@@ -109,7 +109,7 @@ function exportedMethods(source: string): string[] {
 
 async function routes(): Promise<Map<string, string[]>> {
   const root = path.join(process.cwd(), "app");
-  const files = [...(await routeFiles(path.join(root, "api", "v1"))), path.join(root, "api", "health", "route.ts")];
+  const files = [...(await routeFiles(path.join(root, "api", "v1"))), path.join(root, "api", "health", "route.ts"), path.join(root, "api", "metrics", "route.ts")];
   const map = new Map<string, string[]>();
   for (const file of files) {
     const urlPath = "/" + path.relative(root, path.dirname(file)).split(path.sep).map((part) => part.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
@@ -186,7 +186,7 @@ describe("the document", () => {
     expect(served.paths["/api/health"].get.security).toEqual([]);
   });
 
-  it("covers every method exported by every route file under app/api/v1 (and /api/health), and documents nothing else", async () => {
+  it("covers every method exported by every route file under app/api/v1 (and /api/health, /api/metrics), and documents nothing else", async () => {
     const files = await routes();
     expect(files.size).toBeGreaterThanOrEqual(16);
     for (const [template, methods] of files) {
@@ -263,6 +263,8 @@ const P = {
   signoffs: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/signoffs",
   steps: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/steps",
   revoke: "/api/v1/projects/{project}/releases/{version}/signoffs/{signOffId}/revoke",
+  rejections: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/rejections",
+  assignee: "/api/v1/projects/{project}/releases/{version}/items/{itemKey}/assignee",
   templates: "/api/v1/projects/{project}/templates",
   template: "/api/v1/projects/{project}/templates/{name}",
   importTemplate: "/api/v1/projects/{project}/templates/{name}/import",
@@ -481,7 +483,7 @@ describe("real responses match the document", () => {
     const approval = items.find((i: { key: string }) => i.key === "release-approval");
     expect(approval.environments.staging.signOffs).toHaveLength(1);
     expect(items.find((i: { key: string }) => i.key === "ws-events").environments.staging.steps[0]).toMatchObject({ text: "agent_started", ticked: true });
-    expect(state.viewer).toEqual({ role: "release-manager", userId: manager.id });
+    expect(state.viewer).toEqual({ role: "release-manager", userId: manager.id, canAssign: true });
 
     const revoke = (id: string, body: unknown = { reason: "signed the wrong build" }) => api(url(P.revoke, at(p, { signOffId: id })), { json: body, headers: manager.headers });
     const revoked = conforms(P.revoke, "post", await revoke(created.id));
@@ -493,7 +495,29 @@ describe("real responses match the document", () => {
     const after = conforms(P.release, "get", await api(url(P.release, at(p)), { token: p.token }));
     const signOffs = after.sections[0].items.find((i: { key: string }) => i.key === "release-approval").environments.staging.signOffs;
     expect(signOffs[0]).toMatchObject({ id: created.id, revokeReason: "signed the wrong build", stale: false });
-    expect(after.viewer).toEqual({ role: null, userId: null });
+    expect(after.viewer).toEqual({ role: null, userId: null, canAssign: false });
+
+    // Rejecting and assigning: documented answers, the release and the queue carry them.
+    const reject = (body: unknown, who = manager) => api(url(P.rejections, at(p, { itemKey: "release-approval" })), { json: body, headers: who.headers });
+    const rejection = conforms(P.rejections, "post", await reject({ environment: "staging", reason: "rota has a gap" }));
+    expect(rejection).toMatchObject({ item: "release-approval", reason: "rota has a gap", revokedSignOff: null });
+    isError(P.rejections, "post", await reject({ environment: "staging", reason: "again" }), 409, "conflict");
+    isError(P.rejections, "post", await reject({ environment: "staging", reason: "" }), 422, "validation_failed");
+    isError(P.rejections, "post", await reject({ environment: "staging", reason: "no" }, viewer), 403, "forbidden");
+    isError(P.rejections, "post", await api(url(P.rejections, at(p, { itemKey: "no-such-item" })), { json: { environment: "staging", reason: "x" }, headers: manager.headers }), 404, "not_found");
+    const assign = (body: unknown) => api(url(P.assignee, at(p, { itemKey: "release-approval" })), { method: "PUT", json: body, headers: manager.headers });
+    expect(conforms(P.assignee, "put", await assign({ userId: manager.id }))).toMatchObject({ assignee: { userId: manager.id } });
+    isError(P.assignee, "put", await assign({ userId: viewer.id }), 422, "validation_failed");
+    isError(P.assignee, "put", await api(url(P.assignee, at(p, { itemKey: "release-approval" })), { method: "PUT", json: { userId: manager.id }, headers: viewer.headers }), 403, "forbidden");
+    const rejected = conforms(P.release, "get", await api(url(P.release, at(p)), { token: p.token }));
+    const shown = rejected.sections[0].items.find((i: { key: string }) => i.key === "release-approval");
+    expect(shown.assignee).toMatchObject({ userId: manager.id });
+    expect(shown.environments.staging.rejection).toMatchObject({ id: rejection.id, standing: true });
+    expect(rejected.gates.staging.blocking).toEqual(expect.arrayContaining([expect.objectContaining({ reason: "rejected", rejection: expect.objectContaining({ reason: "rota has a gap" }) })]));
+    const queue = conforms("/api/v1/me/queue", "get", await api("/api/v1/me/queue", { headers: { cookie: manager.headers.cookie! } }));
+    expect(queue.items[0]).toMatchObject({ item: "release-approval", assignedToYou: true });
+    expect(conforms(P.assignee, "delete", await api(url(P.assignee, at(p, { itemKey: "release-approval" })), { method: "DELETE", headers: manager.headers }))).toMatchObject({ assignee: null });
+    isError(P.assignee, "delete", await api(url(P.assignee, at(p, { itemKey: "release-approval" })), { method: "DELETE", headers: viewer.headers }), 403, "forbidden");
   });
 
   it("result history: this release's runs and the latest outcome in earlier releases; 400 without a key", async () => {

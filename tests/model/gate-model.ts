@@ -260,7 +260,15 @@ function metricState(input: GateInput, item: Extract<GateItem, { kind: "metric" 
  * else pending."
  */
 function manualState(input: GateInput, item: Extract<GateItem, { kind: "manual" }>, e: string): ItemState {
-  const valid = input.signOffs.filter((s) => {
+  if (standingRejection(input, item, e)) return "failed";
+  const valid = countingSignOffs(input, item, e);
+  const people = new Set(valid.map((s) => s.userId));
+  return people.size >= item.approvals ? "passed" : "pending";
+}
+
+/** The sign-offs of the manual item that count for E, as the paragraph above says. */
+function countingSignOffs(input: GateInput, item: Extract<GateItem, { kind: "manual" }>, e: string) {
+  return input.signOffs.filter((s) => {
     if (s.itemKey !== item.key) return false;
     if (item.verifyOn !== undefined) {
       if (s.environment !== item.verifyOn || !afterADeployOfC(input, item.verifyOn, s.createdAt)) return false;
@@ -271,8 +279,23 @@ function manualState(input: GateInput, item: Extract<GateItem, { kind: "manual" 
     if (s.commitSha !== input.commitSha) return false;
     return roleIsAtLeast(s.role, item.role);
   });
-  const people = new Set(valid.map((s) => s.userId));
-  return people.size >= item.approvals ? "passed" : "pending";
+}
+
+/**
+ * "**A rejection** of a `manual` item is per item, environment and commit. It is for the
+ * environment where the item is signed (with `verifyOn: V`: for *V*). It **stands** while no
+ * sign-off made after it clears it: a sign-off that would count for the item (…) and whose time is
+ * later than the rejection's. A rejection for commit *C* that stands makes the item **rejected**,
+ * whatever its sign-offs (…): it blocks every gate the item gates" — "A rejection for another
+ * commit than *C* never blocks and never counts as a sign-off." "The rejecter's role does not
+ * matter here."
+ */
+function standingRejection(input: GateInput, item: Extract<GateItem, { kind: "manual" }>, e: string): boolean {
+  const signedOn = item.verifyOn ?? e;
+  const counting = countingSignOffs(input, item, e);
+  return (input.rejections ?? []).some(
+    (r) => r.itemKey === item.key && r.environment === signedOn && r.commitSha === input.commitSha && !counting.some((s) => time(s.createdAt) > time(r.createdAt)),
+  );
 }
 
 function itemState(input: GateInput, item: GateItem, e: string): ItemState {

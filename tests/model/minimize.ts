@@ -33,6 +33,7 @@ function* simpler(s: Scenario): Generator<Scenario> {
   for (let n = 0; n < i.results.length; n++) yield withInput(s, { results: without(i.results, n) });
   for (let n = 0; n < i.metrics.length; n++) yield withInput(s, { metrics: without(i.metrics, n) });
   for (let n = 0; n < i.signOffs.length; n++) yield withInput(s, { signOffs: without(i.signOffs, n) });
+  for (let n = 0; n < (i.rejections ?? []).length; n++) yield withInput(s, { rejections: without(i.rejections ?? [], n) });
   for (let n = 0; n < (i.deployments ?? []).length; n++) yield withInput(s, { deployments: without(i.deployments ?? [], n) });
   // Fewer environments: drop the first one (E and every `verifyOn` must stay).
   if (i.environments.length > 1) yield withInput(s, { environments: i.environments.slice(1) });

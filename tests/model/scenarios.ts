@@ -2,7 +2,7 @@
 // patterns from every runner the docs name, and small release scenarios aimed at the edges of
 // docs/templates.md ("## Patterns", "## How the gate decides").
 import fc from "fast-check";
-import type { GateDeployment, GateInput, GateItem, GateMetric, GateOverride, GateResult, GateSignOff, ResultStatus } from "@/lib/gate/types";
+import type { GateDeployment, GateInput, GateItem, GateMetric, GateOverride, GateRejection, GateResult, GateSignOff, ResultStatus } from "@/lib/gate/types";
 import { METRIC_OPERATORS, PHASES, ROLES, type Phase, type RoleName } from "@/lib/templates/schema";
 
 // ---------------------------------------------------------------------------------------------
@@ -275,9 +275,10 @@ type RawResult = { key: number; variant: string | null | undefined; status: Resu
 type RawMetric = { name: string; value: number; commitSha: string; environment: string | null; slot: number };
 type RawSignOff = { item: number; user: string; role: RoleName; environment: string; commitSha: string; slot: number; revoked: boolean };
 type RawDeploy = { environment: string; commitSha: string; slot: number };
+type RawRejection = { item: number; user: string; role: RoleName; environment: string; commitSha: string; slot: number };
 /** Evidence generated for one item, so that items pass often enough for the gate to be on its edge. */
-type Support = { results: RawResult[]; metrics: RawMetric[]; signOffs: RawSignOff[]; deploys: RawDeploy[] };
-const NO_SUPPORT: Support = { results: [], metrics: [], signOffs: [], deploys: [] };
+type Support = { results: RawResult[]; metrics: RawMetric[]; signOffs: RawSignOff[]; deploys: RawDeploy[]; rejections: RawRejection[] };
+const NO_SUPPORT: Support = { results: [], metrics: [], signOffs: [], deploys: [], rejections: [] };
 
 const variantArb = fc.constantFrom<string | null | undefined>(undefined, undefined, undefined, null, "chromium", "firefox");
 const lateSlot = fc.integer({ min: 3, max: 8 });
@@ -397,10 +398,28 @@ function itemArb(index: number, envs: string[], keys: string[], environment: str
           }),
           { minLength: 1, maxLength: 3 },
         ),
+        // Rejections around the sign-offs: before some, after others, for this commit or another.
+        rejecters: fc
+          .tuple(
+            weighted([false, 2], [true, 1]),
+            fc.array(
+              fc.record({
+                user: fc.constantFrom("u1", "u2", "u3"),
+                role: pick(ROLES),
+                environment: whereArb(verifyOn).map((e) => e ?? environment),
+                commitSha: commitArb,
+                slot: whenArb(verifyOn),
+              }),
+              { minLength: 1, maxLength: 2 },
+            ),
+          )
+          .map(([some, rejecters]) => (some ? rejecters : [])),
       })
-      .map(({ role, approvals, evidence, deploys, signers }): ItemWithSupportKind => ({
+      .map(({ role, approvals, evidence, deploys, signers, rejecters }): ItemWithSupportKind => ({
         kind: { kind: "manual", role, approvals, evidence, noSelfApproval: false, steps: [] },
-        support: supported ? { ...NO_SUPPORT, deploys, signOffs: signers.map((o) => ({ ...o, item: index })) } : NO_SUPPORT,
+        support: supported
+          ? { ...NO_SUPPORT, deploys, signOffs: signers.map((o) => ({ ...o, item: index })), rejections: rejecters.map((r) => ({ ...r, item: index })) }
+          : NO_SUPPORT,
       }));
 
   const watchArb = patternArb.map(({ pattern }): ItemWithSupportKind => ({ kind: { kind: "watch", check: pattern }, support: NO_SUPPORT }));
@@ -484,6 +503,17 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
           }),
           { maxLength: 4 },
         ),
+        rejections: fc.array(
+          fc.record({
+            item: weighted<number>([0, 4], [1, 3], [2, 2], [3, 1], [4, 1], [5, 1], [6, 1]),
+            user: fc.constantFrom("u1", "u2", "u3"),
+            role: pick(ROLES),
+            environment: pick([...envs, "qa"]),
+            commitSha: commitArb,
+            slot: slotArb,
+          }),
+          { maxLength: 2 },
+        ),
         deployments: fc.array(fc.record({ environment: pick(envs), commitSha: commitArb, slot: slotArb }), { maxLength: 2 }),
         overrides: fc.oneof({ arbitrary: fc.constant<string[]>([]), weight: 3 }, { arbitrary: fc.subarray(envs, { minLength: 1, maxLength: Math.min(2, envs.length) }), weight: 1 }),
         locked: weighted([false, 7], [true, 1]),
@@ -512,6 +542,17 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
             revokedAt: o.revoked ? new Date(createdAt + 30_000) : null,
           };
         });
+        // Offsets 300..: never at the same millisecond as a sign-off, so "after" is always decided.
+        const rejections: GateRejection[] = [...s.rejections, ...supports.flatMap((x) => x.rejections)].map((r, i) => ({
+          itemKey: items[r.item]?.key ?? "unknown-item",
+          userId: r.user,
+          userLabel: r.user,
+          role: r.role,
+          environment: r.environment,
+          commitSha: r.commitSha,
+          reason: `not good enough ${i}`,
+          createdAt: new Date(T0 + r.slot * MINUTE + 300 + i),
+        }));
         const deployments: GateDeployment[] = [...s.deployments, ...supports.flatMap((x) => x.deploys)].map((d, i) => ({
           environment: d.environment,
           commitSha: d.commitSha,
@@ -525,6 +566,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
           results,
           metrics,
           signOffs,
+          rejections,
           overrides,
           lock: s.locked ? { reason: "freeze", by: "admin" } : null,
           deployments,
@@ -599,6 +641,10 @@ export function describeScenario(s: Scenario): string {
     for (const o of i.signOffs) {
       lines.push(`  ${o.itemKey} by ${o.userId} (${o.role}) env=${o.environment} ${o.commitSha} at=${at(o.createdAt)}${o.revokedAt ? ` revoked=${at(o.revokedAt)}` : ""}`);
     }
+  }
+  if ((i.rejections ?? []).length) {
+    lines.push("rejections:");
+    for (const r of i.rejections ?? []) lines.push(`  ${r.itemKey} by ${r.userId} (${r.role}) env=${r.environment} ${r.commitSha} at=${at(r.createdAt)}`);
   }
   if ((i.deployments ?? []).length) {
     lines.push("deploys:");

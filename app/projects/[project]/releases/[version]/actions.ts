@@ -7,15 +7,17 @@ import { requireUser } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { clientAddressFrom } from "@/lib/http/client-address";
 import { requestIdFrom } from "@/lib/http/request-id";
+import { assignItem, unassignItem } from "@/lib/server/assign-item";
 import { liftOverride, overrideGate } from "@/lib/server/gate-override";
 import { recordDeployment } from "@/lib/server/record-deployment";
+import { rejectItem } from "@/lib/server/reject-item";
 import { revokeSignOff } from "@/lib/server/revoke-sign-off";
 import { recordRollbackDecision } from "@/lib/server/rollback-decision";
 import { signOffItem } from "@/lib/server/sign-off-item";
 import { tickStep } from "@/lib/server/tick-step";
 import { deploymentInputSchema } from "@/lib/validation/deployment";
 import { gateOverrideInputSchema, rollbackDecisionInputSchema } from "@/lib/validation/release";
-import { revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
+import { assignItemInputSchema, rejectItemInputSchema, revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
 
 async function context() {
   const principal = await requireUser();
@@ -42,6 +44,34 @@ export async function revokeSignOffAction(project: string, version: string, sign
     const input = revokeSignOffInputSchema.parse(form);
     const revoked = await revokeSignOff(await context(), project, version, signOffId, input);
     return { id: revoked.id };
+  });
+}
+
+export async function rejectItemAction(
+  project: string,
+  version: string,
+  itemKey: string,
+  form: { environment: string; reason: string; expectedVersion?: number },
+): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    const input = rejectItemInputSchema.parse(form);
+    const rejection = await rejectItem(await context(), project, version, itemKey, input);
+    return { id: rejection.id };
+  });
+}
+
+export async function assignItemAction(project: string, version: string, itemKey: string, form: { userId: string }): Promise<ActionResult<{ userId: string | null }>> {
+  return runAction(async () => {
+    const input = assignItemInputSchema.parse(form);
+    const assignment = await assignItem(await context(), project, version, itemKey, input);
+    return { userId: assignment.assignee?.userId ?? null };
+  });
+}
+
+export async function unassignItemAction(project: string, version: string, itemKey: string): Promise<ActionResult<{ userId: string | null }>> {
+  return runAction(async () => {
+    await unassignItem(await context(), project, version, itemKey);
+    return { userId: null };
   });
 }
 

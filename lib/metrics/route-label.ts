@@ -1,0 +1,37 @@
+// A request's route for metric labels: the path with its names and ids replaced by what they
+// stand for, so a label never grows with the data (one series per route, not per release).
+
+/** A segment after one of these is a value, named after it. */
+const PARAMETER_AFTER: Record<string, string> = {
+  projects: ":project",
+  releases: ":version",
+  items: ":item",
+  templates: ":template",
+  versions: ":templateVersion",
+  tokens: ":token",
+  members: ":member",
+  users: ":user",
+  signoffs: ":signoff",
+  overrides: ":override",
+  evidence: ":evidence",
+  webhooks: ":webhook",
+  deliveries: ":delivery",
+};
+
+const WORD = /^[a-z][a-z0-9.-]{0,39}$/;
+const MAX_SEGMENTS = 10;
+
+export function routeLabel(url: string): string {
+  const path = url.split("?")[0] ?? "/";
+  if (path.startsWith("/_next/")) return "/_next/*";
+  const segments = path.split("/").filter(Boolean);
+  if (segments.length > MAX_SEGMENTS) return "other";
+  const out: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const previous = segments[i - 1];
+    const parameter = previous !== undefined && Object.hasOwn(PARAMETER_AFTER, previous) ? PARAMETER_AFTER[previous] : undefined;
+    // A value after a collection's name; a fixed word otherwise, and anything else is an id.
+    out.push(parameter ?? (WORD.test(segments[i]!) ? segments[i]! : ":id"));
+  }
+  return `/${out.join("/")}`;
+}
