@@ -18,9 +18,9 @@ export async function runAction<T>(work: () => Promise<T>): Promise<ActionResult
     if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
     if (error instanceof ZodError) {
       // Every problem goes back, so a form can show them all at once beside their fields.
+      // A form that shows only the message still shows every problem.
       const details = zodDetails(error);
-      const first = details[0];
-      return { ok: false, error: { code: "validation_failed", message: first ? `${first.path}: ${first.message}` : "invalid input", details } };
+      return { ok: false, error: { code: "validation_failed", message: details.length ? details.map((d) => d.message).join(" ") : "Something in the form is not valid.", details } };
     }
     log().error({ err: error }, "server action failed");
     return { ok: false, error: { code: "internal", message: "Something went wrong; nothing was changed. Try again." } };

@@ -5,13 +5,15 @@ import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { AppError, databaseUnavailable } from "@/lib/errors";
 import { UnknownEnvironmentError } from "@/lib/gate";
 import { log } from "@/lib/log";
+import { humanDetails } from "@/lib/validation/wording";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(body, { status, headers });
 }
 
+/** Every problem with its field's path, in words a person reads (lib/validation/wording.ts). */
 export function zodDetails(error: ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  return humanDetails(error);
 }
 
 export function errorResponse(error: unknown, requestId: string): Response {
