@@ -216,7 +216,8 @@ describe("GET /releases", () => {
       expect(response.status, query).toBe(status);
       expect(response.body.error.code).toBeTruthy();
     }
-    expect((await list(p, "", other.token)).status).toBe(403);
+    // Another project's token does not learn that this project exists.
+    expect((await list(p, "", other.token)).status).toBe(404);
     expect((await api(`/api/v1/projects/${p.slug}/releases`)).status).toBe(401);
   });
 });

@@ -61,6 +61,7 @@ sections:
 `;
 
 export const ROUTES: RouteRow[] = [
+  { method: "GET", route: "/projects/{project}/releases", what: "list releases", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/releases` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}", what: "read a release", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: rel(s) }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/events", what: "watch a release live (server-sent events)", people: ALL_PEOPLE, token: "gate:read", allowed: 200, stream: true, request: (s) => ({ path: `${rel(s)}/events` }) },
   { method: "GET", route: "/projects/{project}/releases/{version}/gate", what: "ask the gate", people: ALL_PEOPLE, token: "gate:read", allowed: 200, request: (s) => ({ path: `${rel(s)}/gate?environment=staging` }) },
