@@ -1,0 +1,23 @@
+// Which files `shipcheck report` posts: each argument is a file, or a glob (Surefire writes one
+// report per class: target/surefire-reports/TEST-*.xml). A glob that matches nothing is an error,
+// so a misspelled path never passes as "nothing to report".
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { isDynamicPattern, glob } from "tinyglobby";
+import { CliError } from "../errors";
+
+export async function reportFiles(args: string[], cwd = process.cwd()): Promise<string[]> {
+  const files: string[] = [];
+  for (const arg of args) {
+    // A name that exists is taken as it is, even if it has glob characters ("report[1].xml").
+    const exists = await stat(resolve(cwd, arg)).then((s) => s.isFile(), () => false);
+    if (exists || !isDynamicPattern(arg)) {
+      files.push(arg);
+      continue;
+    }
+    const matched = (await glob(arg, { cwd, onlyFiles: true, expandDirectories: false })).sort();
+    if (matched.length === 0) throw new CliError(`no file matches ${arg}`);
+    files.push(...matched);
+  }
+  return [...new Set(files)];
+}
