@@ -282,7 +282,7 @@ describe("shipcheck template push, release create and gate", () => {
     expect(unknown.stderr).toContain('HTTP 422: unknown environment "qa"');
     const usage = await shipcheck(["gate", "--project", p.slug], as(p));
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("--project, --release and --environment are required");
+    expect(usage.stderr).toContain("--release and --environment are required");
   });
 });
 
@@ -353,6 +353,8 @@ describe("shipcheck report with several files", () => {
     await writeFile(path.join(reports, "TEST-tests.smoke.test_b.xml"), surefire("tests.smoke.test_b", "test_two"));
     await writeFile(path.join(reports, "TEST-tests.unit.test_c.xml"), surefire("tests.unit.test_c", "test_three"));
     await writeFile(path.join(reports, "summary.txt"), "not a report");
+    // The outer class of a @Nested class: Surefire's empty report, skipped among a glob's files.
+    await writeFile(path.join(reports, "TEST-tests.smoke.Outer.xml"), '<?xml version="1.0"?><testsuite name="tests.smoke.Outer" tests="0"/>');
     const relative = path.relative(dir, reports);
     const args = ["report", "--project", p.slug, "--release", p.version, "--environment", "staging", `${relative}/TEST-*.xml`];
 
@@ -361,7 +363,8 @@ describe("shipcheck report with several files", () => {
     expect(run.code).toBe(0);
     expect(run.stdout.match(/^Reported 1 result \(junit\) from .*TEST-tests\..*\.xml to /gm)).toHaveLength(3);
     expect(run.stdout.match(/^Gate staging:/gm)).toHaveLength(1);
-    expect(run.stdout).toContain("3 of 3 reports recorded");
+    expect(run.stdout).toContain("Skipped ");
+    expect(run.stdout).toContain("3 of 4 reports recorded; 1 skipped (no test case)");
     for (const key of ["tests/smoke/test_a.py::test_one", "tests/smoke/test_b.py::test_two", "tests/unit/test_c.py::test_three"]) {
       expect((await history(p, key)).runs, key).toEqual([expect.objectContaining({ status: "passed", environment: "staging", commit: p.commit })]);
     }
@@ -369,8 +372,9 @@ describe("shipcheck report with several files", () => {
     // The same step again, as JSON: every file replayed, nothing counted twice.
     const json = await shipcheck([...args, "--json"], { ...as(p), GITHUB_SHA: p.commit });
     expect(json.code).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { files: { file: string; format: string; replayed: boolean; result: { accepted: number } }[]; errors: unknown[] };
+    const parsed = JSON.parse(json.stdout) as { files: { file: string; format: string; replayed: boolean; result: { accepted: number } }[]; skipped: string[]; errors: unknown[] };
     expect(parsed.errors).toEqual([]);
+    expect(parsed.skipped.map((f) => path.basename(f))).toEqual(["TEST-tests.smoke.Outer.xml"]);
     expect(parsed.files.map((f) => [path.basename(f.file), f.format, f.replayed, f.result.accepted])).toEqual([
       ["TEST-tests.smoke.test_a.xml", "junit", true, 1],
       ["TEST-tests.smoke.test_b.xml", "junit", true, 1],

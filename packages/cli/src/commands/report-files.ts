@@ -6,18 +6,21 @@ import { resolve } from "node:path";
 import { isDynamicPattern, glob } from "tinyglobby";
 import { CliError } from "../errors";
 
-export async function reportFiles(args: string[], cwd = process.cwd()): Promise<string[]> {
-  const files: string[] = [];
+export type ReportFile = { file: string; fromGlob: boolean };
+
+export async function reportFiles(args: string[], cwd = process.cwd()): Promise<ReportFile[]> {
+  const files: ReportFile[] = [];
   for (const arg of args) {
     // A name that exists is taken as it is, even if it has glob characters ("report[1].xml").
     const exists = await stat(resolve(cwd, arg)).then((s) => s.isFile(), () => false);
     if (exists || !isDynamicPattern(arg)) {
-      files.push(arg);
+      files.push({ file: arg, fromGlob: false });
       continue;
     }
     const matched = (await glob(arg, { cwd, onlyFiles: true, expandDirectories: false })).sort();
     if (matched.length === 0) throw new CliError(`no file matches ${arg}`);
-    files.push(...matched);
+    files.push(...matched.map((file) => ({ file, fromGlob: true })));
   }
-  return [...new Set(files)];
+  const seen = new Set<string>();
+  return files.filter((f) => !seen.has(f.file) && Boolean(seen.add(f.file)));
 }

@@ -47,7 +47,12 @@ describe("reportFiles", () => {
     for (const name of ["TEST-b.xml", "TEST-a.xml", "other.txt"]) await writeFile(path.join(dir, "target", "surefire-reports", name), "<testsuite/>");
     await writeFile(path.join(dir, "report[1].xml"), "<testsuite/>");
     const files = await reportFiles(["target/surefire-reports/TEST-*.xml", "target/surefire-reports/TEST-a.xml", "report[1].xml", "missing.xml"], dir);
-    expect(files).toEqual(["target/surefire-reports/TEST-a.xml", "target/surefire-reports/TEST-b.xml", "report[1].xml", "missing.xml"]);
+    expect(files).toEqual([
+      { file: "target/surefire-reports/TEST-a.xml", fromGlob: true },
+      { file: "target/surefire-reports/TEST-b.xml", fromGlob: true },
+      { file: "report[1].xml", fromGlob: false },
+      { file: "missing.xml", fromGlob: false },
+    ]);
     await expect(reportFiles(["target/**/junit-*.xml"], dir)).rejects.toThrow("no file matches target/**/junit-*.xml");
   });
 });

@@ -31,6 +31,8 @@ export const report: Command = {
 Posts test reports to a release: each file, or each file a glob matches ('reports/TEST-*.xml',
 quoted so the shell leaves it alone), is one request. A glob that matches nothing is an error.
 Every file is tried; the command fails when any failed. The gate is printed once, after the last.
+Among the files a glob matched, a JUnit report with no test case is skipped (Surefire writes one
+for the outer class of @Nested classes); a file named on its own is always sent.
 
 Options:
   --project <slug>      the project
@@ -43,7 +45,7 @@ Options:
   --started-at <iso>    when the run started
   --base-dir <dir>      the checkout, so absolute paths in reports become repository keys;
                         default GITHUB_WORKSPACE, CI_PROJECT_DIR, else the current directory
-  --json                print {"files":[{file, format, replayed, result}], "errors":[…]} as JSON
+  --json                print {"files":[{file, format, replayed, result}], "skipped":[…], "errors":[…]}
 Exit: 0 every file recorded (whatever the gate says), 2 on any error.`,
   options: {
     project: { type: "string" },
@@ -73,10 +75,16 @@ Exit: 0 every file recorded (whatever the gate says), 2 on any error.`,
     const policy = retryPolicyFromEnv(env, RETRYABLE);
 
     const posted: Posted[] = [];
+    const skipped: string[] = [];
     const errors: { file: string; message: string }[] = [];
-    for (const file of files) {
+    for (const { file, fromGlob } of files) {
       try {
-        const result = await postFile(client, policy, { file, format: format as Format | undefined, project, release, facts, baseDir });
+        const result = await postFile(client, policy, { file, fromGlob, format: format as Format | undefined, project, release, facts, baseDir });
+        if (result === null) {
+          skipped.push(file);
+          if (!parsed.json) console.log(`Skipped ${file}: a JUnit report with no test case`);
+          continue;
+        }
         posted.push(result);
         if (!parsed.json) printReport(result, { project, release, several: files.length > 1 });
       } catch (error) {
@@ -86,10 +94,11 @@ Exit: 0 every file recorded (whatever the gate says), 2 on any error.`,
       }
     }
     const last = posted.at(-1);
-    if (parsed.json) printJson({ files: posted.map(({ file, format, replayed, body }) => ({ file, format, replayed, result: body })), errors });
+    if (parsed.json) printJson({ files: posted.map(({ file, format, replayed, body }) => ({ file, format, replayed, result: body })), skipped, errors });
     else {
       if (last) for (const [environment, decision] of Object.entries(last.body.gate)) printGate(environment, decision);
-      if (files.length > 1) console.log(`${posted.length} of ${files.length} reports recorded${errors.length ? `; ${errors.length} failed (see above)` : ""}`);
+      const notes = [skipped.length ? `${skipped.length} skipped (no test case)` : "", errors.length ? `${errors.length} failed (see above)` : ""].filter(Boolean);
+      if (files.length > 1) console.log(`${posted.length} of ${files.length} reports recorded${notes.length ? `; ${notes.join(", ")}` : ""}`);
     }
     return errors.length > 0 ? 2 : 0;
   },
@@ -100,11 +109,14 @@ type Posted = { file: string; format: Format; replayed: boolean; body: IngestRep
 async function postFile(
   client: ApiClient,
   policy: RetryPolicy,
-  target: { file: string; format?: Format; project: string; release: string; facts: RunFacts; baseDir: string },
-): Promise<Posted> {
+  target: { file: string; fromGlob: boolean; format?: Format; project: string; release: string; facts: RunFacts; baseDir: string },
+): Promise<Posted | null> {
   const bytes = await readInput(target.file, "the report ");
   const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   const format = target.format ?? detectFormat(text, target.file);
+  // Surefire writes an empty report for the outer class of @Nested classes: among the files a glob
+  // matched, that is no error. A file named on its own is sent, and the server says what is wrong.
+  if (target.fromGlob && format === "junit" && !/<testcase[\s/>]/.test(text)) return null;
   const request = buildRequest(format, text, target.facts, target.file, target.baseDir);
   const path = `/api/v1/projects/${enc(target.project)}/releases/${enc(target.release)}/results${request.query}`;
   const key = idempotencyKey(bytes, target.project, target.release, format, target.facts, target.baseDir);
