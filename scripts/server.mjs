@@ -10,8 +10,8 @@
 //
 // A path that is not valid percent-encoding is a 404 page (400 JSON under /api/), not Next.js's 500.
 //
-// Every answered request is reported, when its response ends, to the metrics hook the app installs
-// at start-up (lib/metrics/http.ts), so GET /api/metrics counts what only this server sees.
+// Every answered request is reported, when its response ends, to the hook the app installs at
+// start-up (lib/metrics/http.ts): GET /api/metrics counts it and the log gets its access line.
 //
 // While the database is marked unreachable (lib/db/outage.ts, on globalThis), pages are answered
 // here with a 503 page and Retry-After, without rendering; the API answers its own JSON 503s.
@@ -72,9 +72,12 @@ function observeWhenAnswered(request, response) {
   const started = process.hrtime.bigint();
   const method = request.method ?? "GET";
   const url = request.url ?? "/";
-  response.once("finish", () => {
+  // "close" comes for every response, finished or cut off by a client that went away.
+  response.once("close", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    globalThis[REQUEST_OBSERVER]?.({ method, url, status: response.statusCode, seconds });
+    const requestId = response.getHeader("x-request-id") ?? request.headers["x-request-id"] ?? null;
+    const aborted = !response.writableFinished;
+    globalThis[REQUEST_OBSERVER]?.({ method, url, status: response.statusCode, seconds, requestId, headers: request.headers, aborted });
   });
 }
 

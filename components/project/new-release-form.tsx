@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { createReleaseAction } from "@/app/projects/[project]/actions";
-import { FormError } from "@/components/form-error";
+import { FormError, problemsOf } from "@/components/form-error";
 
 type Props = { project: string; templates: { name: string; latestVersion: number }[] };
 
@@ -11,7 +11,7 @@ const field = "mt-1 block w-full rounded border border-slate-300 px-2 py-1.5 tex
 
 export function NewReleaseForm({ project, templates }: Props) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string[] | null>(null);
   const [pending, startTransition] = useTransition();
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -27,7 +27,7 @@ export function NewReleaseForm({ project, templates }: Props) {
         templateVersion: value("templateVersion") || undefined,
         changedFiles: value("changedFiles"),
       });
-      if (!outcome.ok) return setError(outcome.error.message);
+      if (!outcome.ok) return setError(problemsOf(outcome.error));
       router.push(`/projects/${project}/releases/${encodeURIComponent(outcome.value.version)}`);
     });
   }

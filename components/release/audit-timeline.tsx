@@ -151,7 +151,7 @@ function ChainBadge({ trail }: { trail: AuditTrail }) {
 
 function EventRow({ event, broken }: { event: TrailEvent; broken: boolean }) {
   return (
-    <li className={`py-2 ${broken ? "bg-red-50" : ""}`}>
+    <li className={`py-2 [overflow-wrap:anywhere] ${broken ? "bg-red-50" : ""}`}>
       <p className="text-slate-800">
         <span className="font-medium">{event.actorLabel}</span> {event.summary}
         <span className="text-slate-500">

@@ -65,7 +65,7 @@ export function CheckDetails({ state, project, version, item, environment }: Pro
         <ul hidden={showAll} className="mt-1 max-h-48 overflow-auto font-mono text-xs text-slate-700">
           {state.results.map((result) => (
             <li key={`${result.variant ?? ""}/${result.key}`}>
-              <button type="button" onClick={() => toggle(result.key)} className="text-left hover:underline">
+              <button type="button" onClick={() => toggle(result.key)} className="text-left [overflow-wrap:anywhere] hover:underline">
                 {result.status.padEnd(7, " ")} {result.key}
                 {result.variant ? ` [${result.variant}]` : ""}
                 {result.durationMs !== null ? ` (${result.durationMs} ms)` : ""}

@@ -75,7 +75,7 @@ function FailingTests({ failures, more }: { failures: NonNullable<GateDecision["
   return (
     <ul className="mt-0.5 space-y-0.5 text-xs text-slate-800" aria-label="Failing tests">
       {failures.map((f) => (
-        <li key={f.key} className="break-words">
+        <li key={f.key}>
           <code className="break-all font-mono">{f.key}</code>
           {f.message ? <span className="text-slate-700">: {f.message}</span> : null}
         </li>
@@ -114,7 +114,7 @@ export function GateBanner({ gate, actions, links }: { gate: GateDecision; actio
         : `${gate.environment}: gate closed`;
   const target = actions ? { project: actions.project, version: actions.version, environment: gate.environment } : null;
   return (
-    <section role="status" aria-label={`${gate.environment} gate`} className={`rounded-lg border-l-4 p-4 ${tone}`}>
+    <section role="status" aria-label={`${gate.environment} gate`} className={`min-w-0 rounded-lg border-l-4 p-4 [overflow-wrap:anywhere] ${tone}`}>
       <h2 className={`text-base font-semibold ${gate.overridden ? "uppercase tracking-wide text-amber-900" : ""}`}>{headline}</h2>
       {gate.overridden && gate.override ? (
         <p className="mt-1 text-sm font-medium text-amber-950">

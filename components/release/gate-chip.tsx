@@ -13,7 +13,7 @@ export function GateChip({ gate }: { gate: GateDecision }) {
       : "bg-red-100 text-red-900 ring-red-300";
   return (
     <span className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ${tone}`}>
-      <span className="font-semibold">{gate.environment}</span>
+      <span className="font-semibold">{gate.environment}</span>{" "}
       <span>{gateLabel(gate)}</span>
     </span>
   );

@@ -7,6 +7,7 @@ import type { ReleaseItemView, ReleaseState } from "@/lib/server/get-release-sta
 import { plainRendering } from "@/lib/templates/rendered-markdown";
 import { AuditTimeline } from "./audit-timeline";
 import { CheckDetails } from "./check-details";
+import { useCompactSections } from "./compact-sections";
 import { formatTime } from "../format-time";
 import { GateBanner, type ItemLinks } from "./gate-banner";
 import { ItemAssignee } from "./item-assignee";
@@ -69,6 +70,9 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
   // Filters over the chosen environment's items; a jumped-to item is always shown.
   const [filter, setFilter] = useState({ blocking: false, mine: false, kind: "" });
   const shown = filterSections(state, environment, filter, highlighted);
+  const compact = useCompactSections();
+  // An id without spaces: aria-labelledby reads a space as a second id.
+  const sectionId = (title: string) => `section-${state.sections.findIndex((s) => s.title === title)}`;
   const { project, release } = state;
   const { role } = state.viewer;
   const canDeploy = role !== null && roleAtLeast(role, "release-manager");
@@ -210,17 +214,33 @@ export function ReleaseView({ initialState, initialEnvironment, fallbackPollMs }
         </fieldset>
         {shown.sections.length === 0 ? <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">No item matches the filter.</p> : null}
         {shown.sections.map((section) => (
-          <section key={section.title} aria-labelledby={`section-${section.title}`} className="rounded-lg border border-slate-200 bg-white shadow-sm">
-            <header className="border-b border-slate-100 px-4 py-3">
-              <h2 id={`section-${section.title}`} className="font-semibold">
-                {section.title}
-              </h2>
-              <p className="text-xs uppercase tracking-wide text-slate-500">{PHASE_LABEL[section.phase] ?? section.phase}</p>
+          <section key={section.title} aria-labelledby={sectionId(section.title)} className="rounded-lg border border-slate-200 bg-white shadow-sm">
+            <header className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-100 px-4 py-3">
+              <div className="min-w-0">
+                <h2 id={sectionId(section.title)} className="font-semibold [overflow-wrap:anywhere]">
+                  {section.title}
+                </h2>
+                <p className="text-xs uppercase tracking-wide text-slate-500">{PHASE_LABEL[section.phase] ?? section.phase}</p>
+              </div>
+              <button
+                type="button"
+                aria-pressed={compact.isCompact(section.title)}
+                aria-label={`Compact view of ${section.title}`}
+                onClick={() => compact.toggle(section.title)}
+                className="rounded border border-slate-300 px-2 py-0.5 text-xs text-slate-700 hover:bg-slate-100 aria-pressed:bg-slate-900 aria-pressed:text-white"
+              >
+                Compact
+              </button>
             </header>
             <ul className="divide-y divide-slate-100">
-              {section.items.map((item) => (
-                <ItemRow key={item.key} item={item} environment={environment} state={state} highlighted={highlighted === item.key} />
-              ))}
+              {section.items.map((item) =>
+                // A jumped-to item is shown in full even in a compact section.
+                compact.isCompact(section.title) && highlighted !== item.key ? (
+                  <CompactItemRow key={item.key} item={item} environment={environment} />
+                ) : (
+                  <ItemRow key={item.key} item={item} environment={environment} state={state} highlighted={highlighted === item.key} />
+                ),
+              )}
             </ul>
           </section>
         ))}
@@ -336,6 +356,22 @@ function ItemRow({ item, environment, state, highlighted }: { item: ReleaseItemV
             />
           ) : null}
         </div>
+      </article>
+    </li>
+  );
+}
+
+/** One line: status, title, key. The article keeps the item's id, so a banner's link still finds it. */
+function CompactItemRow({ item, environment }: { item: ReleaseItemView; environment: string }) {
+  const titleId = `item-${item.key}-title`;
+  return (
+    <li>
+      <article id={`item-${item.key}`} aria-labelledby={titleId} className="flex scroll-mt-4 items-center gap-3 px-4 py-1.5 text-sm">
+        <StatusPill status={item.environments[environment]!.status} kind={item.kind} />
+        <h3 id={titleId} className="min-w-0 flex-1 truncate font-medium" title={item.title}>
+          {item.title}
+        </h3>
+        <span className="max-w-[35%] truncate font-mono text-xs text-slate-500" title={item.key}>{item.key}</span>
       </article>
     </li>
   );

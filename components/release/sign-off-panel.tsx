@@ -119,8 +119,10 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
       headers: { accept: "application/json" },
     });
     if (response.ok) return { ok: true, status: response.status, message: "" };
-    const payload = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    return { ok: false, status: response.status, message: payload?.error?.message ?? `the sign-off failed (HTTP ${response.status})` };
+    const payload = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; details?: { message: string }[] } } | null;
+    // Every wrong field's own sentence when the API names them, as the form without a file shows.
+    const problems = payload?.error?.code === "validation_failed" ? payload.error.details?.map((d) => d.message).join(" ") : undefined;
+    return { ok: false, status: response.status, message: problems || (payload?.error?.message ?? `the sign-off failed (HTTP ${response.status})`) };
   }
 
   function submit() {
@@ -184,7 +186,7 @@ export function SignOffPanel({ project, version, itemKey, itemTitle, itemVersion
           {state.signOffs.map((s) => {
             const inactive = s.revokedAt || s.stale;
             return (
-              <li key={s.id} className={`flex flex-wrap items-baseline gap-x-2 ${inactive ? "text-slate-400" : "text-slate-800"}`}>
+              <li key={s.id} className={`flex flex-wrap items-baseline gap-x-2 [overflow-wrap:anywhere] ${inactive ? "text-slate-400" : "text-slate-800"}`}>
                 <span className={inactive ? "line-through" : "font-medium"}>
                   Signed off by {s.by} ({s.role})
                 </span>

@@ -4,7 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { addMemberAction, endMemberSessionsAction, removeMemberAction, setMemberRoleAction } from "@/app/projects/[project]/settings/actions";
-import { FormError } from "@/components/form-error";
+import { FormError, problemsOf } from "@/components/form-error";
 import type { MemberView } from "@/lib/server/members";
 import { ROLES } from "@/lib/templates/schema";
 
@@ -12,17 +12,17 @@ const field = "rounded border border-slate-300 px-2 py-1.5";
 
 export function MembersPanel({ project, members, viewerId }: { project: string; members: MemberView[]; viewerId: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string[] | null>(null);
   const [created, setCreated] = useState<{ email: string; password: string } | null>(null);
   const [signedOut, setSignedOut] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
-  function run(work: () => Promise<{ ok: boolean; error?: { message: string } }>) {
+  function run(work: () => Promise<{ ok: boolean; error?: { message: string; details?: { message: string }[] } }>) {
     setError(null);
     setSignedOut(null);
     startTransition(async () => {
       const outcome = await work();
-      if (!outcome.ok) setError(outcome.error?.message ?? "failed");
+      if (!outcome.ok) setError(outcome.error ? problemsOf(outcome.error) : ["Something went wrong; nothing was changed. Try again."]);
       router.refresh();
     });
   }

@@ -6,12 +6,12 @@ import { createTokenAction, revokeTokenAction } from "@/app/projects/[project]/s
 import { LocalTime } from "@/components/local-time";
 import { TOKEN_PERMISSIONS } from "@/lib/auth/tokens";
 import type { ApiTokenView } from "@/lib/server/api-tokens";
-import { FormError } from "@/components/form-error";
+import { FormError, problemsOf } from "@/components/form-error";
 
 export function TokensPanel({ project, tokens }: { project: string; tokens: ApiTokenView[] }) {
   const router = useRouter();
   const [secret, setSecret] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string[] | null>(null);
   const [pending, startTransition] = useTransition();
 
   function create(event: FormEvent<HTMLFormElement>) {
@@ -26,7 +26,7 @@ export function TokensPanel({ project, tokens }: { project: string; tokens: ApiT
         permissions: form.getAll("permissions").map(String),
         expiresInDays: days ? Number(days) : undefined,
       });
-      if (!outcome.ok) return setError(outcome.error.message);
+      if (!outcome.ok) return setError(problemsOf(outcome.error));
       setSecret(outcome.value.token);
       router.refresh();
     });
@@ -36,7 +36,7 @@ export function TokensPanel({ project, tokens }: { project: string; tokens: ApiT
     if (!window.confirm(`Revoke token "${token.name}"? CI using it will get 401 from now on.`)) return;
     startTransition(async () => {
       const outcome = await revokeTokenAction(project, token.id);
-      if (!outcome.ok) setError(outcome.error.message);
+      if (!outcome.ok) setError(problemsOf(outcome.error));
       router.refresh();
     });
   }
@@ -72,38 +72,41 @@ export function TokensPanel({ project, tokens }: { project: string; tokens: ApiT
         </div>
       ) : null}
       <FormError message={error} />
-      <table className="w-full text-sm">
-        <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="py-1">Name</th>
-            <th>Token</th>
-            <th>Permissions</th>
-            <th>Last used</th>
-            <th>Expires</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tokens.map((t) => (
-            <tr key={t.id} className={t.revokedAt ? "text-slate-400" : ""}>
-              <td className="py-1.5 font-medium">{t.name}</td>
-              <td className="font-mono text-xs">{t.prefix}…</td>
-              <td className="font-mono text-xs">{t.permissions.join(", ")}</td>
-              <td className="text-xs">{t.lastUsedAt ? <LocalTime iso={t.lastUsedAt} /> : "never"}</td>
-              <td className="text-xs">{t.expiresAt ? <LocalTime iso={t.expiresAt} /> : "never"}</td>
-              <td className="text-right">
-                {t.revokedAt ? (
-                  <span className="text-xs">revoked <LocalTime iso={t.revokedAt} /></span>
-                ) : (
-                  <button type="button" onClick={() => revoke(t)} disabled={pending} aria-label={`Revoke ${t.name}`} className="text-xs text-red-700 underline">
-                    Revoke
-                  </button>
-                )}
-              </td>
+      {/* Scrolls inside its own box on a phone rather than widening the page. */}
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm">
+          <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="py-1">Name</th>
+              <th>Token</th>
+              <th>Permissions</th>
+              <th>Last used</th>
+              <th>Expires</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {tokens.map((t) => (
+              <tr key={t.id} className={t.revokedAt ? "text-slate-400" : ""}>
+                <td className="py-1.5 font-medium">{t.name}</td>
+                <td className="font-mono text-xs">{t.prefix}…</td>
+                <td className="font-mono text-xs">{t.permissions.join(", ")}</td>
+                <td className="text-xs">{t.lastUsedAt ? <LocalTime iso={t.lastUsedAt} /> : "never"}</td>
+                <td className="text-xs">{t.expiresAt ? <LocalTime iso={t.expiresAt} /> : "never"}</td>
+                <td className="text-right">
+                  {t.revokedAt ? (
+                    <span className="text-xs">revoked <LocalTime iso={t.revokedAt} /></span>
+                  ) : (
+                    <button type="button" onClick={() => revoke(t)} disabled={pending} aria-label={`Revoke ${t.name}`} className="text-xs text-red-700 underline">
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {tokens.length === 0 ? <p className="text-sm text-slate-600">No tokens yet.</p> : null}
     </div>
   );

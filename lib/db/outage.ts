@@ -3,6 +3,8 @@
 // outage marks it here, for OUTAGE_HOLD_MS; the next request after that tries the database
 // again, so recovery needs no restart. The mark lives on globalThis under a registered symbol
 // because the server script and Next.js's bundles are separate module graphs in one process.
+import { log } from "@/lib/log";
+
 const DOWN_UNTIL = Symbol.for("shipcheck.databaseDownUntil");
 
 /** How long pages are answered 503 after an outage was seen, before the database is tried again. */
@@ -21,7 +23,7 @@ export function markDatabaseDown(error: unknown, now = Date.now()): void {
   const state = globalThis as Marked;
   const wasDown = (state[DOWN_UNTIL] ?? 0) > now;
   state[DOWN_UNTIL] = now + OUTAGE_HOLD_MS;
-  if (!wasDown) console.warn(`[shipcheck] the database cannot be reached (${gistOf(error)}): answering 503 and trying again every few seconds`);
+  if (!wasDown) log().warn({ cause: gistOf(error) }, "the database cannot be reached: answering 503 and trying again every few seconds");
 }
 
 export function databaseMarkedDown(now = Date.now()): boolean {

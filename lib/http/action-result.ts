@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { assertActionOrigin } from "@/lib/auth/request";
 import { AppError, type ErrorCode, type ErrorDetail } from "@/lib/errors";
 import { zodDetails } from "./respond";
+import { log } from "@/lib/log";
 
 export type ActionResult<T = undefined> =
   | { ok: true; value: T }
@@ -17,11 +18,11 @@ export async function runAction<T>(work: () => Promise<T>): Promise<ActionResult
     if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
     if (error instanceof ZodError) {
       // Every problem goes back, so a form can show them all at once beside their fields.
+      // A form that shows only the message still shows every problem.
       const details = zodDetails(error);
-      const first = details[0];
-      return { ok: false, error: { code: "validation_failed", message: first ? `${first.path}: ${first.message}` : "invalid input", details } };
+      return { ok: false, error: { code: "validation_failed", message: details.length ? details.map((d) => d.message).join(" ") : "Something in the form is not valid.", details } };
     }
-    console.error("server action failed", error);
+    log().error({ err: error }, "server action failed");
     return { ok: false, error: { code: "internal", message: "Something went wrong; nothing was changed. Try again." } };
   }
 }

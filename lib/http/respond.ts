@@ -4,13 +4,16 @@ import { markDatabaseDown } from "@/lib/db/outage";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { AppError, databaseUnavailable } from "@/lib/errors";
 import { UnknownEnvironmentError } from "@/lib/gate";
+import { log } from "@/lib/log";
+import { humanDetails } from "@/lib/validation/wording";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(body, { status, headers });
 }
 
+/** Every problem with its field's path, in words a person reads (lib/validation/wording.ts). */
 export function zodDetails(error: ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  return humanDetails(error);
 }
 
 export function errorResponse(error: unknown, requestId: string): Response {
@@ -25,7 +28,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
             ? databaseUnavailable()
             : null;
   if (!appError) {
-    console.error(`[${requestId}] unexpected error`, error);
+    log().error({ requestId, err: error }, "unexpected error");
     return json({ error: { code: "internal", message: "unexpected server error", requestId } }, 500);
   }
   const headers: Record<string, string> = {};

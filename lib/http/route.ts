@@ -3,6 +3,7 @@ import { clientAddressFrom } from "./client-address";
 import { isClientAbort } from "./client-abort";
 import { requestIdFrom } from "./request-id";
 import { errorResponse } from "./respond";
+import { log } from "@/lib/log";
 
 export type RequestMeta = { requestId: string; ip: string | null };
 
@@ -18,7 +19,7 @@ export function apiRoute<P>(handler: Handler<P>) {
     } catch (error) {
       if (isClientAbort(error, request)) {
         // Nobody is left to read an answer: one short line, no stack, not a 500.
-        console.info(`[${requestId}] client closed the request: ${request.method} ${new URL(request.url).pathname}`);
+        log().info({ requestId, method: request.method, path: new URL(request.url).pathname }, "client closed the request");
         response = new Response(null, { status: 499 });
       } else {
         response = errorResponse(error, requestId);

@@ -2,6 +2,7 @@
 // streams). It is a plain pg client of its own: a pooled connection is handed to other queries
 // between uses, and a LISTEN only holds on the session that issued it.
 import pg from "pg";
+import { log } from "@/lib/log";
 import { concerns, decodeNotice, type ChangeNotice, type Interest } from "./change";
 
 /**
@@ -52,7 +53,7 @@ export class ChangeListener {
   constructor(private readonly options: ListenerOptions) {
     this.backoff = options.backoff ?? { initialMs: 250, maxMs: 10_000 };
     this.pingMs = options.pingMs ?? 30_000;
-    this.log = options.log ?? ((message) => console.warn(`[realtime] ${message}`));
+    this.log = options.log ?? ((message) => log().warn({ part: "realtime" }, message));
   }
 
   /** Whether changes reach subscribers right now. */

@@ -241,7 +241,7 @@ describe("parseTemplate: problems", () => {
   it("refuses duplicate item keys, even across sections", () => {
     const problems = expectProblems(parseTemplate(withLine(26, "        key: smoke")));
     expect(problems).toEqual([
-      expect.objectContaining({ path: "sections.1.items.0.key", line: 26, message: 'duplicate item key "smoke"' }),
+      expect.objectContaining({ path: "sections.1.items.0.key", line: 26, message: 'Duplicate item key "smoke".' }),
     ]);
   });
 

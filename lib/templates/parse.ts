@@ -1,5 +1,6 @@
 // YAML (or JSON, which is YAML) text -> a validated template, with a location for every problem.
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { humanMessage } from "@/lib/validation/wording";
 import { templateSchema, type TemplateDefinition } from "./schema";
 
 export type TemplateProblem = { path: string; message: string; line?: number; column?: number };
@@ -40,7 +41,7 @@ export function parseTemplate(source: string): ParseOutcome {
       const path = issue.path.map(String);
       const node = nodeAt(doc.contents, path);
       const at = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
-      return { path: path.join("."), message: issue.message, line: at?.line, column: at?.col };
+      return { path: path.join("."), message: humanMessage(issue), line: at?.line, column: at?.col };
     }),
   };
 }

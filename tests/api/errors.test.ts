@@ -113,6 +113,16 @@ describe("invalid payloads are 422 with the offending paths", () => {
     for (const detail of error.details!) expect(typeof detail.message).toBe("string");
   });
 
+  it("problems are worded for people, each beside its field's path", async () => {
+    const p = await makeProject();
+    const response = await unchanged(p, () => api(`/api/v1/projects/${p.slug}/releases`, { token: p.token, json: { version: `v${"1".repeat(100)}`, commit: "xyz", template: "" } }));
+    expect(expectApiError(response, 422, "validation_failed").details).toEqual([
+      { path: "version", message: "The version is too long: it may have at most 100 characters." },
+      { path: "commit", message: "A commit SHA is 7 to 64 hexadecimal characters." },
+      { path: "template", message: "Enter the checklist." },
+    ]);
+  });
+
   it("metrics: wrong types, missing and unknown fields", async () => {
     const p = await makeProject();
     const metricCases: [unknown, string[]][] = [
@@ -326,5 +336,28 @@ describe("the gate query", () => {
       const response = await api(`${base(p)}/gate${query}`, { token: p.token });
       expect(expectApiError(response, 400, "bad_request").message).toContain("environment");
     }
+  });
+});
+
+describe("addresses under /api/ that no route serves", () => {
+  it("are a JSON 404 for every method, naming the address and where the API is described; never HTML", async () => {
+    const p = await makeProject();
+    for (const [method, path] of [
+      ["GET", "/api/nope"],
+      ["POST", "/api/v1/nothing/here"],
+      ["DELETE", `${base(p)}/no-such-part`],
+      ["PUT", `/api/v1/projects/${p.slug}/releases/${p.version}/items/a/b/c/d`],
+      ["GET", `/api/v1/${"x".repeat(1000)}`],
+    ] as const) {
+      const response = await api(path, { method, token: p.token, ...(method === "GET" ? {} : { json: {} }) });
+      expect(response.status, `${method} ${path.slice(0, 60)}`).toBe(404);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(response.body.error.code).toBe("not_found");
+      expect(response.body.error.message).toContain("/api/v1/openapi.json");
+      expect(response.body.error.message.length).toBeLessThan(400);
+    }
+    // Real routes are untouched by the catch-all.
+    expect((await api(`${base(p)}/gate?environment=staging`, { token: p.token })).status).toBe(200);
+    expect((await api("/api/health")).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { listReleases } from "@/lib/server/list-releases";
-import { makeProject, makeUser } from "../support/fixtures";
+import { makeProject, makeUser, randomSha } from "../support/fixtures";
 import { api, baseUrl, signIn } from "../support/http";
 
 const base = (p: { slug: string; version: string }) => `/api/v1/projects/${p.slug}/releases/${p.version}`;
@@ -142,5 +142,42 @@ describe("a check's results, a page at a time", () => {
     const other = await makeProject();
     expect((await api(`${base(p)}/items/smoke-tests/results?environment=staging`, { token: other.token })).status).toBe(404);
     expect(baseUrl()).toBeTruthy();
+  });
+});
+
+describe("where releases stand per environment", () => {
+  it("each environment says deployed, rolled back or its gate, and the list filters by deployed to and not yet deployed to", async () => {
+    const p = await makeProject();
+    const { deployToStaging } = await import("../support/flow");
+    const { manager } = await deployToStaging(p);
+    const create = (version: string) => api(`/api/v1/projects/${p.slug}/releases`, { token: p.token, json: { version, commit: randomSha(), template: p.template } });
+    expect((await create("v1.1.0")).status).toBe(201);
+    expect((await create("v1.2.0")).status).toBe(201);
+    // v1.1.0 goes to staging too, and is then rolled back there to v1.0.0.
+    await deployToStaging({ ...p, version: "v1.1.0", commit: (await db().release.findFirstOrThrow({ where: { version: "v1.1.0", project: { slug: p.slug } } })).commitSha }, { manager });
+    const rolledBack = await api(`${base({ slug: p.slug, version: "v1.1.0" })}/rollback-decisions`, {
+      json: { environment: "staging", decision: "rolled_back", toVersion: p.version, reason: "errors after the deploy" },
+      headers: manager.headers,
+    });
+    expect(rolledBack.status, JSON.stringify(rolledBack.body)).toBe(201);
+
+    const system = { principal: { kind: "system" as const, label: "test" } };
+    const list = async (filter: Parameters<typeof listReleases>[2] = {}) => (await listReleases(system, p.slug, filter)).releases;
+    const standing = (await list()).map((r) => [r.version, r.environments.map((e) => [e.environment, e.deployedAt !== null, e.rolledBackAt !== null, e.gate.open])]);
+    expect(standing).toEqual([
+      ["v1.2.0", [["staging", false, false, false], ["production", false, false, false]]],
+      ["v1.1.0", [["staging", true, true, true], ["production", false, false, false]]],
+      // Rolled back to: deployed to staging again, and no rollback of its own.
+      ["v1.0.0", [["staging", true, false, true], ["production", false, false, false]]],
+    ]);
+    const versions = async (filter: Parameters<typeof listReleases>[2]) => (await list(filter)).map((r) => r.version);
+    expect(await versions({ deployedTo: "staging" })).toEqual(["v1.1.0", "v1.0.0"]);
+    expect(await versions({ notDeployedTo: "staging" })).toEqual(["v1.2.0"]);
+    expect(await versions({ deployedTo: "staging", notDeployedTo: "production" })).toEqual(["v1.1.0", "v1.0.0"]);
+    expect(await versions({ deployedTo: "production" })).toEqual([]);
+    expect(await versions({ deployedTo: "staging", status: "rolled_back" })).toEqual(["v1.1.0"]);
+    // An environment the project does not have: nothing was deployed there.
+    expect(await versions({ deployedTo: "qa" })).toEqual([]);
+    expect(await versions({ notDeployedTo: "qa" })).toEqual(["v1.2.0", "v1.1.0", "v1.0.0"]);
   });
 });

@@ -25,8 +25,10 @@ describe("POST /releases", () => {
     const response = await create(p, { version: "v1.1.0-rc.1+build.7", commit: commit.toUpperCase(), template: p.template });
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ version: "v1.1.0-rc.1+build.7", commit, status: "in_progress" });
+    // Location names the new release, its version encoded (a `+` is not a space).
+    expect(response.headers.get("location")).toBe(`/api/v1/projects/${p.slug}/releases/${encodeURIComponent("v1.1.0-rc.1+build.7")}`);
 
-    const release = await api(`/api/v1/projects/${p.slug}/releases/${encodeURIComponent("v1.1.0-rc.1+build.7")}`, { token: p.token });
+    const release = await api(response.headers.get("location")!, { token: p.token });
     expect(release.status).toBe(200);
     expect(release.body.release).toMatchObject({ version: "v1.1.0-rc.1+build.7", commitSha: commit, template: p.template, templateVersion: 1 });
     const keys = release.body.sections.flatMap((s: { items: { key: string }[] }) => s.items.map((i) => i.key));

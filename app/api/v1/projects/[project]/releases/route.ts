@@ -9,5 +9,6 @@ export const POST = apiRoute<{ project: string }>(async (request, { project }, m
   const principal = await authenticate(request);
   const input = createReleaseSchema.parse(await readJson(request, 1024 * 1024));
   const release = await createRelease({ principal, ...meta }, project, input);
-  return json({ version: release.version, commit: release.commitSha, status: release.status }, 201);
+  const location = `/api/v1/projects/${encodeURIComponent(project)}/releases/${encodeURIComponent(release.version)}`;
+  return json({ version: release.version, commit: release.commitSha, status: release.status }, 201, { location });
 });

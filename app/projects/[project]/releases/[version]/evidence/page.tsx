@@ -136,7 +136,7 @@ export default async function EvidencePage({ params }: { params: Promise<Params>
                 </Td>
                 <Td>{when(s.createdAt)}</Td>
                 <Td>
-                  {s.comment ? <p className="whitespace-pre-wrap">{s.comment}</p> : null}
+                  {s.comment ? <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">{s.comment}</p> : null}
                   {s.evidenceUrl ? <p className="break-all">Link: {s.evidenceUrl}</p> : null}
                   {s.evidence ? (
                     <p className="break-all">
@@ -267,7 +267,7 @@ export default async function EvidencePage({ params }: { params: Promise<Params>
       <Section title={`Audit trail (${pack.audit.events.length} events, oldest first)`}>
         <ol className="space-y-1">
           {pack.audit.events.map((event, index) => (
-            <li key={event.id} className={`break-inside-avoid ${pack.audit.chain.brokenAt === index ? "bg-red-50 text-red-900" : ""}`}>
+            <li key={event.id} className={`break-inside-avoid [overflow-wrap:anywhere] ${pack.audit.chain.brokenAt === index ? "bg-red-50 text-red-900" : ""}`}>
               <p>
                 <span className="text-slate-500">{index + 1}.</span> <span className="font-medium">{event.actorLabel}</span> {describeAuditEvent(event, context)}
                 <span className="text-slate-500"> · {when(event.createdAt)}</span>
