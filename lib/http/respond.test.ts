@@ -1,14 +1,15 @@
 // errorResponse: a database that cannot be reached is 503 with Retry-After, never 500.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { errorResponse } from "./respond";
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("errorResponse", () => {
   it("answers 503 with Retry-After and the error shape when the database cannot be reached", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const warn = vi.spyOn(log(), "warn").mockImplementation(() => undefined);
+    const error = vi.spyOn(log(), "error").mockImplementation(() => undefined);
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED", syscall: "connect", errno: -111 });
     const response = errorResponse(new Error("query failed", { cause: refused }), "req-1");
     expect(response.status).toBe(503);
@@ -19,7 +20,7 @@ describe("errorResponse", () => {
   });
 
   it("keeps 500 for the unexpected, and the status of AppErrors", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    vi.spyOn(log(), "error").mockImplementation(() => undefined);
     expect(errorResponse(new TypeError("x is undefined"), "req-2").status).toBe(500);
     expect(errorResponse(new AppError("conflict", "taken"), "req-3").status).toBe(409);
   });
