@@ -249,6 +249,18 @@ describe("shipcheck template push, release create and gate", () => {
     const commit = randomSha();
     const created = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--commit", commit, "--template", name], as(p));
     expect(created).toMatchObject({ code: 0, stdout: `Created release v2.0.0 at ${commit.slice(0, 12)}\n` });
+    // A re-run pipeline: the same release of the same commit is there already, and that is fine.
+    const rerun = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--template", name], { ...as(p), GITHUB_SHA: commit });
+    expect(rerun).toMatchObject({ code: 0, stdout: `Release v2.0.0 exists already at ${commit.slice(0, 12)}: nothing to do\n` });
+    const rerunJson = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--commit", commit, "--template", name, "--json"], as(p));
+    expect(JSON.parse(rerunJson.stdout)).toEqual({ version: "v2.0.0", commit, created: false });
+    // The same version for another commit is still refused, with the server's message.
+    const other = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--commit", randomSha(), "--template", name], as(p));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("HTTP 409: release v2.0.0 already exists");
+    const noCommit = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.1", "--template", name], as(p));
+    expect(noCommit.code).toBe(2);
+    expect(noCommit.stderr).toContain("--commit is required outside GitHub Actions and GitLab CI");
 
     const gateArgs = ["gate", "--project", p.slug, "--release", "v2.0.0", "--environment", "staging"];
     const closed = await shipcheck(gateArgs, as(p));

@@ -1,18 +1,21 @@
 // `shipcheck release create`: a release of a commit, its checklist made from a template.
-import { apiClientFromEnv } from "../api-client";
+import { ApiError, apiClientFromEnv, type ApiClient } from "../api-client";
 import { commitOf, optional, required, type Command } from "../args";
 import { usageError } from "../errors";
 import { printJson } from "../output";
+import { retryPolicyFromEnv, withRetries } from "../retry";
 import { readInput } from "./read-input";
 
 type Created = { version: string; commit: string };
+type Existing = { release: { version: string; commitSha: string } };
 
 export const releaseCreate: Command = {
   usage: "shipcheck release create --project <slug> --version <v> --template <name> [--commit <sha>] [--template-version <n>] [--changed-files <file>]",
   help: `
 Creates a release: its checklist is made from the template (its latest version, or
---template-version). Not retried: a release is created once (a second try would be refused as a
-duplicate version).
+--template-version). When the release exists already for the same commit (a re-run pipeline, or
+a retry after an answer that was lost), that is success: "exists already", exit 0. For another
+commit it is an error (exit 2): a new build of a release is a PATCH of its commit, see docs/ci.md.
 
 Options:
   --project <slug>          the project
@@ -40,9 +43,30 @@ Exit: 0 created, 2 on any error.`,
     const changedFiles = listFile ? (await readInput(listFile)).toString("utf8").split("\n").map((l) => l.trim()).filter(Boolean) : [];
     const payload = { version, commit, template, ...(templateVersion ? { templateVersion: Number(templateVersion) } : {}), changedFiles };
     const client = apiClientFromEnv(env);
-    const { body } = await client.request<Created>("POST", `/api/v1/projects/${encodeURIComponent(project)}/releases`, { type: "application/json", text: JSON.stringify(payload) });
-    if (parsed.json) printJson(body);
-    else console.log(`Created release ${body.version} at ${body.commit.slice(0, 12)}`);
-    return 0;
+    const releases = `/api/v1/projects/${encodeURIComponent(project)}/releases`;
+    try {
+      const { body } = await withRetries(() => client.request<Created>("POST", releases, { type: "application/json", text: JSON.stringify(payload) }), retryPolicyFromEnv(env));
+      if (parsed.json) printJson({ ...body, created: true });
+      else console.log(`Created release ${body.version} at ${body.commit.slice(0, 12)}`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 409) throw error;
+      const existing = await sameRelease(client, `${releases}/${encodeURIComponent(version)}`, commit);
+      if (!existing) throw error;
+      if (parsed.json) printJson({ version: existing.version, commit: existing.commitSha, created: false });
+      else console.log(`Release ${existing.version} exists already at ${existing.commitSha.slice(0, 12)}: nothing to do`);
+      return 0;
+    }
   },
 };
+
+/** The release that is there already, when it is of the same commit (a full SHA or its prefix). */
+async function sameRelease(client: ApiClient, path: string, commit: string): Promise<Existing["release"] | null> {
+  try {
+    const { body } = await client.request<Existing>("GET", path);
+    return body.release.commitSha.toLowerCase().startsWith(commit.toLowerCase()) ? body.release : null;
+  } catch {
+    // Unreadable (a token without gate:read): the server's 409 stands.
+    return null;
+  }
+}
