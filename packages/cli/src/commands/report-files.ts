@@ -2,7 +2,7 @@
 // report per class: target/surefire-reports/TEST-*.xml). A glob that matches nothing is an error,
 // so a misspelled path never passes as "nothing to report".
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { isDynamicPattern, glob } from "tinyglobby";
 import { CliError } from "../errors";
 
@@ -17,7 +17,8 @@ export async function reportFiles(args: string[], cwd = process.cwd()): Promise<
       files.push({ file: arg, fromGlob: false });
       continue;
     }
-    const matched = (await glob(arg, { cwd, onlyFiles: true, expandDirectories: false })).sort();
+    // An absolute pattern gives absolute names (not "../../builds/…"), a relative one relative names.
+    const matched = (await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, absolute: isAbsolute(arg) })).sort();
     if (matched.length === 0) throw new CliError(`no file matches ${arg}`);
     files.push(...matched.map((file) => ({ file, fromGlob: true })));
   }

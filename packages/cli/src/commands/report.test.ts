@@ -54,5 +54,7 @@ describe("reportFiles", () => {
       { file: "missing.xml", fromGlob: false },
     ]);
     await expect(reportFiles(["target/**/junit-*.xml"], dir)).rejects.toThrow("no file matches target/**/junit-*.xml");
+    const absolute = await reportFiles([path.join(dir, "target/surefire-reports/TEST-*.xml")], "/");
+    expect(absolute.map((f) => f.file)).toEqual([path.join(dir, "target/surefire-reports/TEST-a.xml"), path.join(dir, "target/surefire-reports/TEST-b.xml")]);
   });
 });
