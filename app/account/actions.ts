@@ -1,5 +1,5 @@
 "use server";
-// The signed-in person's own account: password and sessions. Same use cases as the API.
+// The signed-in person's own account: password, sessions and notification choices. Same use cases as the API.
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { issueSessionCookie, clearSessionCookie } from "@/lib/auth/session-cookie";
@@ -8,6 +8,7 @@ import { clientAddress, UNKNOWN_ADDRESS } from "@/lib/auth/throttle";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { changePassword } from "@/lib/server/change-password";
 import { endOwnSessions } from "@/lib/server/end-user-sessions";
+import { setNotificationPreferences } from "@/lib/server/notification-preferences";
 import { changePasswordFormSchema } from "@/lib/validation/account";
 
 async function context() {
@@ -32,5 +33,13 @@ export async function signOutEverywhereAction(): Promise<ActionResult<{ sessions
     await endOwnSessions(await context());
     await clearSessionCookie();
     return { sessionsEnded: true as const };
+  });
+}
+
+/** The notification types the person does not want by email. */
+export async function setNotificationPreferencesAction(form: { optOut: string[] }): Promise<ActionResult<{ saved: true }>> {
+  return runAction(async () => {
+    await setNotificationPreferences(await context(), form);
+    return { saved: true as const };
   });
 }

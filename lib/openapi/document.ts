@@ -7,10 +7,12 @@ import { auditTrailSchema, chainTrailSchema, evidencePackSchema, signingKeySchem
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
 import { changePasswordSchema } from "@/lib/validation/account";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
+import { createWebhookSchema, emailNotificationsSchema as emailNotificationsInputSchema, notificationPreferencesSchema as notificationPreferencesInputSchema } from "@/lib/validation/webhooks";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema } from "@/lib/validation/admin";
 import { releaseVersion, slug } from "@/lib/validation/common";
 import { deploymentInputSchema } from "@/lib/validation/deployment";
+import { RELEASE_PAGE_LIMIT, RELEASE_STATUSES } from "@/lib/validation/release-list";
 import { metricsPayloadSchema, resultsPayloadSchema } from "@/lib/validation/results";
 import { gateOverrideInputSchema, projectLockInputSchema, rollbackDecisionInputSchema, updateReleaseSchema } from "@/lib/validation/release";
 import { assignItemInputSchema, rejectItemInputSchema, revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
@@ -30,6 +32,7 @@ export const COMPONENT_SCHEMAS = {
   GateReport: { schema: responses.gateReportSchema, io: "output" },
   ReleaseState: { schema: responses.releaseStateSchema, io: "output" },
   ReleaseCreated: { schema: responses.releaseCreatedSchema, io: "output" },
+  ReleaseList: { schema: responses.releaseListSchema, io: "output" },
   Deployment: { schema: responses.deploymentSchema, io: "output" },
   IngestReport: { schema: responses.ingestReportSchema, io: "output" },
   MetricsReport: { schema: responses.metricsReportSchema, io: "output" },
@@ -67,6 +70,13 @@ export const COMPONENT_SCHEMAS = {
   GateOverrideLifted: { schema: responses.gateOverrideLiftedSchema, io: "output" },
   ProjectLockState: { schema: responses.projectLockStateSchema, io: "output" },
   RollbackDecisionCreated: { schema: responses.rollbackDecisionCreatedSchema, io: "output" },
+  WebhookList: { schema: responses.webhookListSchema, io: "output" },
+  WebhookCreated: { schema: responses.webhookCreatedSchema, io: "output" },
+  WebhookDeleted: { schema: responses.webhookDeletedSchema, io: "output" },
+  DeliveryList: { schema: responses.deliveryListSchema, io: "output" },
+  Redelivered: { schema: responses.redeliveredSchema, io: "output" },
+  NotificationPreferences: { schema: responses.notificationPreferencesSchema, io: "output" },
+  EmailNotifications: { schema: responses.emailNotificationsSchema, io: "output" },
 
   ResultsPayload: { schema: resultsPayloadSchema, io: "input" },
   CtrfReport: { schema: ctrfReportSchema, io: "input" },
@@ -90,6 +100,9 @@ export const COMPONENT_SCHEMAS = {
   AddMember: { schema: addMemberSchema, io: "input" },
   SetMemberRole: { schema: setMemberRoleSchema, io: "input" },
   ChangePassword: { schema: changePasswordSchema, io: "input" },
+  CreateWebhook: { schema: createWebhookSchema, io: "input" },
+  NotificationPreferencesInput: { schema: notificationPreferencesInputSchema, io: "input" },
+  EmailNotificationsInput: { schema: emailNotificationsInputSchema, io: "input" },
 } as const satisfies Record<string, { schema: z.ZodType; io: Io }>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -169,6 +182,8 @@ const PATH = {
   overrideId: { name: "overrideId", in: "path", required: true, description: "The override's id (from the release's `overrides`).", schema: { type: "string", format: "uuid" } },
   name: { name: "name", in: "path", required: true, description: "The template's name.", schema: { type: "string" } },
   userId: { name: "userId", in: "path", required: true, description: "The member's user id (from the member list).", schema: { type: "string", format: "uuid" } },
+  webhookId: { name: "webhookId", in: "path", required: true, description: "The webhook endpoint's id (from the webhook list).", schema: { type: "string", format: "uuid" } },
+  deliveryId: { name: "deliveryId", in: "path", required: true, description: "The delivery's id (from the delivery list).", schema: { type: "string", format: "uuid" } },
 } satisfies Record<string, Parameter>;
 
 const IDEMPOTENCY_KEY: Parameter = {
@@ -244,8 +259,27 @@ export const OPERATIONS: Operation[] = [
       "The release gets its own snapshot of the template version's items (the latest unless `templateVersion` is given). `changedFiles` that touch a guarded path add that path's checks to the gate. Needs the `releases:write` token permission or the release-manager role.",
     parameters: [PATH.project],
     requestBody: { content: { "application/json": { schema: "CreateRelease" } } },
-    responses: { 201: { description: "Created.", content: { "application/json": { schema: "ReleaseCreated" } } } },
+    responses: { 201: { description: "Created.", content: { "application/json": { schema: "ReleaseCreated" } }, headers: ["Location"] } },
     errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/releases",
+    method: "get",
+    operationId: "listReleases",
+    tags: ["Releases"],
+    summary: "The project's releases, newest first, a page at a time",
+    description:
+      "Each with its gate and deploy state per environment. Filters combine: `status`, `deployedTo` (deployed there at least once) and `notDeployedTo`. Pages: pass `nextCursor` as `cursor` until it is null (the `Link` header says the same).",
+    parameters: [
+      PATH.project,
+      { name: "status", in: "query", required: false, description: "Only releases in this status.", schema: { type: "string", enum: [...RELEASE_STATUSES] } },
+      { name: "deployedTo", in: "query", required: false, description: "Only releases deployed to this environment.", schema: { type: "string" } },
+      { name: "notDeployedTo", in: "query", required: false, description: "Only releases never deployed to this environment.", schema: { type: "string" } },
+      { name: "limit", in: "query", required: false, description: `At most this many (default 50, at most ${RELEASE_PAGE_LIMIT}).`, schema: { type: "integer", minimum: 1, maximum: RELEASE_PAGE_LIMIT } },
+      { name: "cursor", in: "query", required: false, description: "`nextCursor` of the page before.", schema: { type: "string" } },
+    ],
+    responses: { 200: { description: "One page of releases.", content: { "application/json": { schema: "ReleaseList" } }, headers: ["Link"] } },
+    errors: [400, 422, ...READ_ERRORS],
   },
   {
     path: "/api/v1/projects/{project}/releases/{version}",
@@ -696,6 +730,117 @@ export const OPERATIONS: Operation[] = [
     errors: READ_ERRORS,
   },
   {
+    path: "/api/v1/projects/{project}/webhooks",
+    method: "get",
+    operationId: "listWebhooks",
+    tags: ["Notifications"],
+    summary: "The project's webhook endpoints (never their secrets)",
+    description: "Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Endpoints.", content: { "application/json": { schema: "WebhookList" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks",
+    method: "post",
+    operationId: "createWebhook",
+    tags: ["Notifications"],
+    summary: "Add a webhook endpoint; its signing secret is in this answer only",
+    description:
+      "`{\"url\",\"format\"?,\"events\"?}`: an http or https URL (at most 2,000 characters, no credentials in it); `standard` (the default) sends Standard Webhooks JSON `{type,timestamp,data}` signed with `webhook-id`, `webhook-timestamp` and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the secret's bytes); `slack` sends incoming-webhook JSON (`text`, `blocks`) that Slack and Teams read. `events` limits the types (empty: every type). Deliveries are retried with exponential backoff for more than a day. Project admins only. 409 past 20 endpoints. Audited as `webhook.created`, without the secret.",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "CreateWebhook" } } },
+    responses: { 201: { description: "Added.", content: { "application/json": { schema: "WebhookCreated" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks/{webhookId}",
+    method: "delete",
+    operationId: "deleteWebhook",
+    tags: ["Notifications"],
+    summary: "Delete a webhook endpoint and its deliveries",
+    description: "Project admins only. Audited as `webhook.deleted`.",
+    auth: "session",
+    parameters: [PATH.project, PATH.webhookId],
+    responses: { 200: { description: "Deleted.", content: { "application/json": { schema: "WebhookDeleted" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries",
+    method: "get",
+    operationId: "listWebhookDeliveries",
+    tags: ["Notifications"],
+    summary: "The endpoint's latest 50 deliveries, newest first, each with its attempts and their response codes",
+    description: "Project admins only.",
+    auth: "session",
+    parameters: [PATH.project, PATH.webhookId],
+    responses: { 200: { description: "Deliveries.", content: { "application/json": { schema: "DeliveryList" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
+    method: "post",
+    operationId: "redeliverWebhook",
+    tags: ["Notifications"],
+    summary: "Send a delivery again now, with the same webhook-id and payload",
+    description: "A fresh round of retries starts. Project admins only. Audited as `webhook.redelivered`.",
+    auth: "session",
+    parameters: [PATH.project, PATH.webhookId, PATH.deliveryId],
+    responses: { 202: { description: "Queued again.", content: { "application/json": { schema: "Redelivered" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/notifications",
+    method: "get",
+    operationId: "getEmailNotifications",
+    tags: ["Notifications"],
+    summary: "Whether the project's notifications are emailed to the members who can act",
+    description: "Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "The setting.", content: { "application/json": { schema: "EmailNotifications" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/notifications",
+    method: "put",
+    operationId: "setEmailNotifications",
+    tags: ["Notifications"],
+    summary: "Turn email notifications of the project on or off",
+    description:
+      "`{\"email\":true}`: each notification is emailed to the members who can act (for a sign-off, those who may give it; otherwise release managers and admins), less those who turned that type off on their account. Needs an SMTP server (SHIPCHECK_SMTP_URL). Project admins only. Audited as `notifications.email_changed`.",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "EmailNotificationsInput" } } },
+    responses: { 200: { description: "Saved.", content: { "application/json": { schema: "EmailNotifications" } } } },
+    errors: BODY_ERRORS,
+  },
+  {
+    path: "/api/v1/me/notifications",
+    method: "get",
+    operationId: "getNotificationPreferences",
+    tags: ["Account"],
+    summary: "Which notifications you get by email",
+    description: "Email goes to the people who can act: for a sign-off, the members who may give it; otherwise release managers and admins. Signed-in people only (tokens get 403).",
+    auth: "session",
+    responses: { 200: { description: "Your choices.", content: { "application/json": { schema: "NotificationPreferences" } } } },
+    errors: [401, 403],
+  },
+  {
+    path: "/api/v1/me/notifications",
+    method: "put",
+    operationId: "setNotificationPreferences",
+    tags: ["Account"],
+    summary: "Choose which notifications you get by email",
+    description: "`{\"optOut\":[…]}`: the types you do not want. Signed-in people only (tokens get 403). Audited as `account.notifications_changed`.",
+    auth: "session",
+    requestBody: { content: { "application/json": { schema: "NotificationPreferencesInput" } } },
+    responses: { 200: { description: "Saved.", content: { "application/json": { schema: "NotificationPreferences" } } } },
+    errors: [400, 401, 403, 413, 415, 422],
+  },
+  {
     path: "/api/v1/me/password",
     method: "post",
     operationId: "changePassword",
@@ -874,6 +1019,8 @@ const HEADERS = {
     required: false,
     schema: { type: "string", enum: ["true"] },
   },
+  Location: { description: "The path of what was created.", required: true, schema: { type: "string" } },
+  Link: { description: '`<…?cursor=…>; rel="next"` while there is a next page; absent on the last.', required: false, schema: { type: "string" } },
 } as const;
 
 type HeaderName = keyof typeof HEADERS;
@@ -965,7 +1112,8 @@ function buildDocument(): JsonSchema {
       { name: "Webhooks", description: "GitHub and Alertmanager deliveries." },
       { name: "Audit", description: "The hash-chained audit trail, its signed checkpoints, the evidence pack and the key they are signed with." },
       { name: "Members", description: "People of a project and their roles." },
-      { name: "Account", description: "Your own password and sessions." },
+      { name: "Notifications", description: "Outgoing webhooks of a project (Standard Webhooks or Slack/Teams JSON), their deliveries and attempts." },
+      { name: "Account", description: "Your own password, sessions and notification choices." },
       { name: "Service", description: "Health and this document." },
     ],
     paths,

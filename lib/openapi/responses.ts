@@ -3,9 +3,11 @@
 // Objects are strict (additionalProperties: false): a field added to a use case's return value
 // fails the tests until it is documented here.
 import { z } from "zod";
+import { NOTIFICATION_TYPES } from "@/lib/notifications/events";
 import type { ErrorCode } from "@/lib/errors";
 import { CELL_ALIGNS, RENDERED_TAGS } from "@/lib/templates/rendered-markdown";
 import { PHASES, ROLES, templateSchema } from "@/lib/templates/schema";
+import { RELEASE_STATUSES } from "@/lib/validation/release-list";
 
 /** An ISO 8601 instant as `Date.toISOString()` writes it. */
 const instant = z.iso.datetime();
@@ -326,6 +328,31 @@ export const releaseStateSchema = z.strictObject({
   }),
 });
 
+export const releaseSummarySchema = z.strictObject({
+  version: z.string(),
+  commitSha: z.string(),
+  status: z.enum(RELEASE_STATUSES),
+  createdAt: instant,
+  template: z.string(),
+  templateVersion: z.number().int().min(1),
+  gates: z.array(gateDecisionSchema).meta({ description: "Per environment, in deploy order." }),
+  environments: z.array(
+    z.strictObject({
+      environment: z.string(),
+      gate: gateDecisionSchema,
+      deployedAt: instant.nullable().meta({ description: "The release's latest deploy there." }),
+      rolledBackAt: instant.nullable().meta({ description: "Set when rolled back there after that deploy." }),
+    }),
+  ),
+  rollbackRecommended: z.array(z.string()).meta({ description: "Environments where a watch item tripped after the deploy." }),
+});
+
+export const releaseListSchema = z.strictObject({
+  project: z.strictObject({ slug: z.string(), name: z.string(), environments: z.array(z.string()) }),
+  releases: z.array(releaseSummarySchema),
+  nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last." }),
+});
+
 export const releaseCreatedSchema = z.strictObject({
   version: z.string(),
   commit: z.string(),
@@ -573,4 +600,54 @@ export const myQueueSchema = z.strictObject({
       }),
     )
     .meta({ description: "Items assigned to you first, then the others; oldest first within each." }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Notifications: webhook endpoints, their deliveries, and a person's choices
+
+const webhookFields = {
+  id: z.uuid(),
+  url: z.string(),
+  format: z.enum(["standard", "slack"]).meta({ description: "`standard`: Standard Webhooks JSON; `slack`: incoming-webhook JSON that Slack and Teams read." }),
+  events: z.array(z.enum(NOTIFICATION_TYPES)).meta({ description: "Types sent to this endpoint; empty: every type." }),
+  createdBy: z.string(),
+  createdAt: instant,
+};
+export const webhookSchema = z.strictObject(webhookFields);
+export const webhookListSchema = z.strictObject({ webhooks: z.array(webhookSchema) });
+export const webhookCreatedSchema = z.strictObject({
+  ...webhookFields,
+  secret: z.string().regex(/^whsec_/).meta({ description: "The signing secret, `whsec_` and base64: shown this once, never again." }),
+});
+export const webhookDeletedSchema = z.strictObject({ id: z.uuid(), deleted: z.literal(true) });
+export const deliveryListSchema = z.strictObject({
+  deliveries: z.array(
+    z.strictObject({
+      id: z.uuid(),
+      messageId: z.string().meta({ description: "The `webhook-id` header: the same on every try and redelivery." }),
+      type: z.enum(NOTIFICATION_TYPES),
+      status: z.enum(["pending", "delivered", "failed"]).meta({ description: "`failed`: every retry was used up (it may still be redelivered)." }),
+      tries: z.number().int().min(0),
+      createdAt: instant,
+      nextAttemptAt: instant.nullable(),
+      deliveredAt: instant.nullable(),
+      attempts: z.array(
+        z.strictObject({
+          startedAt: instant,
+          durationMs: z.number().int().min(0),
+          statusCode: z.number().int().nullable().meta({ description: "The receiver's HTTP status; null when no answer came (see error)." }),
+          response: z.string().nullable().meta({ description: "The start of the receiver's answer." }),
+          error: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export const redeliveredSchema = z.strictObject({ id: z.uuid(), messageId: z.string(), status: z.literal("pending") });
+export const notificationPreferencesSchema = z.strictObject({
+  types: z.array(z.strictObject({ type: z.enum(NOTIFICATION_TYPES), email: z.boolean() })),
+});
+export const emailNotificationsSchema = z.strictObject({
+  email: z.boolean().meta({ description: "Whether notifications are emailed to the members who can act." }),
+  smtpConfigured: z.boolean().meta({ description: "Whether this instance has an SMTP server (SHIPCHECK_SMTP_URL); without one no email goes out." }),
 });

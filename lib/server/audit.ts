@@ -6,6 +6,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { chainOf, eventHash, type ChainedEvent } from "@/lib/audit/chain";
 import { principalLabel } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/db/client";
+import { announceAuditedChange } from "@/lib/notifications/announce";
 import { notifyChange } from "@/lib/realtime/notify";
 import { chainHead, checkpointAfterWrite } from "./audit-checkpoints";
 import type { ServerContext } from "./context";
@@ -58,6 +59,8 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
     select: { id: true },
   });
   await checkpointAfterWrite(tx, chain, head, { id: created.id, hash }, new Date(event.createdAt));
+  // A deploy or a rejection is a notification by itself: queued with the change, or not at all.
+  await announceAuditedChange(tx, { ...entry, actor: event.actorLabel });
   // Sign-ins and accounts belong to no project: no page shows them live.
   if (event.projectId) await notifyChange(tx, { projectId: event.projectId, releaseId: event.releaseId, kind: event.action, eventId: String(created.id) });
 }

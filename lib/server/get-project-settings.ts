@@ -1,9 +1,10 @@
-// What the project settings page shows: tokens and the GitHub link (never the secret itself).
+// What the project settings page shows: members, tokens, webhooks with their latest deliveries, and the GitHub link (never the secret itself).
 import { authorize } from "@/lib/auth/permissions";
 import type { ServerContext } from "./context";
 import { listApiTokens } from "./api-tokens";
 import { listMembers } from "./members";
 import { findProject } from "./lookup";
+import { listDeliveries, listWebhooks } from "./webhooks";
 
 export async function getProjectSettings(ctx: ServerContext, projectSlug: string) {
   const project = await findProject(projectSlug);
@@ -12,6 +13,8 @@ export async function getProjectSettings(ctx: ServerContext, projectSlug: string
     project: { slug: project.slug, name: project.name, environments: project.environments.map((e) => e.name) },
     tokens: await listApiTokens(ctx, projectSlug),
     members: await listMembers(ctx, projectSlug),
+    webhooks: await Promise.all((await listWebhooks(ctx, projectSlug)).map(async (hook) => ({ ...hook, deliveries: (await listDeliveries(ctx, projectSlug, hook.id)).slice(0, 10) }))),
+    email: { enabled: project.emailNotifications, smtpConfigured: Boolean(process.env.SHIPCHECK_SMTP_URL) },
     github: { repository: project.githubRepository, secretSet: project.githubWebhookSecret !== null },
   };
 }

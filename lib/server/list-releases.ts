@@ -3,12 +3,13 @@
 import type { ReleaseStatus } from "@/generated/prisma/enums";
 import { authorize, roleIn } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
 import type { GateDecision } from "@/lib/gate";
 import type { ServerContext } from "./context";
 import { currentHealth } from "./gate-state";
 import { findProject } from "./lookup";
 
-export const RELEASE_STATUSES = ["in_progress", "ready", "deployed", "rolled_back", "abandoned"] as const satisfies readonly ReleaseStatus[];
+export { RELEASE_STATUSES } from "@/lib/validation/release-list";
 
 /** Where a release stands on one environment: its gate, and whether it was deployed there (and rolled back since). */
 export type EnvironmentStanding = { environment: string; gate: GateDecision; deployedAt: string | null; rolledBackAt: string | null };
@@ -27,7 +28,26 @@ export type ReleaseSummary = {
 
 export type ReleaseListFilter = { status?: ReleaseStatus; deployedTo?: string; notDeployedTo?: string };
 
-export async function listReleases(ctx: ServerContext, projectSlug: string, filter: ReleaseListFilter = {}, limit = 50) {
+/** Where a page ended: the last release's creation time and id (ties on time are broken by id). */
+type Cursor = { createdAt: Date; id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function encodeCursor(at: Cursor): string {
+  return Buffer.from(`${at.createdAt.toISOString()}|${at.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): Cursor {
+  const [time, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(time ?? "");
+  if (rest.length || !id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new AppError("bad_request", "the cursor is not one this API gave out: pass `nextCursor` from the previous page as it is");
+  }
+  return { createdAt, id };
+}
+
+export async function listReleases(ctx: ServerContext, projectSlug: string, filter: ReleaseListFilter = {}, limit = 50, cursor?: string) {
+  const after = cursor ? decodeCursor(cursor) : null;
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "release:read");
   const environments = project.environments.map((e) => e.name);
@@ -43,11 +63,17 @@ export async function listReleases(ctx: ServerContext, projectSlug: string, filt
       projectId: project.id,
       ...(filter.status ? { status: filter.status } : {}),
       ...(idIn || idNotIn ? { id: { ...(idIn ? { in: idIn } : {}), ...(idNotIn ? { notIn: idNotIn } : {}) } } : {}),
+      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
     },
     include: { templateVersion: { include: { template: { select: { name: true } } } } },
-    orderBy: { createdAt: "desc" },
-    take: limit,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    // One more than asked: whether there is a next page, without counting.
+    take: limit + 1,
   });
+  const more = releases.length > limit;
+  if (more) releases.pop();
+  const last = releases.at(-1);
+  const nextCursor = more && last ? encodeCursor(last) : null;
   const ids = releases.map((r) => r.id);
   const [health, deployments, rollbacks] = await Promise.all([
     currentHealth(releases, () => environments),
@@ -78,5 +104,5 @@ export async function listReleases(ctx: ServerContext, projectSlug: string, filt
       rollbackRecommended,
     };
   });
-  return { project: { slug: project.slug, name: project.name, environments }, role: roleIn(ctx.principal, project.id), releases: summaries };
+  return { project: { slug: project.slug, name: project.name, environments }, role: roleIn(ctx.principal, project.id), releases: summaries, nextCursor };
 }

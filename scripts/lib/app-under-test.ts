@@ -108,6 +108,13 @@ export async function startApp(
     SHIPCHECK_TRUSTED_PROXIES: "127.0.0.1, ::1, 10.0.0.0/8",
     // GET /api/metrics is on for the suite's apps; tests find the scraper's token in their env.
     SHIPCHECK_METRICS_TOKEN: randomBytes(24).toString("hex"),
+    // Notifications looked for and retried within a second, so delivery tests need not wait long.
+    SHIPCHECK_NOTIFY_POLL_MS: "200",
+    SHIPCHECK_NOTIFY_RETRY_BASE_MS: "200",
+    SHIPCHECK_NOTIFY_RETRY_MAX_MS: "1000",
+    // Email goes to an SMTP server a test starts on this port when it needs one (projects email
+    // nobody until their admins turn it on).
+    SHIPCHECK_SMTP_URL: `smtp://127.0.0.1:${options.port + 21}`,
     ...process.env,
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,

@@ -273,6 +273,11 @@ const P = {
   password: "/api/v1/me/password",
   mySessions: "/api/v1/me/sessions",
   memberSessions: "/api/v1/projects/{project}/members/{userId}/sessions",
+  webhooks: "/api/v1/projects/{project}/webhooks",
+  webhook: "/api/v1/projects/{project}/webhooks/{webhookId}",
+  deliveries: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries",
+  redeliver: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
+  notifications: "/api/v1/me/notifications",
 } as const;
 
 /** A URL from a path template: `url(P.gate, { project, version })`. */
@@ -654,5 +659,32 @@ describe("real responses match the document", () => {
     expect(conforms(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: target.id })), { method: "DELETE", headers: again.headers }))).toEqual({ userId: target.id, sessionsEnded: true });
     isError(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: again.id })), { method: "DELETE", token: p.token }), 403, "forbidden");
     isError(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: randomUUID() })), { method: "DELETE", headers: again.headers }), 404, "not_found");
+  });
+  it("notifications: webhooks 201 with the secret, list, deliveries, redeliver 202, delete; 403, 404, 422; a person's choices", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const admin = await person(p.slug, "admin");
+    const viewer = await person(p.slug, "viewer");
+    const created = conforms(P.webhooks, "post", await api(url(P.webhooks, at(p)), { headers: admin.headers, json: { url: "http://127.0.0.1:9/openapi", events: ["gate.opened"] } }));
+    expect(created.secret).toMatch(/^whsec_/);
+    isError(P.webhooks, "post", await api(url(P.webhooks, at(p)), { headers: admin.headers, json: { url: "ftp://example.com" } }), 422, "validation_failed");
+    isError(P.webhooks, "post", await api(url(P.webhooks, at(p)), { headers: viewer.headers, json: { url: "http://127.0.0.1:9/x" } }), 403, "forbidden");
+    expect(conforms(P.webhooks, "get", await api(url(P.webhooks, at(p)), { headers: admin.headers })).webhooks).toHaveLength(1);
+    const hook = at(p, { webhookId: created.id });
+    expect(conforms(P.deliveries, "get", await api(url(P.deliveries, hook), { headers: admin.headers })).deliveries).toEqual([]);
+    isError(P.deliveries, "get", await api(url(P.deliveries, at(p, { webhookId: randomUUID() })), { headers: admin.headers }), 404, "not_found");
+    const project = await db().project.findUniqueOrThrow({ where: { slug: p.slug } });
+    const delivery = await db().notificationDelivery.create({ data: { projectId: project.id, channel: "webhook", endpointId: created.id, type: "gate.opened", payload: { type: "gate.opened", timestamp: new Date().toISOString(), data: {} }, status: "failed" } });
+    expect(conforms(P.redeliver, "post", await api(url(P.redeliver, { ...hook, deliveryId: delivery.id }), { method: "POST", headers: admin.headers }))).toMatchObject({ id: delivery.id, status: "pending" });
+    isError(P.redeliver, "post", await api(url(P.redeliver, { ...hook, deliveryId: randomUUID() }), { method: "POST", headers: admin.headers }), 404, "not_found");
+    conforms(P.deliveries, "get", await api(url(P.deliveries, hook), { headers: admin.headers }));
+    isError(P.webhook, "delete", await api(url(P.webhook, hook), { method: "DELETE", headers: viewer.headers }), 403, "forbidden");
+    expect(conforms(P.webhook, "delete", await api(url(P.webhook, hook), { method: "DELETE", headers: admin.headers }))).toEqual({ id: created.id, deleted: true });
+
+    expect(conforms(P.notifications, "get", await api(P.notifications, { headers: viewer.headers })).types.every((t: { email: boolean }) => t.email)).toBe(true);
+    const chosen = conforms(P.notifications, "put", await api(P.notifications, { method: "PUT", headers: viewer.headers, json: { optOut: ["gate.closed"] } }));
+    expect(chosen.types.find((t: { type: string }) => t.type === "gate.closed")).toEqual({ type: "gate.closed", email: false });
+    isError(P.notifications, "put", await api(P.notifications, { method: "PUT", headers: viewer.headers, json: { optOut: ["nope"] } }), 422, "validation_failed");
+    isError(P.notifications, "get", await api(P.notifications, { token: p.token }), 403, "forbidden");
+    isError(P.notifications, "get", await api(P.notifications), 401, "unauthorized");
   });
 });

@@ -147,3 +147,76 @@ describe("GET /api/health", () => {
     expect(typeof (response.body as { database: { latencyMs: unknown } }).database.latencyMs).toBe("number");
   });
 });
+
+describe("GET /releases", () => {
+  const list = (p: Project, query = "", token = p.token) => api(`/api/v1/projects/${p.slug}/releases${query}`, { token });
+
+  it("pages through every release newest first, none twice, with nextCursor and a Link header until the last page", async () => {
+    const p = await makeProject();
+    for (let i = 1; i <= 6; i++) expect((await create(p, { version: `v1.${i}.0`, commit: randomSha(), template: p.template })).status).toBe(201);
+    // Two created at the same instant: the cursor must still order and split them.
+    const same = new Date();
+    await db().release.updateMany({ where: { project: { slug: p.slug }, version: { in: ["v1.3.0", "v1.4.0"] } }, data: { createdAt: same } });
+    const all = await list(p, "?limit=100");
+    expect(all.status).toBe(200);
+    const expected = all.body.releases.map((r: { version: string }) => r.version);
+    expect(expected).toHaveLength(7);
+
+    const seen: string[] = [];
+    let query = "?limit=2";
+    for (let page = 0; page < 10; page++) {
+      const response = await list(p, query);
+      expect(response.status).toBe(200);
+      seen.push(...response.body.releases.map((r: { version: string }) => r.version));
+      if (!response.body.nextCursor) {
+        expect(response.headers.get("link")).toBeNull();
+        break;
+      }
+      expect(response.body.releases).toHaveLength(2);
+      const link = /^<([^>]+)>; rel="next"$/.exec(response.headers.get("link") ?? "");
+      expect(link?.[1]).toContain(`cursor=${encodeURIComponent(response.body.nextCursor)}`);
+      query = new URL(link![1]!, baseUrl()).search;
+    }
+    expect(seen).toEqual(expected);
+    const first = all.body.releases[0];
+    expect(first.environments.map((e: { environment: string }) => e.environment)).toEqual(["staging", "production"]);
+    expect(first.gates[0]).toMatchObject({ environment: "staging", open: false });
+  });
+
+  it("filters by status and by where a release was deployed", async () => {
+    const p = await makeProject();
+    await create(p, { version: "v2.0.0", commit: randomSha(), template: p.template });
+    const [project, release] = await Promise.all([
+      db().project.findUniqueOrThrow({ where: { slug: p.slug } }),
+      db().release.findFirstOrThrow({ where: { project: { slug: p.slug }, version: p.version } }),
+    ]);
+    await db().deployment.create({ data: { releaseId: release.id, projectId: project.id, environment: "staging", commitSha: release.commitSha, deployedBy: "test" } });
+    const versions = async (query: string) => (await list(p, query)).body.releases.map((r: { version: string }) => r.version);
+    expect(await versions("?deployedTo=staging")).toEqual([p.version]);
+    expect(await versions("?notDeployedTo=staging")).toEqual(["v2.0.0"]);
+    expect(await versions("?deployedTo=staging&notDeployedTo=production")).toEqual([p.version]);
+    expect(await versions("?deployedTo=nowhere")).toEqual([]);
+    expect(await versions("?status=in_progress")).toEqual(["v2.0.0", p.version]);
+    expect(await versions("?status=abandoned")).toEqual([]);
+  });
+
+  it("refuses what it cannot read with a JSON error and leaves other projects' releases out of reach", async () => {
+    const p = await makeProject();
+    const other = await makeProject();
+    for (const [query, status] of [
+      ["?cursor=bm90LWEtY3Vyc29y", 400],
+      ["?cursor=%FF", 400],
+      ["?limit=0", 422],
+      ["?limit=101", 422],
+      ["?limit=two", 422],
+      ["?status=shipped", 422],
+      ["?sort=version", 422],
+    ] as const) {
+      const response = await list(p, query);
+      expect(response.status, query).toBe(status);
+      expect(response.body.error.code).toBeTruthy();
+    }
+    expect((await list(p, "", other.token)).status).toBe(403);
+    expect((await api(`/api/v1/projects/${p.slug}/releases`)).status).toBe(401);
+  });
+});

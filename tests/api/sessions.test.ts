@@ -33,7 +33,7 @@ describe("roles", () => {
     const release = await api(base(p), { headers: { cookie: viewer.cookie } });
     expect(release.status).toBe(200);
     expect(release.body.release).toMatchObject({ version: p.version, commitSha: p.commit });
-    expect(release.body.viewer).toEqual({ role: null, userId: viewer.id });
+    expect(release.body.viewer).toEqual({ role: null, userId: viewer.id, canAssign: false });
     expect((await api(`${base(p)}/gate?environment=staging`, { headers: { cookie: viewer.cookie } })).status).toBe(200);
 
     await unchanged(p, async () => {

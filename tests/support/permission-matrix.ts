@@ -101,6 +101,13 @@ export const ROUTES: RouteRow[] = [
   { method: "GET", route: "/schemas/template.json", what: "the template JSON Schema", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/schemas/template.json" }) },
   { method: "GET", route: "/projects/{project}/audit", what: "read the project's own audit chain (tokens, members, templates, locks)", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/audit` }) },
   { method: "GET", route: "/audit/public-key", what: "the public key audit checkpoints and evidence packs are signed with", people: ALL_PEOPLE, token: "any", allowed: 200, open: ["anonymous", "outsider", "other-token"], request: () => ({ path: "/api/v1/audit/public-key" }) },
+  { method: "GET", route: "/projects/{project}/notifications", what: "read whether notifications are emailed", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/notifications` }) },
+  { method: "PUT", route: "/projects/{project}/notifications", what: "turn email notifications on or off", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/notifications`, json: { email: false } }) },
+  { method: "GET", route: "/projects/{project}/webhooks", what: "list webhook endpoints", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks` }) },
+  { method: "POST", route: "/projects/{project}/webhooks", what: "add a webhook endpoint (its secret shown once)", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks`, json: { url: "http://127.0.0.1:9/matrix", events: ["rollback.recommended"] } }) },
+  { method: "DELETE", route: "/projects/{project}/webhooks/{webhookId}", what: "delete a webhook endpoint", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000` }) },
+  { method: "GET", route: "/projects/{project}/webhooks/{webhookId}/deliveries", what: "list a webhook's deliveries and attempts", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000/deliveries` }) },
+  { method: "POST", route: "/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", what: "redeliver a webhook delivery", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000/deliveries/00000000-0000-4000-8000-000000000000/redeliver` }) },
 ];
 
 /** Routes whose callers prove themselves otherwise (covered by their own tests). */
@@ -109,6 +116,8 @@ export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
   { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
   { method: "GET", route: "/audit", why: "the instance's audit chain (sign-ins, accounts) belongs to no project: instance administrators only, everyone else 403, signed out 401 (tests/api/audit-tamper.test.ts)" },
   { method: "GET", route: "/me/queue", why: "a signed-in person's own queue across their projects (no project; tokens get 403, signed out 401; tests/api/my-queue.test.ts)" },
+  { method: "GET", route: "/me/notifications", why: "a signed-in person's own notification choices (no project; tokens get 403, signed out 401; tests/api/openapi.test.ts)" },
+  { method: "PUT", route: "/me/notifications", why: "a signed-in person chooses their own notifications (no project; tokens get 403, signed out 401; tests/api/openapi.test.ts, tests/api/email-notifications.test.ts)" },
   { method: "DELETE", route: "/me/sessions", why: "a signed-in person signs themselves out everywhere (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
 ];
 
@@ -159,12 +168,17 @@ export const ACTIONS: ActionRow[] = [
   { file: "app/projects/[project]/releases/[version]/actions.ts", name: "overrideGateAction", what: "override a closed gate", people: ADMIN, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, { environment: "staging", reason: "smoke suite is down, verified by hand" }] },
   { file: "app/projects/[project]/releases/[version]/actions.ts", name: "liftOverrideAction", what: "lift a gate override", people: ADMIN, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such override" },
   { file: "app/projects/[project]/releases/[version]/actions.ts", name: "rollbackDecisionAction", what: "record a rollback decision", people: MANAGER_UP, page: (s) => `/projects/${s.slug}/releases/${s.version}`, args: (s) => [s.slug, s.version, { environment: "staging", decision: "keep", reason: "traffic looks fine" }], allowed: "conflict", note: "conflict: allowed, but this release was never deployed" },
+  { file: "app/projects/[project]/settings/actions.ts", name: "createWebhookAction", what: "add a webhook endpoint", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { url: "http://127.0.0.1:9/matrix", format: "standard", events: ["rollback.recommended"] }] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "deleteWebhookAction", what: "delete a webhook endpoint", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such endpoint" },
+  { file: "app/projects/[project]/settings/actions.ts", name: "redeliverAction", what: "redeliver a webhook delivery", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such endpoint" },
+  { file: "app/projects/[project]/settings/actions.ts", name: "setEmailNotificationsAction", what: "turn email notifications on or off", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { email: false }] },
   { file: "app/projects/[project]/settings/actions.ts", name: "setGithubLinkAction", what: "link a GitHub repository", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { repository: `acme/${s.slug}`, secret: "a-webhook-secret-of-length" }] },
 ];
 
 /** Server actions on a person's own account: no project, and running them would end the caller's sessions. */
 export const ACTIONS_NOT_IN_MATRIX: { file: string; name: string; why: string }[] = [
   { file: "app/account/actions.ts", name: "changePasswordAction", why: "a signed-in person changes their own password (signed out: unauthorized; tests/api/account.test.ts, e2e/account.spec.ts)" },
+  { file: "app/account/actions.ts", name: "setNotificationPreferencesAction", why: "a signed-in person chooses their own notifications (signed out: unauthorized; tests/api/email-notifications.test.ts, e2e/notifications.spec.ts)" },
   { file: "app/account/actions.ts", name: "signOutEverywhereAction", why: "a signed-in person signs themselves out everywhere (signed out: unauthorized; tests/api/account.test.ts, e2e/account.spec.ts)" },
 ];
 

@@ -1,5 +1,5 @@
 "use server";
-// Project settings: members, API tokens and the GitHub link. Same use cases (and permission checks) as the CLI.
+// Project settings: members, API tokens, webhooks and the GitHub link. Same use cases (and permission checks) as the CLI.
 import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { requireUser } from "@/lib/auth/session";
@@ -9,7 +9,9 @@ import { revokeApiToken } from "@/lib/server/api-tokens";
 import { createApiToken } from "@/lib/server/create-api-token";
 import { endMemberSessions } from "@/lib/server/end-user-sessions";
 import { addMember, removeMember, setMemberRole } from "@/lib/server/members";
+import { setEmailNotifications } from "@/lib/server/email-notifications";
 import { setGithubLink } from "@/lib/server/set-github-link";
+import { createWebhook, deleteWebhook, redeliver } from "@/lib/server/webhooks";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
 
 async function context() {
@@ -77,5 +79,40 @@ export async function endMemberSessionsAction(project: string, userId: string): 
   return runAction(async () => {
     await endMemberSessions(await context(), project, userId);
     return { userId };
+  });
+}
+
+/** Adds a webhook endpoint; the signing secret comes back this once. */
+export async function createWebhookAction(project: string, form: { url: string; format: string; events: string[] }): Promise<ActionResult<{ secret: string }>> {
+  return runAction(async () => {
+    const created = await createWebhook(await context(), project, form);
+    revalidatePath(`/projects/${project}/settings`);
+    return { secret: created.secret };
+  });
+}
+
+export async function deleteWebhookAction(project: string, webhookId: string): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    await deleteWebhook(await context(), project, webhookId);
+    revalidatePath(`/projects/${project}/settings`);
+    return { id: webhookId };
+  });
+}
+
+/** Sends a delivery again now, same webhook-id and payload. */
+export async function redeliverAction(project: string, webhookId: string, deliveryId: string): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    await redeliver(await context(), project, webhookId, deliveryId);
+    revalidatePath(`/projects/${project}/settings`);
+    return { id: deliveryId };
+  });
+}
+
+/** Emails the project's notifications to the members who can act, or stops it. */
+export async function setEmailNotificationsAction(project: string, form: { email: boolean }): Promise<ActionResult<{ email: boolean }>> {
+  return runAction(async () => {
+    const saved = await setEmailNotifications(await context(), project, form);
+    revalidatePath(`/projects/${project}/settings`);
+    return { email: saved.email };
   });
 }

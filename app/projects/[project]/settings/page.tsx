@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { ProjectNav } from "@/components/project/project-nav";
+import { EmailNotifications } from "@/components/settings/email-notifications";
 import { GithubPanel } from "@/components/settings/github-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
+import { WebhooksPanel } from "@/components/settings/webhooks-panel";
 import { requireUserForPage } from "@/lib/auth/session";
 import { roleIn } from "@/lib/auth/permissions";
 import { orForbidden, pageData } from "@/lib/http/page";
@@ -24,7 +26,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       <div className="mx-auto max-w-2xl space-y-3">
         <h1 className="text-2xl font-semibold">Project settings</h1>
         <p role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
-          Members, API tokens and the GitHub link are managed by the project&apos;s admins. You are {roleLabel(roleIn(principal, (await pageData(findProject(slug))).id))} here: ask one of its admins for what you need.
+          Members, API tokens, webhooks and the GitHub link are managed by the project&apos;s admins. You are {roleLabel(roleIn(principal, (await pageData(findProject(slug))).id))} here: ask one of its admins for what you need.
         </p>
       </div>
     );
@@ -44,6 +46,19 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         </h2>
         <p className="mb-3 text-sm text-slate-600">For CI: send as <code className="font-mono">Authorization: Bearer shp_…</code>. Each token works for this project only.</p>
         <TokensPanel project={slug} tokens={settings.tokens} />
+      </section>
+      <section aria-labelledby="webhooks" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="webhooks" className="mb-1 font-semibold">
+          Notifications
+        </h2>
+        <p className="mb-3 text-sm text-slate-600">
+          Shipcheck tells people and other systems when a gate opens or closes, a sign-off is the last thing missing, an item is rejected, a deploy is recorded or a rollback is recommended. Failed deliveries are retried for more than a day.
+        </p>
+        <div className="mb-4">
+          <EmailNotifications project={slug} enabled={settings.email.enabled} smtpConfigured={settings.email.smtpConfigured} />
+        </div>
+        <h3 className="mb-2 text-sm font-semibold">Webhooks</h3>
+        <WebhooksPanel project={slug} webhooks={settings.webhooks} />
       </section>
       <section aria-labelledby="github" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="github" className="mb-3 font-semibold">
