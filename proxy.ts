@@ -20,6 +20,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Static build output carries no per-request nonce and needs none; API routes see above.
-  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon.svg).*)" }],
+  // Static build output carries no per-request nonce and needs none; API routes see above; the
+  // CLI download (/cli/) is a script file, not a page.
+  matcher: [{ source: "/((?!api/|cli/|_next/static|_next/image|favicon.svg).*)" }],
 };

@@ -6,7 +6,7 @@ import { createProject } from "@/lib/server/create-project";
 import { createUser } from "@/lib/server/create-user";
 import { ROLES, type RoleName } from "@/lib/templates/schema";
 import { TOKEN_PERMISSIONS, type TokenPermission } from "@/lib/auth/tokens";
-import { usageError } from "./output";
+import { usageError } from "@/packages/cli/src/errors";
 
 const cli: ServerContext = { principal: { kind: "system", label: "cli" } };
 

@@ -1,24 +1,17 @@
-// `shipcheck <command>`: local administration against the database, and CI commands against the API.
+// `npx shipcheck <command>` in a checkout: local administration against the database and offline
+// verification here; the CI commands (report, gate, release create, template push) are the
+// standalone package's (packages/cli), the same code CI downloads as one file.
 import { openLocalDatabase } from "@/lib/db/local-database";
 import { AppError } from "@/lib/errors";
 import { ZodError } from "zod";
-import { gate, releaseCreate, templatePush } from "./remote-commands";
-import { report } from "./report-command";
-import { CliError } from "./output";
+import { CliError } from "@/packages/cli/src/errors";
+import { findCommand, HELP as CI_HELP, main as ciMain } from "@/packages/cli/src/main";
 
-const HELP = `Usage: shipcheck <command> [options]
-
+const HELP = `${CI_HELP}
 Local administration (uses DATABASE_URL, or the embedded PostgreSQL under .data/):
   user create     --email <email> [--role <role> --project <slug>] [--name <name>] [--password <pw>] [--admin]
   project create  --slug <slug> --name <name> --environments staging,production
   token create    --project <slug> --name <name> [--permissions results:write,...] [--expires-days <n>]
-
-Against the API (SHIPCHECK_URL and SHIPCHECK_TOKEN):
-  template push   --project <slug> <file.yml>
-  release create  --project <slug> --version <v> --commit <sha> --template <name> [--template-version <n>] [--changed-files <file>]
-  report          --project <slug> --release <version> [--environment <env>] [--commit <sha>] [--format junit|ctrf|json]
-                  [--run-id <id>] [--run-url <url>] [--started-at <iso>] <file>    post a JUnit XML, CTRF or Shipcheck JSON report
-  gate            --project <slug> --release <version> --environment <env>    exit 0 open, 1 closed, 2 error
 
 Offline:
   verify          <evidence-pack.json> --key <public key>    check an exported evidence pack: its signature, audit chain
@@ -30,19 +23,13 @@ Offline:
 type Command = (args: string[]) => Promise<number>;
 
 /**
- * Commands that work on the database directly. Loaded on use, so CI running only the remote
- * commands needs neither the database layer nor a generated Prisma client.
+ * Commands that work on the database directly. Loaded on use, so running only the CI commands
+ * needs neither the database layer nor a generated Prisma client.
  */
 const LOCAL: Record<string, () => Promise<Command>> = {
   "user create": async () => (await import("./admin-commands")).userCreate,
   "project create": async () => (await import("./admin-commands")).projectCreate,
   "token create": async () => (await import("./admin-commands")).tokenCreate,
-};
-
-/** Commands that talk to a Shipcheck server over HTTP. */
-const REMOTE: Record<string, Command> = {
-  "template push": templatePush,
-  "release create": releaseCreate,
 };
 
 async function withLocalDatabase(command: Command, args: string[]): Promise<number> {
@@ -60,16 +47,13 @@ async function withLocalDatabase(command: Command, args: string[]): Promise<numb
 export async function main(argv: string[]): Promise<number> {
   const name = argv.slice(0, 2).join(" ");
   try {
-    if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help") {
+    if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help" || argv[0] === "-h") {
       console.log(HELP);
       return argv.length === 0 ? 2 : 0;
     }
-    if (argv[0] === "gate") return await gate(argv.slice(1));
-    if (argv[0] === "report") return await report(argv.slice(1));
+    if (argv[0] === "--version" || findCommand(argv)) return await ciMain(argv);
     // Loaded on use, like the local commands: verifying a pack needs no server and no database.
     if (argv[0] === "verify") return await (await import("./verify-command")).verify(argv.slice(1));
-    const remote = REMOTE[name];
-    if (remote) return await remote(argv.slice(2));
     const local = LOCAL[name];
     if (local) return await withLocalDatabase(await local(), argv.slice(2));
     console.error(`Unknown command "${argv.join(" ")}".\n\n${HELP}`);

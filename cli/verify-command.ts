@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { verifyPack, type PackVerdict } from "@/lib/audit/pack";
 import { KeyFormatError, parsePublicKey } from "@/lib/audit/signing";
-import { CliError, usageError } from "./output";
+import { CliError, usageError } from "@/packages/cli/src/errors";
 
 export const VERIFY_USAGE = "shipcheck verify <evidence-pack.json> [--key <public key: a file, or the PEM or base64 itself>]";
 

@@ -11,7 +11,7 @@ import { setUpAppRole } from "@/lib/db/app-role";
 import { applyMigrations } from "@/lib/db/migrate";
 import { EnvError, readServerEnv } from "@/lib/env";
 import { loadSigningKey, SIGNING_KEY_ENV } from "@/lib/server/audit-signing-key";
-import { buildIfNeeded, serverScript, waitForHealth } from "./lib/next-app";
+import { buildCli, buildIfNeeded, serverScript, waitForHealth } from "./lib/next-app";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
@@ -97,7 +97,8 @@ async function main(): Promise<number> {
       await writeFile(adminFile, `email: ${seeded.admin.email}\npassword: ${seeded.admin.password}\n`, { mode: 0o600 });
     }
 
-    if (!dev) await buildIfNeeded(root, childEnv, say);
+    if (dev) buildCli(root, childEnv);
+    else await buildIfNeeded(root, childEnv, say);
     child = spawn(process.execPath, [serverScript(root), ...(dev ? ["--dev"] : []), "-p", String(env.PORT)], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
     child.once("exit", (code) => void shutdown(code ?? 1));
     if (await waitForHealth(`http://127.0.0.1:${env.PORT}`, child)) {

@@ -7,6 +7,8 @@ describe("route labels", () => {
     expect(routeLabel("/api/v1/projects/demo/releases/v1.2.3/items/smoke-tests/signoffs")).toBe("/api/v1/projects/:project/releases/:version/items/:item/signoffs");
     expect(routeLabel("/projects/web/releases/2026.12.01")).toBe("/projects/:project/releases/:version");
     expect(routeLabel("/api/health")).toBe("/api/health");
+    expect(routeLabel("/cli/shipcheck.mjs")).toBe("/cli/:file");
+    expect(routeLabel("/cli/shipcheck-0.1.0.mjs")).toBe("/cli/:file");
     expect(routeLabel("/")).toBe("/");
   });
 

@@ -16,6 +16,8 @@ const PARAMETER_AFTER: Record<string, string> = {
   evidence: ":evidence",
   webhooks: ":webhook",
   deliveries: ":delivery",
+  // The CLI download: shipcheck.mjs and any shipcheck-<version>.mjs a pipeline pins are one route.
+  cli: ":file",
 };
 
 const WORD = /^[a-z][a-z0-9.-]{0,39}$/;

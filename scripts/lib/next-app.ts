@@ -3,7 +3,7 @@ import { spawnSync, type ChildProcess } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
-const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "proxy.ts", "instrumentation.ts", "postcss.config.mjs", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "proxy.ts", "instrumentation.ts", "postcss.config.mjs", "tsconfig.json", "packages/cli/package.json"];
 
 export function nextBin(root: string): string {
   return path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -29,8 +29,15 @@ async function newestSource(root: string, paths: string[]): Promise<number> {
   return newest;
 }
 
-/** Builds unless `.next` is newer than every source the build reads. */
+/** The CLI's one-file bundle, which the app serves at /cli/shipcheck.mjs: a second to build, so always. */
+export function buildCli(root: string, env: NodeJS.ProcessEnv): void {
+  const built = spawnSync(process.execPath, [path.join(root, "packages", "cli", "build.mjs")], { stdio: "inherit", env });
+  if (built.status !== 0) throw new Error("building the CLI bundle failed (see above)");
+}
+
+/** Builds the CLI bundle, and the app unless `.next` is newer than every source the build reads. */
 export async function buildIfNeeded(root: string, env: NodeJS.ProcessEnv, say: (msg: string) => void): Promise<void> {
+  buildCli(root, env);
   const stamp = await stat(path.join(root, env.NEXT_DIST_DIR || ".next", "BUILD_ID")).catch(() => null);
   if (stamp && stamp.mtimeMs >= (await newestSource(root, BUILD_INPUTS))) return;
   say(stamp ? "Sources changed since the last build: building…" : "First run: building the app (about a minute)…");

@@ -1,31 +1,52 @@
-// The `shipcheck` command as CI runs it: `node bin/shipcheck.mjs …` against the running app, with
-// SHIPCHECK_URL and SHIPCHECK_TOKEN. Exit codes are the contract: report 0 or 2; gate 0 open,
-// 1 closed, 2 error.
+// The `shipcheck` command as CI runs it: the one-file bundle downloaded from the server
+// (GET /cli/shipcheck.mjs), alone in an empty directory with no node_modules anywhere above it,
+// run with `node` against the running app (SHIPCHECK_URL, SHIPCHECK_TOKEN). Exit codes are the
+// contract: report 0 or 2; gate 0 open, 1 closed, 2 error.
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { checkoutDir, ciRunFacts, detectFormat, idempotencyKey } from "@/cli/report-command";
-import { makeProject, randomSha, uniqueSuffix } from "../support/fixtures";
-import { api, baseUrl } from "../support/http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeProject, makeUser, randomSha, uniqueSuffix } from "../support/fixtures";
+import { openStagingGate } from "../support/flow";
+import { api, baseUrl, signIn } from "../support/http";
 
 type Run = { code: number; stdout: string; stderr: string };
 
-/** Runs the CLI in a clean environment (no CI variables leak in from the machine running the tests). */
-function shipcheck(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+let dir: string;
+let bundle: string;
+
+/** Runs the downloaded CLI in its empty directory, in a clean environment (no CI variables leak in). */
+function shipcheck(args: string[], env: Record<string, string | undefined> = {}, cwd = dir): Promise<Run> {
   const clean: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env };
   return new Promise((resolve) => {
-    execFile(process.execPath, ["bin/shipcheck.mjs", ...args], { cwd: process.cwd(), env: clean as NodeJS.ProcessEnv, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bundle, ...args], { cwd, env: clean as NodeJS.ProcessEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
 
-let dir: string;
+/** No node_modules in the directory or any above it: the bundle can lean on nothing installed. */
+async function noNodeModulesUpFrom(start: string): Promise<void> {
+  for (let at = start; ; at = path.dirname(at)) {
+    const entries = await readdir(at).catch(() => [] as string[]);
+    expect(entries, `node_modules in ${at}`).not.toContain("node_modules");
+    if (path.dirname(at) === at) return;
+  }
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "shipcheck-cli-"));
+  await noNodeModulesUpFrom(dir);
+  // What `curl -fsSLo shipcheck.mjs "$SHIPCHECK_URL/cli/shipcheck.mjs"` does.
+  const response = await fetch(`${baseUrl()}/cli/shipcheck.mjs`);
+  expect(response.status).toBe(200);
+  bundle = path.join(dir, "shipcheck.mjs");
+  await writeFile(bundle, Buffer.from(await response.arrayBuffer()));
+  expect(await readdir(dir)).toEqual(["shipcheck.mjs"]);
 });
 
 async function file(name: string, content: string): Promise<string> {
@@ -173,34 +194,10 @@ describe("shipcheck report", () => {
 
     const usage = await shipcheck(["report", "--project", p.slug, report], as(p));
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("--project, --release and a report file are required");
+    expect(usage.stderr).toContain("--release is required");
     const format = await shipcheck(["report", "--project", p.slug, "--release", p.version, "--format", "tap", report], as(p));
     expect(format.code).toBe(2);
     expect(format.stderr).toContain("--format must be one of junit, ctrf, json");
-  });
-
-  it("detects the format and derives a stable Idempotency-Key from the file and where it goes", () => {
-    expect(detectFormat('\n  <?xml version="1.0"?><testsuites/>')).toBe("junit");
-    expect(detectFormat('{"results":{"tool":{"name":"jest"},"summary":{},"tests":[]}}')).toBe("ctrf");
-    expect(detectFormat('{"results":[]}')).toBe("json");
-    expect(() => detectFormat("")).toThrow(/empty/);
-    const bytes = Buffer.from(REPORT);
-    const key = idempotencyKey(bytes, "p", "v1", "json", { environment: "staging" });
-    expect(key).toMatch(/^shipcheck-report-[0-9a-f]{64}$/);
-    expect(idempotencyKey(Buffer.from(REPORT), "p", "v1", "json", { environment: "staging" })).toBe(key);
-    expect(idempotencyKey(bytes, "p", "v1", "json", { environment: "production" })).not.toBe(key);
-    expect(idempotencyKey(bytes, "p", "v2", "json", { environment: "staging" })).not.toBe(key);
-    expect(idempotencyKey(Buffer.from(REPORT + " "), "p", "v1", "json", { environment: "staging" })).not.toBe(key);
-    expect(ciRunFacts({ GITLAB_CI: "true", CI_JOB_ID: "9", CI_JOB_URL: "https://gitlab.example/j/9" })).toEqual({ runId: "9", runUrl: "https://gitlab.example/j/9" });
-    expect(ciRunFacts({})).toEqual({});
-    expect(idempotencyKey(bytes, "p", "v1", "json", { environment: "staging" }, "/ci/a")).not.toBe(idempotencyKey(bytes, "p", "v1", "json", { environment: "staging" }, "/ci/b"));
-  });
-
-  it("takes the checkout directory from --base-dir, GITHUB_WORKSPACE, CI_PROJECT_DIR, else the current directory", () => {
-    expect(checkoutDir({ GITHUB_WORKSPACE: "/gh/app", CI_PROJECT_DIR: "/builds/g/app" }, "/given")).toBe("/given");
-    expect(checkoutDir({ GITHUB_WORKSPACE: "/gh/app", CI_PROJECT_DIR: "/builds/g/app" })).toBe("/gh/app");
-    expect(checkoutDir({ CI_PROJECT_DIR: "/builds/g/app" })).toBe("/builds/g/app");
-    expect(checkoutDir({})).toBe(process.cwd());
   });
 
   it("sends the checkout directory, so a CTRF report's absolute paths become repository keys; warns about the rest", async () => {
@@ -252,6 +249,18 @@ describe("shipcheck template push, release create and gate", () => {
     const commit = randomSha();
     const created = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--commit", commit, "--template", name], as(p));
     expect(created).toMatchObject({ code: 0, stdout: `Created release v2.0.0 at ${commit.slice(0, 12)}\n` });
+    // A re-run pipeline: the same release of the same commit is there already, and that is fine.
+    const rerun = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--template", name], { ...as(p), GITHUB_SHA: commit });
+    expect(rerun).toMatchObject({ code: 0, stdout: `Release v2.0.0 exists already at ${commit.slice(0, 12)}: nothing to do\n` });
+    const rerunJson = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--commit", commit, "--template", name, "--json"], as(p));
+    expect(JSON.parse(rerunJson.stdout)).toEqual({ version: "v2.0.0", commit, created: false });
+    // The same version for another commit is still refused, with the server's message.
+    const other = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.0", "--commit", randomSha(), "--template", name], as(p));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("HTTP 409: release v2.0.0 already exists");
+    const noCommit = await shipcheck(["release", "create", "--project", p.slug, "--version", "v2.0.1", "--template", name], as(p));
+    expect(noCommit.code).toBe(2);
+    expect(noCommit.stderr).toContain("--commit is required outside GitHub Actions and GitLab CI");
 
     const gateArgs = ["gate", "--project", p.slug, "--release", "v2.0.0", "--environment", "staging"];
     const closed = await shipcheck(gateArgs, as(p));
@@ -285,6 +294,237 @@ describe("shipcheck template push, release create and gate", () => {
     expect(unknown.stderr).toContain('HTTP 422: unknown environment "qa"');
     const usage = await shipcheck(["gate", "--project", p.slug], as(p));
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("--project, --release and --environment are required");
+    expect(usage.stderr).toContain("--release and --environment are required");
+  });
+});
+
+describe("the CLI as one file", () => {
+  it("is served at /cli/shipcheck.mjs and /cli/shipcheck-<version>.mjs as JavaScript with a content-hash ETag; the same bytes as the built bundle", async () => {
+    const built = await readFile(path.join(process.cwd(), "packages/cli/dist/shipcheck.mjs"));
+    const version = JSON.parse(await readFile(path.join(process.cwd(), "packages/cli/package.json"), "utf8")).version as string;
+    const current = await fetch(`${baseUrl()}/cli/shipcheck.mjs`);
+    expect(current.status).toBe(200);
+    expect(current.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(current.headers.get("x-shipcheck-cli-version")).toBe(version);
+    expect(current.headers.get("cache-control")).toBe("public, no-cache");
+    const etag = current.headers.get("etag")!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(Buffer.from(await current.arrayBuffer()).equals(built)).toBe(true);
+    expect(built.subarray(0, 20).toString()).toBe("#!/usr/bin/env node\n");
+
+    const again = await fetch(`${baseUrl()}/cli/shipcheck.mjs`, { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+
+    const pinned = await fetch(`${baseUrl()}/cli/shipcheck-${version}.mjs`);
+    expect(pinned.status).toBe(200);
+    expect(pinned.headers.get("etag")).toBe(etag);
+    expect(pinned.headers.get("cache-control")).toContain("immutable");
+    expect(Buffer.from(await pinned.arrayBuffer()).equals(built)).toBe(true);
+
+    const other = await fetch(`${baseUrl()}/cli/shipcheck-0.0.0-old.mjs`);
+    expect(other.status).toBe(404);
+    expect((await other.json()).error.message).toContain(`version ${version} only`);
+    const unknown = await fetch(`${baseUrl()}/cli/secrets.env`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe("not_found");
+  });
+
+  it("prints its version and help for every command without a server", async () => {
+    const version = JSON.parse(await readFile(path.join(process.cwd(), "packages/cli/package.json"), "utf8")).version as string;
+    expect(await shipcheck(["--version"])).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    expect(JSON.parse((await shipcheck(["--version", "--json"])).stdout)).toEqual({ version });
+    const help = await shipcheck(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["report", "gate", "release create", "template push"]) {
+      expect(help.stdout).toContain(`  ${command} --`);
+      const own = await shipcheck([...command.split(" "), "--help"]);
+      expect(own.code, command).toBe(0);
+      expect(own.stdout).toMatch(new RegExp(`^Usage: shipcheck ${command} [\\s\\S]*Exit: 0`));
+    }
+    expect((await shipcheck(["gate", "--help"])).stdout).toContain("--wait");
+    const nothing = await shipcheck([]);
+    expect(nothing.code).toBe(2);
+    const unknown = await shipcheck(["deploy"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "deploy"');
+    const badOption = await shipcheck(["gate", "--projekt", "x"]);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain("Unknown option '--projekt'");
+  });
+});
+
+describe("shipcheck report with several files", () => {
+  it("posts each file a glob matches (one request each, one Idempotency-Key each), prints the gate once; --json parses", async () => {
+    const p = await makeProject();
+    const reports = path.join(dir, `surefire-${uniqueSuffix()}`);
+    await mkdir(reports);
+    const surefire = (cls: string, test: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><testsuite name="pytest" tests="1"><testcase classname="${cls}" name="${test}" time="0.01"/></testsuite>`;
+    await writeFile(path.join(reports, "TEST-tests.smoke.test_a.xml"), surefire("tests.smoke.test_a", "test_one"));
+    await writeFile(path.join(reports, "TEST-tests.smoke.test_b.xml"), surefire("tests.smoke.test_b", "test_two"));
+    await writeFile(path.join(reports, "TEST-tests.unit.test_c.xml"), surefire("tests.unit.test_c", "test_three"));
+    await writeFile(path.join(reports, "summary.txt"), "not a report");
+    // The outer class of a @Nested class: Surefire's empty report, skipped among a glob's files.
+    await writeFile(path.join(reports, "TEST-tests.smoke.Outer.xml"), '<?xml version="1.0"?><testsuite name="tests.smoke.Outer" tests="0"/>');
+    const relative = path.relative(dir, reports);
+    const args = ["report", "--project", p.slug, "--release", p.version, "--environment", "staging", `${relative}/TEST-*.xml`];
+
+    const run = await shipcheck(args, { ...as(p), GITHUB_SHA: p.commit });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout.match(/^Reported 1 result \(junit\) from .*TEST-tests\..*\.xml to /gm)).toHaveLength(3);
+    expect(run.stdout.match(/^Gate staging:/gm)).toHaveLength(1);
+    expect(run.stdout).toContain("Skipped ");
+    expect(run.stdout).toContain("3 of 4 reports recorded; 1 skipped (no test case)");
+    for (const key of ["tests/smoke/test_a.py::test_one", "tests/smoke/test_b.py::test_two", "tests/unit/test_c.py::test_three"]) {
+      expect((await history(p, key)).runs, key).toEqual([expect.objectContaining({ status: "passed", environment: "staging", commit: p.commit })]);
+    }
+
+    // The same step again, as JSON: every file replayed, nothing counted twice.
+    const json = await shipcheck([...args, "--json"], { ...as(p), GITHUB_SHA: p.commit });
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { files: { file: string; format: string; replayed: boolean; result: { accepted: number } }[]; skipped: string[]; errors: unknown[] };
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.skipped.map((f) => path.basename(f))).toEqual(["TEST-tests.smoke.Outer.xml"]);
+    expect(parsed.files.map((f) => [path.basename(f.file), f.format, f.replayed, f.result.accepted])).toEqual([
+      ["TEST-tests.smoke.test_a.xml", "junit", true, 1],
+      ["TEST-tests.smoke.test_b.xml", "junit", true, 1],
+      ["TEST-tests.unit.test_c.xml", "junit", true, 1],
+    ]);
+    expect((await history(p, "tests/smoke/test_a.py::test_one")).runs).toHaveLength(1);
+
+    // A glob that matches nothing fails the step rather than passing as "nothing to report".
+    const none = await shipcheck([...args.slice(0, -1), `${relative}/junit-*.xml`], as(p));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`no file matches ${relative}/junit-*.xml`);
+
+    // One bad file among good ones: the good ones are recorded, the command fails naming the bad one.
+    await writeFile(path.join(reports, "TEST-broken.xml"), "not xml at all");
+    const mixed = await shipcheck([...args.slice(0, -1), path.join(relative, "TEST-broken.xml"), path.join(relative, "TEST-tests.smoke.test_a.xml")], as(p));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("TEST-broken.xml: ");
+    expect(mixed.stdout).toContain("1 of 2 reports recorded; 1 failed");
+  });
+});
+
+describe("shipcheck gate --json and --wait", () => {
+  it("--json prints the gate as the API says it, with the exit code of the gate", async () => {
+    const p = await makeProject();
+    const run = await shipcheck(["gate", "--project", p.slug, "--release", p.version, "--environment", "staging", "--json"], as(p));
+    expect(run.code).toBe(1);
+    const gate = JSON.parse(run.stdout);
+    expect(gate).toMatchObject({ release: p.version, environment: "staging", open: false });
+    expect(gate.blocking.map((b: { item: string }) => b.item)).toContain("release-approval");
+    const error = await shipcheck(["gate", "--project", p.slug, "--release", "v9.9.9", "--environment", "staging", "--json"], as(p));
+    expect(error.code).toBe(2);
+    expect(JSON.parse(error.stdout)).toEqual({ error: { message: expect.stringContaining("HTTP 404"), status: 404 } });
+  });
+
+  it("--wait follows the gate until it opens while the test signs off meanwhile: exit 0", async () => {
+    const p = await makeProject();
+    const waiting = shipcheck(["gate", "--project", p.slug, "--release", p.version, "--environment", "staging", "--wait", "--interval", "0.3s", "--timeout", "40s"], as(p));
+    await new Promise((r) => setTimeout(r, 1000));
+    await openStagingGate(p);
+    const run = await waiting;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Gate for ${p.version} → staging: open\n`);
+    expect(run.stderr).toMatch(/gate for .* closed: .*Release manager approval \[approvals\].*; waiting/);
+  });
+
+  it("--wait stops at a rejection (exit 1, naming it) and at the timeout (exit 1)", async () => {
+    const p = await makeProject();
+    const timedOut = await shipcheck(["gate", "--project", p.slug, "--release", p.version, "--environment", "staging", "--wait", "--interval", "0.3s", "--timeout", "1s"], as(p));
+    expect(timedOut.code).toBe(1);
+    expect(timedOut.stdout).toMatch(/closed \(\d+ blocking\): still closed after 1 s/);
+
+    const waiting = shipcheck(["gate", "--project", p.slug, "--release", p.version, "--environment", "staging", "--wait", "--interval", "0.3s", "--timeout", "40s"], as(p));
+    await new Promise((r) => setTimeout(r, 800));
+    const manager = await makeUser(p.slug, "release-manager");
+    const headers = { cookie: await signIn(manager.email, manager.password), origin: baseUrl() };
+    const rejected = await api(`/api/v1/projects/${p.slug}/releases/${p.version}/items/release-approval/rejections`, { json: { environment: "staging", reason: "the rollback plan is missing" }, headers });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(201);
+    const run = await waiting;
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("closed");
+    expect(run.stdout).toContain(": an item was rejected");
+    expect(run.stdout).toMatch(/✗ Release manager approval \[rejected\]/);
+  });
+});
+
+/** A proxy in front of the app that answers 503 (Retry-After: 1) to the first `failures` requests. */
+async function flakyProxy(failures: number, port = 0): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+  const target = new URL(baseUrl());
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers["idempotency-key"] ?? ""}`);
+    if (seen.length <= failures) {
+      req.resume();
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+      res.end(JSON.stringify({ error: { code: "service_unavailable", message: "restarting" } }));
+      return;
+    }
+    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${address.port}`, seen, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe("retries across a restart", () => {
+  const open: { close(): Promise<void> }[] = [];
+  afterAll(async () => Promise.all(open.map((p) => p.close())));
+
+  it("report retries 503s with the same Idempotency-Key and records the report once", async () => {
+    const p = await makeProject();
+    const proxy = await flakyProxy(2);
+    open.push(proxy);
+    const report = await file("results.json", REPORT);
+    const run = await shipcheck(["report", "--project", p.slug, "--release", p.version, "--environment", "staging", report], { SHIPCHECK_URL: proxy.url, SHIPCHECK_TOKEN: p.token });
+    expect(run.code).toBe(0);
+    expect(run.stderr.match(/HTTP 503: restarting; retrying in 1 s \(attempt \d of 5, same Idempotency-Key\)/g)).toHaveLength(2);
+    expect(proxy.seen).toHaveLength(3);
+    const keys = new Set(proxy.seen.map((line) => line.split(" ")[2]));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^shipcheck-report-[0-9a-f]{64}$/);
+    expect((await history(p, "tests/smoke/test_a.py::test_ok")).runs).toHaveLength(1);
+  });
+
+  it("gate --wait keeps asking while nothing listens (the server is down), and opens once it is back", async () => {
+    const p = await makeProject();
+    await openStagingGate(p);
+    // A port with nothing on it yet: connection refused until the "restarted" server listens.
+    const probe = await flakyProxy(0);
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const waiting = shipcheck(["gate", "--project", p.slug, "--release", p.version, "--environment", "staging", "--wait", "--interval", "0.3s", "--timeout", "40s"], {
+      SHIPCHECK_URL: `http://127.0.0.1:${port}`,
+      SHIPCHECK_TOKEN: p.token,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const back = await flakyProxy(1, port);
+    open.push(back);
+    const run = await waiting;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Gate for ${p.version} → staging: open\n`);
+    expect(run.stderr).toContain("cannot reach Shipcheck");
+    expect(run.stderr).toContain("HTTP 503: restarting; asking again");
+  });
+
+  it("gate without --wait retries a connection refused until its attempts run out: exit 2 with the reason", async () => {
+    const p = await makeProject();
+    const probe = await flakyProxy(0);
+    await probe.close();
+    const run = await shipcheck(["gate", "--project", p.slug, "--release", p.version, "--environment", "staging"], {
+      SHIPCHECK_URL: probe.url,
+      SHIPCHECK_TOKEN: p.token,
+      SHIPCHECK_RETRY_ATTEMPTS: "2",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot reach Shipcheck at .*ECONNREFUSED.*retrying in [\d.]+ s \(attempt 2 of 2\)/);
   });
 });

@@ -1,7 +1,7 @@
-// withRetries: backoff, Retry-After, bounded attempts and total wait, and what is not retried.
+// withRetries: backoff with jitter, Retry-After, bounded attempts and total wait, and what is not retried.
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./api-client";
-import { RETRYABLE_STATUSES, retryPolicyFromEnv, withRetries } from "./retry";
+import { ApiError, retryAfterSeconds } from "./api-client";
+import { backoffSeconds, RETRYABLE_STATUSES, retryPolicyFromEnv, withRetries } from "./retry";
 
 function failing(statuses: (number | [number, number])[], then = "ok") {
   const calls: number[] = [];
@@ -17,7 +17,8 @@ function failing(statuses: (number | [number, number])[], then = "ok") {
 
 function recorder() {
   const waits: number[] = [];
-  return { waits, sleep: async (ms: number) => void waits.push(ms / 1000), log: () => undefined };
+  // random() = 1 - ε: the top of each backoff window, so waits are the plain powers of two.
+  return { waits, sleep: async (ms: number) => void waits.push(ms / 1000), log: () => undefined, random: () => 0.9999 };
 }
 
 describe("withRetries", () => {
@@ -27,6 +28,30 @@ describe("withRetries", () => {
     expect(await withRetries(send, retryPolicyFromEnv({}), r)).toBe("ok");
     expect(calls.length).toBe(5);
     expect(r.waits).toEqual([1, 2, 4, 8]);
+  });
+
+  it("draws each backoff from the upper half of its window, so failed pipelines don't return in step", () => {
+    expect(backoffSeconds(1, null, () => 0)).toBe(0.5);
+    expect(backoffSeconds(3, null, () => 0)).toBe(2);
+    expect(backoffSeconds(3, null, () => 0.5)).toBe(3);
+    expect(backoffSeconds(3, null, () => 0.9999)).toBe(4);
+    expect(backoffSeconds(10, null, () => 0.9999)).toBe(30);
+    const draws = new Set(Array.from({ length: 50 }, () => backoffSeconds(4, null)));
+    expect(draws.size).toBeGreaterThan(5);
+    for (const d of draws) {
+      expect(d).toBeGreaterThanOrEqual(4);
+      expect(d).toBeLessThanOrEqual(8);
+    }
+    // The server's Retry-After is not jittered below what it asked for.
+    expect(backoffSeconds(1, 7, () => 0)).toBe(7);
+  });
+
+  it("reads Retry-After as seconds or an HTTP date", () => {
+    expect(retryAfterSeconds(new Headers({ "retry-after": "5" }))).toBe(5);
+    const now = Date.parse("2026-12-01T10:00:00Z");
+    expect(retryAfterSeconds(new Headers({ "retry-after": "Tue, 01 Dec 2026 10:00:12 GMT" }), now)).toBe(12);
+    expect(retryAfterSeconds(new Headers({ "retry-after": "soon" }))).toBeNull();
+    expect(retryAfterSeconds(new Headers())).toBeNull();
   });
 
   it("honours Retry-After", async () => {

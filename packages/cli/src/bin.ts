@@ -1,0 +1,4 @@
+// The bundle's entry: dist/shipcheck.mjs.
+import { main } from "./main";
+
+process.exitCode = await main(process.argv.slice(2));
