@@ -31,7 +31,8 @@ const OBSERVER = Symbol.for("shipcheck.requestObserver");
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 export function observeRequest({ method, url, status, seconds, requestId, headers, aborted = false }: AnsweredRequest): void {
-  const labels = { method: METHODS.has(method) ? method : "other", route: routeLabel(url) };
+  // A 404 may be for any address a client makes up: one label for all, so the series stay bounded.
+  const labels = { method: METHODS.has(method) ? method : "other", route: status === 404 ? "unmatched" : routeLabel(url) };
   const { httpRequests, httpDuration } = metrics();
   httpRequests.inc({ ...labels, status: String(status) });
   httpDuration.observe({ ...labels, status_class: `${Math.floor(status / 100)}xx` }, seconds);
