@@ -61,7 +61,7 @@ test("email turned on in Settings reaches the people who may sign a rejected ite
 
   const mine = () => mails.filter((m) => textOf(m.raw).includes(`/projects/${p.slug}/`));
   await expect.poll(() => mine().length, { timeout: 20_000 }).toBeGreaterThan(0);
-  const rejected = mine().filter((m) => /X-Shipcheck-Notification: item\.rejected/i.test(m.raw));
+  const rejected = mine().filter((m) => /X-Shipcheck-Notification: signoff\.rejected/i.test(m.raw));
   expect(rejected.length).toBeGreaterThan(0);
   const to = rejected.flatMap((m) => m.to);
   // Those who may sign a release-manager item, the rejecter included; never the engineer.

@@ -9,12 +9,18 @@ export function EmailNotifications({ project, enabled, smtpConfigured }: { proje
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // Shown as chosen at once; put back if the server refuses.
+  const [on, setOn] = useState(enabled);
 
   function toggle(email: boolean) {
     setError(null);
+    setOn(email);
     startTransition(async () => {
       const outcome = await setEmailNotificationsAction(project, { email });
-      if (!outcome.ok) setError(outcome.error.message);
+      if (!outcome.ok) {
+        setError(outcome.error.message);
+        setOn(!email);
+      }
       router.refresh();
     });
   }
@@ -22,7 +28,7 @@ export function EmailNotifications({ project, enabled, smtpConfigured }: { proje
   return (
     <div className="space-y-1 text-sm">
       <label className="flex items-start gap-2">
-        <input type="checkbox" className="mt-1" checked={enabled} disabled={pending} onChange={(e) => toggle(e.target.checked)} />
+        <input type="checkbox" className="mt-1" checked={on} disabled={pending} onChange={(e) => toggle(e.target.checked)} />
         <span>
           <span className="font-medium">Email the people who can act</span>
           <span className="block text-slate-600">For a sign-off, the members who may give it; for gates, deploys and rollbacks, release managers and admins. Each person can turn types off on their account page.</span>
