@@ -106,19 +106,19 @@ test("a project admin signs a member out everywhere from the members panel, afte
   await signInAs(page, admin.email, admin.password);
   await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
   // Not offered for yourself: that is the account page's.
-  await expect(page.getByRole("button", { name: `Sign out ${admin.email} everywhere` })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: `Sign out everywhere: ${admin.email}` })).toHaveCount(0);
 
   let asked = "";
   page.once("dialog", (dialog) => {
     asked = dialog.message();
     void dialog.dismiss();
   });
-  await page.getByRole("button", { name: `Sign out ${member.email} everywhere` }).click();
+  await page.getByRole("button", { name: `Sign out everywhere: ${member.email}` }).click();
   await expect.poll(() => asked).toContain(`Sign ${member.email} out everywhere?`);
   expect(await stillSignedIn(p, memberSession)).toBe(true);
 
   page.once("dialog", (dialog) => void dialog.accept());
-  await page.getByRole("button", { name: `Sign out ${member.email} everywhere` }).click();
+  await page.getByRole("button", { name: `Sign out everywhere: ${member.email}` }).click();
   await expect(page.getByRole("status").filter({ hasText: `${member.email} was signed out everywhere.` })).toBeVisible();
   expect(await stillSignedIn(p, memberSession)).toBe(false);
   await screenshot(page, "65-settings-member-signed-out-1280");

@@ -33,6 +33,8 @@ for (const colorScheme of ["light", "dark"] as const) test(`no serious or critic
   await page.emulateMedia({ colorScheme });
   const p = await makeProject();
   const admin = await makeUser(p.slug, "admin");
+  // Another member, so Settings shows the per-member buttons (sign out everywhere, remove).
+  await makeUser(p.slug, "engineer");
   // A release with something in every part: a failing test, a metric, a sign-off.
   await postResults(p, "staging", [{ key: "tests/smoke/test_api.py::test_health", status: "failed", message: "AssertionError: 503 != 200" }]);
   await postMetric(p, "staging", "events_per_sec", 812, "events/s");

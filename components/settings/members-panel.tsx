@@ -63,7 +63,8 @@ export function MembersPanel({ project, members, viewerId }: { project: string; 
               {m.userId === viewerId ? null : (
                 <button
                   type="button"
-                  aria-label={`Sign out ${m.email} everywhere`}
+                  // The visible words first, then whose (WCAG 2.5.3: the name contains the label).
+                  aria-label={`Sign out everywhere: ${m.email}`}
                   disabled={pending}
                   onClick={() =>
                     window.confirm(`Sign ${m.email} out everywhere? Every browser and device signed in as them is signed out; they can sign in again with their password.`) &&

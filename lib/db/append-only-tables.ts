@@ -5,7 +5,7 @@
 // Add a table here in the migration's change that makes it append-only. A table with a trigger
 // whose name or function says `append_only` is treated the same way even when it is missing here
 // (the grant step reads the triggers), and lib/db/app-role.test.ts fails until the two agree.
-export const APPEND_ONLY_TABLES: readonly string[] = ["AuditEvent"];
+export const APPEND_ONLY_TABLES: readonly string[] = ["AuditEvent", "Rejection"];
 
 /** Bookkeeping of the migrations: the owner's alone; the app neither reads nor writes it. */
 export const OWNER_ONLY_TABLES: readonly string[] = ["_prisma_migrations"];

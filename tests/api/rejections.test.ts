@@ -271,3 +271,18 @@ describe("PUT and DELETE …/items/{itemKey}/assignee", () => {
     expect(here(await queue())).toMatchObject({ assignedToYou: false, detail: expect.stringContaining("notes are stale") });
   });
 });
+
+describe("the database keeps rejections append-only", () => {
+  it("refuses UPDATE, DELETE and TRUNCATE of a rejection, whoever asks: what was rejected, by whom and why cannot be rewritten", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const bob = await person(p.slug, "release-manager");
+    expect((await reject(p, "approval", bob, { environment: "staging", reason: "the rollback plan is missing" })).status).toBe(201);
+    const project = await db().project.findUniqueOrThrow({ where: { slug: p.slug } });
+    const row = await db().rejection.findFirstOrThrow({ where: { release: { projectId: project.id } } });
+    await expect(db().$executeRawUnsafe(`UPDATE "Rejection" SET reason = 'fine after all' WHERE id = $1::uuid`, row.id)).rejects.toThrow(/append-only: UPDATE is not allowed/);
+    await expect(db().$executeRawUnsafe(`DELETE FROM "Rejection" WHERE id = $1::uuid`, row.id)).rejects.toThrow(/append-only: DELETE is not allowed/);
+    await expect(db().$executeRawUnsafe(`TRUNCATE "Rejection"`)).rejects.toThrow(/append-only: TRUNCATE is not allowed/);
+    expect((await db().rejection.findUniqueOrThrow({ where: { id: row.id } })).reason).toBe("the rollback plan is missing");
+    expect((await gate(p.slug, p.version, p.token)).blocking.map((b) => b.reason)).toContain("rejected");
+  });
+});
