@@ -24,6 +24,14 @@ const STATUS: Record<ErrorCode, number> = {
   service_unavailable: 503,
 };
 
+/** A caller's request budget for the current minute, as the RateLimit-* response headers say it. */
+export type RateLimitState = { limit: number; remaining: number; resetSeconds: number };
+
+/** The RateLimit-Limit, -Remaining and -Reset headers (seconds until the window ends). */
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return { "RateLimit-Limit": String(state.limit), "RateLimit-Remaining": String(state.remaining), "RateLimit-Reset": String(state.resetSeconds) };
+}
+
 export type ErrorDetail = { path: string; message: string; line?: number; column?: number };
 
 export class AppError extends Error {
@@ -31,8 +39,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
-    /** Extra HTTP facts, such as when to retry after a 429 or a 503. */
-    readonly hints: { retryAfter?: number } = {},
+    /** Extra HTTP facts, such as when to retry after a 429 or a 503, and the caller's budget. */
+    readonly hints: { retryAfter?: number; rateLimit?: RateLimitState } = {},
   ) {
     super(message);
   }

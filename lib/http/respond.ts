@@ -2,7 +2,7 @@
 import { ZodError } from "zod";
 import { markDatabaseDown } from "@/lib/db/outage";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
-import { AppError, databaseUnavailable } from "@/lib/errors";
+import { AppError, databaseUnavailable, rateLimitHeaders } from "@/lib/errors";
 import { UnknownEnvironmentError } from "@/lib/gate";
 import { log } from "@/lib/log";
 import { humanDetails } from "@/lib/validation/wording";
@@ -35,6 +35,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
   if (appError.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="shipcheck"';
   if (appError.code === "service_unavailable" && isDatabaseUnavailable(error)) markDatabaseDown(error);
   if (appError.hints.retryAfter !== undefined) headers["Retry-After"] = String(appError.hints.retryAfter);
+  if (appError.hints.rateLimit) Object.assign(headers, rateLimitHeaders(appError.hints.rateLimit));
   const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
   return json(body, appError.status, headers);
 }

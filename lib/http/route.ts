@@ -1,18 +1,20 @@
 // Wraps an API route handler: request id, client address, and errors turned into JSON.
+import { rateLimitHeaders, type RateLimitState } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { clientAddressFrom } from "./client-address";
 import { isClientAbort } from "./client-abort";
 import { requestIdFrom } from "./request-id";
 import { errorResponse } from "./respond";
-import { log } from "@/lib/log";
 
-export type RequestMeta = { requestId: string; ip: string | null };
+/** What the wrapper knows of a request; a handler that counts it against a budget sets `rateLimit`. */
+export type RequestMeta = { requestId: string; ip: string | null; rateLimit?: RateLimitState | null };
 
 type Handler<P> = (request: Request, params: P, meta: RequestMeta) => Promise<Response>;
 
 export function apiRoute<P>(handler: Handler<P>) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    const meta = { requestId, ip: clientAddressFrom(request.headers) };
+    const meta: RequestMeta = { requestId, ip: clientAddressFrom(request.headers) };
     let response: Response;
     try {
       response = await handler(request, await context.params, meta);
@@ -26,6 +28,8 @@ export function apiRoute<P>(handler: Handler<P>) {
       }
     }
     response.headers.set("x-request-id", requestId);
+    // Every answer to a counted request says what is left of the budget, errors included.
+    if (meta.rateLimit) for (const [name, value] of Object.entries(rateLimitHeaders(meta.rateLimit))) response.headers.set(name, value);
     return response;
   };
 }

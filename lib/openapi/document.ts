@@ -164,7 +164,7 @@ const ERROR_RESPONSES = {
   413: { name: "PayloadTooLarge", description: "The body is larger than this endpoint accepts." },
   415: { name: "UnsupportedMediaType", description: "The Content-Type is not one this endpoint reads." },
   422: { name: "ValidationFailed", description: "The body is readable but not acceptable; `details` names each problem (with line and column for documents)." },
-  429: { name: "RateLimited", description: "The caller's requests per minute are spent, or (password change) too many wrong passwords locked the account or address for a while.", headers: ["Retry-After"] },
+  429: { name: "RateLimited", description: "The caller's requests per minute are spent, or (password change) too many wrong passwords locked the account or address for a while.", headers: ["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] },
   503: { name: "ServiceUnavailable", description: "This instance cannot take the request right now (say, it serves its limit of event streams); retry after `Retry-After` seconds, through the load balancer.", headers: ["Retry-After"] },
 } as const;
 
@@ -457,7 +457,7 @@ export const OPERATIONS: Operation[] = [
       201: {
         description: "Recorded (or, with a replayed Idempotency-Key, the first response again). Says which items the results fed and the gates after them.",
         content: { "application/json": { schema: "IngestReport" } },
-        headers: ["Idempotent-Replayed"],
+        headers: ["Idempotent-Replayed", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
       },
     },
     errors: [...BODY_ERRORS, 409, 429],
@@ -482,7 +482,7 @@ export const OPERATIONS: Operation[] = [
     parameters: [...RELEASE_PARAMS, IDEMPOTENCY_KEY],
     requestBody: { content: { "application/json": { schema: "MetricsPayload" } } },
     responses: {
-      201: { description: "Recorded (or replayed).", content: { "application/json": { schema: "MetricsReport" } }, headers: ["Idempotent-Replayed"] },
+      201: { description: "Recorded (or replayed).", content: { "application/json": { schema: "MetricsReport" } }, headers: ["Idempotent-Replayed", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] },
     },
     errors: [...BODY_ERRORS, 409, 429],
   },
@@ -984,7 +984,7 @@ export const OPERATIONS: Operation[] = [
       { name: "environment", in: "query", description: "The environment for alerts without an `environment` label.", schema: { type: "string" } },
     ],
     requestBody: { content: { "application/json": { schema: "AlertmanagerPayload" } } },
-    responses: { 201: { description: "Alerts recorded.", content: { "application/json": { schema: "AlertsReceived" } } } },
+    responses: { 201: { description: "Alerts recorded.", content: { "application/json": { schema: "AlertsReceived" } }, headers: ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] } },
     errors: [...BODY_ERRORS, 429],
   },
 ];
@@ -1020,6 +1020,9 @@ const HEADERS = {
     schema: { type: "string", enum: ["true"] },
   },
   Location: { description: "The path of what was created.", required: true, schema: { type: "string" } },
+  "RateLimit-Limit": { description: "Requests the caller may make per minute (on requests counted against that budget: reports, metrics, alerts).", required: false, schema: { type: "integer", minimum: 1 } },
+  "RateLimit-Remaining": { description: "Of those, how many are left in this minute.", required: false, schema: { type: "integer", minimum: 0 } },
+  "RateLimit-Reset": { description: "Seconds until the minute's budget starts afresh.", required: false, schema: { type: "integer", minimum: 1 } },
   Link: { description: '`<…?cursor=…>; rel="next"` while there is a next page; absent on the last.', required: false, schema: { type: "string" } },
 } as const;
 

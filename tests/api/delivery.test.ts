@@ -83,6 +83,25 @@ describe("Idempotency-Key", () => {
 });
 
 describe("rate limit", () => {
+  it("says on every counted answer how much of the minute's budget is left, errors included", async () => {
+    const p = await makeProject();
+    const first = await api(resultsPath(p), { token: p.token, json: batch(1, 1) });
+    const second = await api(resultsPath(p), { token: p.token, json: { results: [] } });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(422);
+    for (const response of [first, second]) {
+      expect(response.headers.get("ratelimit-limit")).toBe(String(rateLimitPerMinute()));
+      const reset = Number(response.headers.get("ratelimit-reset"));
+      expect(reset).toBeGreaterThanOrEqual(1);
+      expect(reset).toBeLessThanOrEqual(60);
+    }
+    const left = (r: typeof first) => Number(r.headers.get("ratelimit-remaining"));
+    // One request fewer left, unless a new minute began between the two.
+    if (Number(second.headers.get("ratelimit-reset")) <= Number(first.headers.get("ratelimit-reset"))) expect(left(second)).toBe(left(first) - 1);
+    // Requests that are not counted carry none.
+    expect((await api(`/api/v1/projects/${p.slug}/releases/${p.version}/gate?environment=staging`, { token: p.token })).headers.get("ratelimit-limit")).toBeNull();
+  });
+
   it("answers 429 with Retry-After once a token's budget for the minute is spent, and stores nothing", async () => {
     const p = await makeProject();
     const token = await db().apiToken.findUniqueOrThrow({ where: { hash: hashToken(p.token) } });
@@ -94,6 +113,9 @@ describe("rate limit", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(limited.body.error.code).toBe("rate_limited");
+    expect(limited.headers.get("ratelimit-limit")).toBe(String(rateLimitPerMinute()));
+    expect(limited.headers.get("ratelimit-remaining")).toBe("0");
+    expect(limited.headers.get("ratelimit-reset")).toBe(limited.headers.get("retry-after"));
     expect(await db().result.count({ where: { releaseId: await releaseId(p) } })).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ import { receiveAlerts } from "@/lib/server/receive-alerts";
 export const POST = apiRoute<Record<string, never>>(async (request, _params, meta) => {
   const principal = await authenticate(request);
   if (principal.kind !== "token") throw new AppError("forbidden", "send alerts with the project's API token (Authorization: Bearer shp_…)");
-  await enforceRateLimit(principal);
+  meta.rateLimit = await enforceRateLimit(principal);
   const { text, value } = await readJsonText(request, 5 * 1024 * 1024);
   const payload = alertmanagerPayloadSchema.parse(value);
   const environment = new URL(request.url).searchParams.get("environment");

@@ -9,7 +9,7 @@ import { metricsPayloadSchema } from "@/lib/validation/results";
 
 export const POST = apiRoute<{ project: string; version: string }>(async (request, { project, version }, meta) => {
   const principal = await authenticate(request);
-  await enforceRateLimit(principal);
+  meta.rateLimit = await enforceRateLimit(principal);
   const { text, value } = await readJsonText(request, 1024 * 1024);
   const payload = metricsPayloadSchema.parse(value);
   const outcome = await recordMetrics({ principal, ...meta }, project, version, payload, {

@@ -12,7 +12,7 @@ const LIMIT = 25 * 1024 * 1024;
 /** Shipcheck JSON, JUnit XML or CTRF, chosen by Content-Type or `?format=`. */
 export const POST = apiRoute<{ project: string; version: string }>(async (request, { project, version }, meta) => {
   const principal = await authenticate(request);
-  await enforceRateLimit(principal);
+  meta.rateLimit = await enforceRateLimit(principal);
   const text = await readText(request, LIMIT);
   const idempotency = idempotencyOf(request, principal, text);
   const { payload, source, warnings } = resultsPayloadFrom(request, text);
