@@ -9,7 +9,9 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "validation_failed"
   | "rate_limited"
-  | "service_unavailable";
+  | "service_unavailable"
+  /** Only scripts/server.mjs answers this one (a method the route does not export). */
+  | "method_not_allowed";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -22,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   validation_failed: 422,
   rate_limited: 429,
   service_unavailable: 503,
+  method_not_allowed: 405,
 };
 
 /** A caller's request budget for the current minute, as the RateLimit-* response headers say it. */

@@ -69,6 +69,8 @@ function malformedPath(url) {
 const REQUEST_OBSERVER = Symbol.for("shipcheck.requestObserver");
 
 function observeWhenAnswered(request, response) {
+  // The server's own question to a route (which methods it has) is not a client's request.
+  if (request.headers[PROBE_HEADER] === process.env.SHIPCHECK_PEER_TOKEN) return;
   const started = process.hrtime.bigint();
   const method = request.method ?? "GET";
   const url = request.url ?? "/";
@@ -81,8 +83,49 @@ function observeWhenAnswered(request, response) {
   });
 }
 
+/**
+ * Next.js answers a method that an API route does not export with an empty 405. Under /api/ that
+ * becomes JSON naming the methods there are, in `Allow` too, read from the route's own automatic
+ * OPTIONS answer, so the list is always the route file's.
+ */
+const PROBE_HEADER = "x-shipcheck-allow-probe";
+
+function explainMethodNotAllowed(request, response) {
+  const writeHead = response.writeHead.bind(response);
+  const end = response.end.bind(response);
+  let held = null;
+  // Next.js may write the head before the (empty) body: hold a 405's head until the body is known.
+  response.writeHead = (status, ...rest) => {
+    if (status !== 405) return writeHead(status, ...rest);
+    held = rest;
+    return response;
+  };
+  response.end = (...args) => {
+    if (held === null && (response.statusCode !== 405 || response.headersSent)) return end(...args);
+    const url = request.url ?? "/";
+    fetch(`http://127.0.0.1:${port}${url}`, { method: "OPTIONS", headers: { [PROBE_HEADER]: process.env.SHIPCHECK_PEER_TOKEN } })
+      .then((answer) => answer.headers.get("allow") ?? "")
+      .catch(() => "")
+      .then((allow) => {
+        const methods = allow.split(",").map((m) => m.trim()).filter((m) => m && m !== "OPTIONS");
+        const where = url.split("?")[0].slice(0, 200);
+        const message = `${request.method} is not allowed at ${where}${methods.length ? `; use ${methods.join(", ")}` : ""}`;
+        const body = JSON.stringify({ error: { code: "method_not_allowed", message } });
+        // Whatever the held head said, this answer is JSON of this length.
+        for (const name of ["content-type", "content-length", "transfer-encoding"]) response.removeHeader(name);
+        // Headers the held head carried itself (beside those already set) are kept, but not its body's.
+        const given = held?.find((h) => h && typeof h === "object" && !Array.isArray(h)) ?? {};
+        const kept = Object.fromEntries(Object.entries(given).filter(([name]) => !/^(content-type|content-length|transfer-encoding)$/i.test(name)));
+        writeHead(405, { ...kept, ...(allow ? { allow } : {}), "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+        end(body);
+      });
+    return response;
+  };
+}
+
 const server = createServer((request, response) => {
   observeWhenAnswered(request, response);
+  if ((request.url ?? "").startsWith("/api/")) explainMethodNotAllowed(request, response);
   if (malformedPath(request.url ?? "/")) {
     if (/^\/api\//.test(request.url)) {
       request.resume();

@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   "validation_failed",
   "rate_limited",
   "service_unavailable",
+  "method_not_allowed",
 ] as const satisfies readonly ErrorCode[];
 
 export const errorDetailSchema = z.strictObject({

@@ -361,3 +361,24 @@ describe("addresses under /api/ that no route serves", () => {
     expect((await api("/api/health")).status).toBe(200);
   });
 });
+
+describe("a method a route does not have", () => {
+  it("is a JSON 405 naming the methods there are, in Allow too; the route still answers its own", async () => {
+    const p = await makeProject();
+    for (const [method, path, allowed] of [
+      ["DELETE", "/api/health", ["GET", "HEAD"]],
+      ["PATCH", `${base(p)}/results`, ["POST"]],
+      ["PUT", `${base(p)}/gate?environment=staging`, ["GET", "HEAD"]],
+    ] as const) {
+      const response = await api(path, { method, token: p.token, json: {} });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(response.body.error.code).toBe("method_not_allowed");
+      const allow = (response.headers.get("allow") ?? "").split(",").map((m) => m.trim());
+      for (const m of allowed) expect(allow).toContain(m);
+      expect(allow).not.toContain(method);
+      expect(response.body.error.message).toContain(`${method} is not allowed at ${path.split("?")[0]}`);
+    }
+    expect((await api(`${base(p)}/gate?environment=staging`, { token: p.token })).status).toBe(200);
+  });
+});
