@@ -949,3 +949,31 @@ describe("blockers", () => {
     }
   });
 });
+
+describe("work remembered between evaluations of one input", () => {
+  it("gives every environment and item its own answer: a place's latest runs are shared, never mixed", () => {
+    const items = [checkItem(), checkItem({ key: "all", title: "Whole suite", patterns: ["tests/"] })];
+    const results = [
+      result("tests/smoke/test_a.py::test_ok", "passed", { environment: "staging" }),
+      result("tests/smoke/test_a.py::test_ok", "failed", { environment: "production", startedAt: at(5), reportedAt: at(6) }),
+      result("tests/unit/test_b.py::test_ok", "passed"),
+    ];
+    const input = gateInput({ items, results });
+    const first = ["staging", "production"].map((e) => evaluateGate(input, e));
+    // Asked again, and in the other order: the same decisions.
+    const again = ["production", "staging"].map((e) => evaluateGate(input, e)).reverse();
+    expect(again).toEqual(first);
+    expect(first[0]!.open).toBe(true);
+    expect(first[1]!.blocking.map((b) => b.item)).toEqual(["smoke", "all"]);
+    // A new input with the same items but other results is not answered from what was remembered.
+    const fixed = gateInput({ items, results: [...results, result("tests/smoke/test_a.py::test_ok", "passed", { environment: "production", startedAt: at(9), reportedAt: at(10) })] });
+    expect(evaluateGate(fixed, "production").open).toBe(true);
+  });
+
+  it("hands out matched runs that nobody can reorder for the next caller", () => {
+    const input = gateInput({ items: [checkItem()], results: [result("tests/smoke/b.py::t", "passed"), result("tests/smoke/a.py::t", "passed")] });
+    const matched = evaluateItem(input.items[0]!, input, "staging").matched;
+    expect(() => matched.sort((x, y) => x.key.localeCompare(y.key))).toThrow(TypeError);
+    expect(evaluateItem(input.items[0]!, input, "staging").matched.map((r) => r.key)).toEqual(["tests/smoke/b.py::t", "tests/smoke/a.py::t"]);
+  });
+});

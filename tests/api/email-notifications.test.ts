@@ -1,50 +1,31 @@
 // Email notifications delivered to a real SMTP server (smtp-server, on the port the app under test
 // was given in SHIPCHECK_SMTP_URL): to the members who can act, less those who turned the type off,
 // and only for projects whose admins turned email on.
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeProject } from "../support/fixtures";
 import { api } from "../support/http";
 import { person } from "../support/templates";
+import { decodedText, SmtpReceiver } from "../support/smtp-receiver";
 import { eventually } from "../support/webhook-receiver";
 
 type Mail = { to: string[]; subject: string; type: string; text: string };
-const mails: Mail[] = [];
 
 /** Headers unfolded, the body as sent (plain ASCII text here). */
 function parse(raw: string, to: string[]): Mail {
   const [head = "", ...body] = raw.split(/\r?\n\r?\n/);
   const headers = head.replace(/\r?\n[ \t]+/g, " ");
   const header = (name: string) => new RegExp(`^${name}: (.*)$`, "im").exec(headers)?.[1]?.trim() ?? "";
-  const text = body.join("\n\n").replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return { to, subject: header("Subject"), type: header("X-Shipcheck-Notification"), text };
+  return { to, subject: header("Subject"), type: header("X-Shipcheck-Notification"), text: decodedText(body.join("\n\n")) };
 }
 
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS", "AUTH"],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      mails.push(parse(Buffer.concat(chunks).toString("utf8"), session.envelope.rcptTo.map((r) => r.address)));
-      callback();
-    });
-  },
-});
+const smtp = new SmtpReceiver();
+const mails = () => smtp.mails.map((m) => parse(m.raw, m.to));
 
-beforeAll(async () => {
-  const port = Number(new URL(process.env.SHIPCHECK_SMTP_URL!).port);
-  await new Promise<void>((resolve, reject) => {
-    smtp.once("error", reject);
-    smtp.listen(port, "127.0.0.1", () => resolve());
-  });
-});
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+beforeAll(() => smtp.start());
+afterAll(() => smtp.stop());
 
 const recipientsOf = (type: string, slug: string) =>
-  mails
+  mails()
     .filter((m) => m.type === type && m.text.includes(`/projects/${slug}/`))
     .flatMap((m) => m.to)
     .sort();
@@ -72,7 +53,7 @@ describe("email notifications", () => {
     await eventually(() => recipientsOf("signoff.needed", p.slug).length >= 3, "the sign-off-needed emails");
     // release-approval needs a release manager: the engineer and the viewer are not asked.
     expect(recipientsOf("signoff.needed", p.slug)).toEqual([admin.email, manager.email, optedOut.email].sort());
-    const needed = mails.find((m) => m.type === "signoff.needed" && m.to.includes(manager.email))!;
+    const needed = mails().find((m) => m.type === "signoff.needed" && m.to.includes(manager.email))!;
     expect(needed.subject).toBe(`[Shipcheck] Project ${p.slug} ${p.version}: one sign-off left before the staging gate opens`);
     expect(needed.text).toContain("needs 1 more sign-off from release-manager");
     expect(needed.text).toContain(`/projects/${p.slug}/releases/${p.version}?env=staging`);
@@ -83,9 +64,9 @@ describe("email notifications", () => {
     // The one who turned "gate opened" off gets the deploy but not the opened gate.
     expect(recipientsOf("gate.opened", p.slug)).toEqual([admin.email, manager.email].sort());
     expect(recipientsOf("deployment.recorded", p.slug)).toEqual([admin.email, manager.email, optedOut.email].sort());
-    expect(mails.some((m) => m.to.includes(engineer.email))).toBe(false);
+    expect(mails().some((m) => m.to.includes(engineer.email))).toBe(false);
     // Each was sent once, however many times the worker looked.
-    expect(mails.filter((m) => m.type === "gate.opened" && m.text.includes(`/projects/${p.slug}/`))).toHaveLength(2);
+    expect(mails().filter((m) => m.type === "gate.opened" && m.text.includes(`/projects/${p.slug}/`))).toHaveLength(2);
   });
 
   it("go nowhere for a project that has not turned them on", async () => {
@@ -97,6 +78,6 @@ describe("email notifications", () => {
     expect((await api(`${base}/items/release-approval/signoffs`, { headers: manager.headers, json: { environment: "staging" } })).status).toBe(201);
     // Long enough for the worker to have looked several times.
     await new Promise((r) => setTimeout(r, 2_000));
-    expect(mails.filter((m) => m.text.includes(`/projects/${p.slug}/`))).toEqual([]);
+    expect(mails().filter((m) => m.text.includes(`/projects/${p.slug}/`))).toEqual([]);
   });
 });
