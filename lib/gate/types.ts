@@ -103,6 +103,7 @@ export type ItemEvaluation = {
   /** Counts toward this environment's gate. */
   gating: boolean;
   failures: FailedTest[];
+  /** The covered latest runs that count here; judged from tallies, only the failing ones among them. */
   matched: GateResult[];
   validSignOffs: GateSignOff[];
   staleSignOffs: GateSignOff[];

@@ -101,9 +101,10 @@ async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promi
   const tallies = tallied
     ? Prisma.sql`,
       'failing', (SELECT coalesce(json_agg(${RUN_ARRAY} ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST), '[]') FROM (
-          SELECT ${RUN_COLUMNS} FROM "ResultState"
-          WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND key IN (
-            SELECT key FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND status IN ('failed', 'flaky'))
+          -- Key by key (LATERAL): a plan that joins every kept run with every failing one costs O(tests²).
+          SELECT s.* FROM (
+            SELECT DISTINCT key FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND status IN ('failed', 'flaky')
+          ) AS f, LATERAL (SELECT ${RUN_COLUMNS} FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND key = f.key) AS s
         ) AS l),
       'tallies', (SELECT coalesce(json_agg(json_build_array(t."commitSha", t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, to_json(t.patterns), t."newestAt", t."newestReportedAt")), '[]')
         FROM "CheckTally" t WHERE t."releaseId" = ${id}::uuid)`

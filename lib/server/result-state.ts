@@ -42,7 +42,9 @@ async function readForBatch(tx: Tx, batch: RunBatch, keys: string[]): Promise<Re
           'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version
         ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${batch.releaseId}::uuid AND i.kind = 'check'),
       'kept', (SELECT coalesce(json_agg(json_build_array(s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)})), '[]')
-        FROM "ResultState" s WHERE s."releaseId" = ${batch.releaseId}::uuid AND s."commitSha" = ${batch.commitSha} AND s.key = ANY(${keys}::text[]))
+        -- Key by key (LATERAL), so each is one index lookup whatever the planner guesses.
+        FROM unnest(${keys}::text[]) AS k(key),
+          LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key) AS s)
     ) AS read`;
   return row.read;
 }
