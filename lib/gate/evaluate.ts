@@ -123,6 +123,7 @@ function base(item: GateItem, environment: string, environments: string[]): Item
     validSignOffs: [],
     staleSignOffs: [],
     rejection: null,
+    tally: null,
   };
 }
 
@@ -168,6 +169,8 @@ function runsCoveredBy(patterns: readonly string[], runs: GateResult[]): GateRes
 
 /** What a check is judged on: the covered latest runs in numbers, the failing ones by name. */
 type CheckCounts = {
+  /** Judged from a tally: this one (a tally of zeros when there is none yet). */
+  tally: CheckTally | null;
   /** Covered runs known by name: all of them, or (tallied) the failing ones. */
   matched: GateResult[];
   total: number;
@@ -182,6 +185,7 @@ function countedFromRuns(item: CheckItem & GateItem, input: GateInput, evidence:
   const matched = runsCoveredBy(item.patterns, latestCountedRuns(input.results, input.commitSha, evidence));
   const counted = matched.filter((r) => r.status !== "skipped");
   return {
+    tally: null,
     matched,
     total: matched.length,
     counted: counted.length,
@@ -196,6 +200,7 @@ function countedFromTallies(item: CheckItem & GateItem, input: GateInput, tallie
   const failing = runsCoveredBy(item.patterns, latestCountedRuns(tallies.failing, input.commitSha, evidence));
   const counted = tally ? tally.passed + tally.failed + tally.flaky : 0;
   return {
+    tally: tally ?? { item: item.key, commitSha: input.commitSha, place: evidence.environment, passed: 0, failed: 0, flaky: 0, skipped: 0, patterns: item.patterns.map(() => 0), newest: null },
     matched: failing,
     total: tally ? counted + tally.skipped : 0,
     counted,
@@ -219,6 +224,7 @@ function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: E
   const out = {
     ...evaluation,
     matched,
+    tally: judged.tally,
     failures: [...failed, ...blockedFlaky].map((r) => ({ key: r.key, message: r.message ?? null })),
   };
   const expected = item.expect === "all-pass" ? undefined : item.expect;

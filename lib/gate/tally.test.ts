@@ -108,7 +108,7 @@ describe("check tallies", () => {
       flaky: 0,
       skipped: 1,
       patterns: [0, 0],
-      newest: { at: 5, reportedAt: 6 },
+      newest: { at: 5, reportedAt: 6, runUrl: null },
     });
   });
 });

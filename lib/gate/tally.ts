@@ -7,6 +7,9 @@ import type { GateInput, GateItem, GateResult, ResultStatus } from "./types";
 /** When a run happened by the gate's rule: the producer's start time, else its arrival. */
 export type RunTime = { at: number; reportedAt: number };
 
+/** The newest covered run: when, and its CI run's address (the page links it). */
+export type NewestRun = RunTime & { runUrl: string | null };
+
 export type CheckTally = {
   item: string;
   commitSha: string;
@@ -22,15 +25,15 @@ export type CheckTally = {
   /** Per pattern, in the item's order: how many covered runs count (are not skipped). */
   patterns: number[];
   /** The newest covered run, whatever its status: names the commit a stale check was tested on. */
-  newest: RunTime | null;
+  newest: NewestRun | null;
 };
 
 /** The latest run kept per commit, reported environment ("" for none), variant and key. */
-export type KeptRun = { commitSha: string; environment: string; variant: string; key: string; status: ResultStatus; at: number; reportedAt: number };
+export type KeptRun = { commitSha: string; environment: string; variant: string; key: string; status: ResultStatus; at: number; reportedAt: number; runUrl?: string | null };
 
 export const strictPlace = (environment: string) => `=${environment}`;
 
-const timeOf = (r: { at: number; reportedAt: number }): RunTime => ({ at: r.at, reportedAt: r.reportedAt });
+const newestOf = (r: KeptRun): NewestRun => ({ at: r.at, reportedAt: r.reportedAt, runUrl: r.runUrl ?? null });
 
 /** The gate's "newer run wins": start time (else arrival), then arrival. */
 export function newerRun(a: RunTime, b: RunTime): boolean {
@@ -77,7 +80,7 @@ export function coverageOf(checks: CheckPatterns[], key: string): { item: string
 const tallyId = (item: string, commitSha: string, place: string) => `${item}\u0000${commitSha}\u0000${place}`;
 
 /** A change to one tally: counts to add (negative to take away) and a newer covered run. */
-export type TallyChange = Omit<CheckTally, "newest"> & { newest: RunTime | null };
+export type TallyChange = CheckTally;
 
 function emptyChange(item: string, commitSha: string, place: string, patterns: number): TallyChange {
   return { item, commitSha, place, passed: 0, failed: 0, flaky: 0, skipped: 0, patterns: new Array<number>(patterns).fill(0), newest: null };
@@ -92,7 +95,7 @@ function count(changes: Map<string, TallyChange>, coverage: { item: string; cove
     change[run.status] += sign;
     if (run.status !== "skipped") covered.forEach((c, i) => c && (change.patterns[i]! += sign));
     // A place's run of a key is only ever replaced by a newer one, so the newest only moves forward.
-    if (sign === 1 && (!change.newest || newerRun(run, change.newest))) change.newest = timeOf(run);
+    if (sign === 1 && (!change.newest || newerRun(run, change.newest))) change.newest = newestOf(run);
   }
 }
 
@@ -171,6 +174,7 @@ export function keptRunOf(r: GateResult): KeptRun {
     status: r.status,
     at: (r.startedAt ?? r.reportedAt).getTime(),
     reportedAt: r.reportedAt.getTime(),
+    runUrl: r.runUrl ?? null,
   };
 }
 

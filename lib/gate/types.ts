@@ -109,6 +109,8 @@ export type ItemEvaluation = {
   staleSignOffs: GateSignOff[];
   /** A manual item's standing rejection for the current commit (the latest, when several stand). */
   rejection: GateRejection | null;
+  /** The tally a check was judged from (null when judged from runs): its counts and newest run. */
+  tally: CheckTally | null;
 };
 
 export type BlockReason =

@@ -190,7 +190,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   authorize(ctx.principal, project, "release:read");
   const release = await findRelease(project.id, version);
   const environments = project.environments.map((e) => e.name);
-  const { input, items, signOffs, rejections, deployments, lock } = await loadGateInput(release, environments, undefined, { results: "all" });
+  const { input, items, signOffs, rejections, deployments, lock } = await loadGateInput(release, environments);
   const evidenceFiles = await db().evidence.findMany({
     where: { releaseId: release.id },
     select: { id: true, filename: true, contentType: true, size: true, sha256: true },

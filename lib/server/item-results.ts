@@ -25,7 +25,22 @@ function view(r: GateResult): ItemResultView {
   return { key: r.key, variant: r.variant ?? null, status: r.status, durationMs: r.durationMs ?? null, runUrl: r.runUrl ?? null, at: at(r) };
 }
 
+/**
+ * Judged from a tally, a check knows its passing runs only in numbers: the page shows the counts
+ * and the failing runs, and reads the rest page by page when the list is opened.
+ */
 export function resultsInline(evaluation: ItemEvaluation) {
+  const { tally } = evaluation;
+  if (tally) {
+    return {
+      failures: evaluation.failures.slice(0, INLINE),
+      failureCount: evaluation.failures.length,
+      results: ordered(evaluation.matched).slice(0, INLINE).map(view),
+      resultCount: tally.passed + tally.failed + tally.flaky + tally.skipped,
+      resultCounts: { passed: tally.passed, failed: tally.failed, flaky: tally.flaky, skipped: tally.skipped },
+      lastRun: tally.newest ? { at: new Date(tally.newest.at).toISOString(), runUrl: tally.newest.runUrl } : null,
+    };
+  }
   const counts = { passed: 0, failed: 0, flaky: 0, skipped: 0 };
   let newest: GateResult | null = null;
   for (const r of evaluation.matched) {

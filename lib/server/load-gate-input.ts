@@ -34,7 +34,7 @@ type Snapshot = {
   lock: { lockedReason: string | null; lockedBy: string | null; lockedAt: Ms | null };
   /** Tallied only. */
   failing?: ResultRow[];
-  tallies?: [string, string, string, number, number, number, number, number[], number | null, number | null][];
+  tallies?: [string, string, string, number, number, number, number, number[], number | null, number | null, string | null][];
 };
 
 const toResult = ([key, status, message, durationMs, commitSha, environment, variant, startedAt, reportedAt, runUrl]: ResultRow): GateResult => ({
@@ -106,7 +106,7 @@ async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promi
             SELECT DISTINCT key FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND status IN ('failed', 'flaky')
           ) AS f, LATERAL (SELECT ${RUN_COLUMNS} FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND key = f.key) AS s
         ) AS l),
-      'tallies', (SELECT coalesce(json_agg(json_build_array(t."commitSha", t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, to_json(t.patterns), t."newestAt", t."newestReportedAt")), '[]')
+      'tallies', (SELECT coalesce(json_agg(json_build_array(t."commitSha", t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, to_json(t.patterns), t."newestAt", t."newestReportedAt", t."newestRunUrl")), '[]')
         FROM "CheckTally" t WHERE t."releaseId" = ${id}::uuid)`
     : Prisma.empty;
   const [row] = await client.$queryRaw<[{ snapshot: Snapshot }]>`
@@ -218,7 +218,7 @@ export async function loadGateInput(release: Release, environments: string[], cl
     ...(tallied
       ? {
           tallies: {
-            checks: (snapshot.tallies ?? []).map(([commitSha, item, place, passed, failed, flaky, skipped, patterns, newestAt, newestReportedAt]): CheckTally => ({
+            checks: (snapshot.tallies ?? []).map(([commitSha, item, place, passed, failed, flaky, skipped, patterns, newestAt, newestReportedAt, runUrl]): CheckTally => ({
               item,
               commitSha,
               place,
@@ -227,7 +227,7 @@ export async function loadGateInput(release: Release, environments: string[], cl
               flaky,
               skipped,
               patterns,
-              newest: newestAt === null || newestReportedAt === null ? null : { at: newestAt, reportedAt: newestReportedAt },
+              newest: newestAt === null || newestReportedAt === null ? null : { at: newestAt, reportedAt: newestReportedAt, runUrl },
             })),
             failing: (snapshot.failing ?? []).map(toResult),
           },

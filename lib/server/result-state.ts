@@ -6,7 +6,7 @@
 import { Prisma } from "@/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
 import type { GateItem, ResultStatus } from "@/lib/gate";
-import { checkPatterns, placesOf, tallyChanges, tallyRuns, type CheckTally, type KeptRun, type TallyChange } from "@/lib/gate/tally";
+import { checkPatterns, placesOf, tallyChanges, tallyRuns, type CheckTally, type KeptRun } from "@/lib/gate/tally";
 import { toGateItem } from "./snapshot";
 
 export type Run = { key: string; variant: string | null; status: ResultStatus; durationMs: number | null; message: string | null; runUrl: string | null; startedAt: Date | null };
@@ -14,11 +14,11 @@ export type Run = { key: string; variant: string | null; status: ResultStatus; d
 export type RunBatch = { releaseId: string; commitSha: string; environment: string | null; runs: Run[] };
 
 type ItemRow = Parameters<typeof toGateItem>[0];
-/** environment, variant, key, status, at, reportedAt (ms) */
-type KeptRow = [string, string, string, ResultStatus, number, number];
+/** environment, variant, key, status, at, reportedAt (ms), runUrl */
+type KeptRow = [string, string, string, ResultStatus, number, number, string | null];
 type Read = { tallied: boolean; now: number; environments: string[]; items: ItemRow[]; kept: KeptRow[] };
 
-const keptOf = (commitSha: string, [environment, variant, key, status, at, reportedAt]: KeptRow): KeptRun => ({ commitSha, environment, variant, key, status, at, reportedAt });
+const keptOf = (commitSha: string, [environment, variant, key, status, at, reportedAt, runUrl]: KeptRow): KeptRun => ({ commitSha, environment, variant, key, status, at, reportedAt, runUrl });
 
 // Epoch milliseconds of a TIMESTAMP(3) column, which holds UTC without a zone.
 const MS = (column: Prisma.Sql) => Prisma.sql`(extract(epoch FROM ${column}) * 1000)::float8`;
@@ -41,7 +41,7 @@ async function readForBatch(tx: Tx, batch: RunBatch, keys: string[]): Promise<Re
           'id', i.id, 'releaseId', i."releaseId", 'key', i.key, 'section', i.section, 'phase', i.phase, 'position', i.position, 'kind', i.kind,
           'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version
         ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${batch.releaseId}::uuid AND i.kind = 'check'),
-      'kept', (SELECT coalesce(json_agg(json_build_array(s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)})), '[]')
+      'kept', (SELECT coalesce(json_agg(json_build_array(s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)}, s."runUrl")), '[]')
         -- Key by key (LATERAL), so each is one index lookup whatever the planner guesses.
         FROM unnest(${keys}::text[]) AS k(key),
           LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key) AS s)
@@ -55,7 +55,7 @@ async function readForBatch(tx: Tx, batch: RunBatch, keys: string[]): Promise<Re
  */
 async function startTallies(tx: Tx, releaseId: string, items: GateItem[], environments: string[]): Promise<void> {
   const rows = await tx.$queryRaw<{ kept: [string, ...KeptRow][] }[]>`
-    SELECT coalesce(json_agg(json_build_array(s."commitSha", s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)})), '[]') AS kept
+    SELECT coalesce(json_agg(json_build_array(s."commitSha", s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)}, s."runUrl")), '[]') AS kept
     FROM "ResultState" s WHERE s."releaseId" = ${releaseId}::uuid`;
   const kept = (rows[0]?.kept ?? []).map(([commitSha, ...row]) => keptOf(commitSha, row));
   const tallies = tallyRuns(items, environments, kept);
@@ -65,16 +65,16 @@ async function startTallies(tx: Tx, releaseId: string, items: GateItem[], enviro
 }
 
 /** Adds changes to the tallies (a new tally starts from zero), in a fixed order. */
-function tallyUpsert(releaseId: string, changes: (TallyChange | CheckTally)[]): Prisma.Sql {
+function tallyUpsert(releaseId: string, changes: CheckTally[]): Prisma.Sql {
   const sorted = [...changes].sort((a, b) => (a.commitSha + a.item + a.place < b.commitSha + b.item + b.place ? -1 : 1));
-  const col = <T,>(f: (c: TallyChange | CheckTally) => T) => sorted.map(f);
+  const col = <T,>(f: (c: CheckTally) => T) => sorted.map(f);
   return Prisma.sql`
-    INSERT INTO "CheckTally" ("releaseId", "commitSha", item, place, passed, failed, flaky, skipped, patterns, "newestAt", "newestReportedAt")
-    SELECT ${releaseId}::uuid, t.commit, t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, t.patterns::int[], t.newest_at, t.newest_reported
+    INSERT INTO "CheckTally" ("releaseId", "commitSha", item, place, passed, failed, flaky, skipped, patterns, "newestAt", "newestReportedAt", "newestRunUrl")
+    SELECT ${releaseId}::uuid, t.commit, t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, t.patterns::int[], t.newest_at, t.newest_reported, t.newest_run_url
     FROM unnest(${col((c) => c.commitSha)}::text[], ${col((c) => c.item)}::text[], ${col((c) => c.place)}::text[], ${col((c) => c.passed)}::int[], ${col((c) => c.failed)}::int[],
       ${col((c) => c.flaky)}::int[], ${col((c) => c.skipped)}::int[], ${col((c) => `{${c.patterns.join(",")}}`)}::text[], ${col((c) => c.newest?.at ?? null)}::float8[],
-      ${col((c) => c.newest?.reportedAt ?? null)}::float8[])
-      WITH ORDINALITY AS t(commit, item, place, passed, failed, flaky, skipped, patterns, newest_at, newest_reported, position)
+      ${col((c) => c.newest?.reportedAt ?? null)}::float8[], ${col((c) => c.newest?.runUrl ?? null)}::text[])
+      WITH ORDINALITY AS t(commit, item, place, passed, failed, flaky, skipped, patterns, newest_at, newest_reported, newest_run_url, position)
     ORDER BY t.position
     ON CONFLICT ("releaseId", "commitSha", item, place) DO UPDATE SET
       passed = "CheckTally".passed + EXCLUDED.passed,
@@ -83,7 +83,8 @@ function tallyUpsert(releaseId: string, changes: (TallyChange | CheckTally)[]): 
       skipped = "CheckTally".skipped + EXCLUDED.skipped,
       patterns = ARRAY(SELECT coalesce(p.was, 0) + coalesce(p.change, 0) FROM unnest("CheckTally".patterns, EXCLUDED.patterns) WITH ORDINALITY AS p(was, change, n) ORDER BY p.n),
       "newestAt" = CASE WHEN ${newerClause} THEN EXCLUDED."newestAt" ELSE "CheckTally"."newestAt" END,
-      "newestReportedAt" = CASE WHEN ${newerClause} THEN EXCLUDED."newestReportedAt" ELSE "CheckTally"."newestReportedAt" END`;
+      "newestReportedAt" = CASE WHEN ${newerClause} THEN EXCLUDED."newestReportedAt" ELSE "CheckTally"."newestReportedAt" END,
+      "newestRunUrl" = CASE WHEN ${newerClause} THEN EXCLUDED."newestRunUrl" ELSE "CheckTally"."newestRunUrl" END`;
 }
 
 const newerClause = Prisma.sql`EXCLUDED."newestAt" IS NOT NULL AND ("CheckTally"."newestAt" IS NULL
@@ -103,7 +104,7 @@ export async function keptRunsStatements(tx: Tx, batch: RunBatch): Promise<Prism
   const environment = batch.environment ?? "";
   const runOf = new Map<KeptRun, Run>();
   for (const r of batch.runs) {
-    runOf.set({ commitSha: batch.commitSha, environment, variant: r.variant ?? "", key: r.key, status: r.status, at: r.startedAt?.getTime() ?? read.now, reportedAt: read.now }, r);
+    runOf.set({ commitSha: batch.commitSha, environment, variant: r.variant ?? "", key: r.key, status: r.status, at: r.startedAt?.getTime() ?? read.now, reportedAt: read.now, runUrl: r.runUrl }, r);
   }
   // Of two runs of one key and variant in a batch, the newer is kept (the first of equals).
   const { kept, changes } = tallyChanges(checkPatterns(items), placesOf(items, read.environments), read.kept.map((row) => keptOf(batch.commitSha, row)), [...runOf.keys()]);

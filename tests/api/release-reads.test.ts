@@ -145,6 +145,27 @@ describe("a check's results, a page at a time", () => {
   });
 });
 
+describe("a release with 10,000 tests", () => {
+  it("its data stays small: counts from the tallies, the failing tests by name, the passing ones when the list is opened", async () => {
+    const p = await makeProject();
+    const results = Array.from({ length: 10_000 }, (_, i) => smoke(i, i % 1000 === 7 ? "failed" : "passed"));
+    const run = { id: "big-run", url: "https://ci.example.com/runs/big" };
+    expect((await api(`${base(p)}/results`, { token: p.token, json: { environment: "staging", run, results } })).status).toBe(201);
+    const response = await api(base(p), { token: p.token });
+    expect(response.status).toBe(200);
+    expect(Buffer.byteLength(JSON.stringify(response.body))).toBeLessThan(200 * 1024);
+    const state = smokeState(response.body);
+    expect(state.resultCount).toBe(10_000);
+    expect(state.resultCounts).toEqual({ passed: 9_990, failed: 10, flaky: 0, skipped: 0 });
+    expect(state.failureCount).toBe(10);
+    expect(state.results.map((r) => r.status)).toEqual(Array(10).fill("failed"));
+    expect(state.lastRun).toMatchObject({ runUrl: run.url });
+    const passing = await api(`${base(p)}/items/smoke-tests/results?environment=staging&status=passed&limit=500`, { token: p.token });
+    expect(passing.body.total).toBe(9_990);
+    expect(passing.body.results).toHaveLength(500);
+  }, 60_000);
+});
+
 describe("where releases stand per environment", () => {
   it("each environment says deployed, rolled back or its gate, and the list filters by deployed to and not yet deployed to", async () => {
     const p = await makeProject();

@@ -23,6 +23,7 @@ CREATE TABLE "CheckTally" (
     "patterns" INTEGER[],
     "newestAt" DOUBLE PRECISION,
     "newestReportedAt" DOUBLE PRECISION,
+    "newestRunUrl" TEXT,
 
     CONSTRAINT "CheckTally_pkey" PRIMARY KEY ("releaseId","commitSha","item","place")
 );
