@@ -151,12 +151,17 @@ export const evidencePackSchema = z.strictObject({
   metrics: z.array(
     z.strictObject({
       name: z.string(),
-      value: z.number(),
+      /** null: a Prometheus reading without a usable value (`error` says why). */
+      value: z.number().nullable(),
       unit: z.string().nullable(),
       commit: z.string(),
       environment: z.string().nullable(),
       reportedAt: instant,
       deliveryId: z.string(),
+      // Packs made before Prometheus readings have none of these.
+      source: z.string().optional(),
+      query: z.string().nullable().optional(),
+      error: z.string().nullable().optional(),
     }),
   ),
   signOffs: z.array(

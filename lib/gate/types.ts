@@ -22,7 +22,9 @@ export type GateResult = {
 
 export type GateMetric = {
   name: string;
-  value: number;
+  /** null: a reading that gave no usable value (never a pass); `error` says why. */
+  value: number | null;
+  error?: string | null;
   unit?: string | null;
   commitSha: string;
   environment: string | null;
