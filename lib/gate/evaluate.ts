@@ -249,6 +249,7 @@ function evaluateMetric(item: MetricItem & GateItem, input: GateInput, evidence:
       ? { ...evaluation, status: "stale", summary: `${item.metric} measured on ${short(stale.commitSha)}, release is now ${short(input.commitSha)}` }
       : { ...evaluation, status: "pending", summary: `no value for ${item.metric} yet` };
   }
+  evaluation = { ...evaluation, metric };
   // A doubtful reading (no sample, several, NaN, an error…) is the latest word: never a pass.
   if (metric.value === null) return { ...evaluation, status: "pending", summary: `${item.metric}: no value from Prometheus: ${metric.error ?? "no answer"}` };
   const ok = compare[item.operator](metric.value, item.threshold);
@@ -327,6 +328,7 @@ function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment
   if (item.metric) {
     const place = reportedFor({ environment, strict: false, since });
     const metric = latestMetric(input.metrics, item.metric.name, (m) => m.commitSha === input.commitSha && place(m));
+    if (metric) evaluation = { ...evaluation, metric };
     const value = metric?.value;
     if (metric && value === null) unknown = `cannot tell: ${item.metric.name}: no value from Prometheus: ${metric.error ?? "no answer"}`;
     else if (value !== undefined && value !== null && compare[item.metric.operator](value, item.metric.threshold)) {

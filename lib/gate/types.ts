@@ -25,6 +25,8 @@ export type GateMetric = {
   /** null: a reading that gave no usable value (never a pass); `error` says why. */
   value: number | null;
   error?: string | null;
+  /** A Prometheus reading's PromQL query; absent for values CI posted. */
+  query?: string | null;
   unit?: string | null;
   commitSha: string;
   environment: string | null;
@@ -102,6 +104,8 @@ export type ItemEvaluation = {
   staleSignOffs: GateSignOff[];
   /** A manual item's standing rejection for the current commit (the latest, when several stand). */
   rejection: GateRejection | null;
+  /** A metric or watch item: the value it was judged on (the latest that counts), if any. */
+  metric?: GateMetric | null;
 };
 
 export type BlockReason =

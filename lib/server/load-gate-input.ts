@@ -23,7 +23,7 @@ type OverrideRow = Omit<GateOverride, "createdAt" | "liftedAt"> & { createdAt: M
 type Snapshot = {
   items: ItemRow[];
   results: ResultRow[];
-  metrics: { name: string; value: number | null; error: string | null; unit: string | null; commitSha: string; environment: string | null; reportedAt: Ms }[];
+  metrics: { name: string; value: number | null; error: string | null; query: string | null; unit: string | null; commitSha: string; environment: string | null; reportedAt: Ms }[];
   signOffs: SignOffRow[];
   rejections: RejectionRow[];
   deployments: DeploymentRow[];
@@ -80,7 +80,7 @@ async function snapshotOf(release: Release, client: Tx): Promise<Snapshot> {
           (extract(epoch FROM l."startedAt") * 1000)::float8, (extract(epoch FROM l."reportedAt") * 1000)::float8, l."runUrl"
         ) ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST, l."commitSha", l."reportedAt" DESC), '[]') FROM latest l),
       'metrics', (SELECT coalesce(json_agg(json_build_object(
-          'name', m.name, 'value', m.value, 'error', m.error, 'unit', m.unit, 'commitSha', m."commitSha", 'environment', m.environment,
+          'name', m.name, 'value', m.value, 'error', m.error, 'query', m.query, 'unit', m.unit, 'commitSha', m."commitSha", 'environment', m.environment,
           'reportedAt', (extract(epoch FROM m."reportedAt") * 1000)::float8
         )), '[]') FROM "Metric" m WHERE m."releaseId" = ${id}::uuid),
       'signOffs', (SELECT coalesce(json_agg(json_build_object(
