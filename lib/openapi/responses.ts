@@ -280,6 +280,7 @@ export const releaseItemSchema = z.strictObject({
   instructions: z.string().nullable().meta({ description: "Markdown." }),
   renderedInstructions: renderedMarkdownSchema.nullable(),
   requirement: z.string().meta({ description: "What satisfies the item, in words." }),
+  query: z.string().nullable().meta({ description: "Metric and watch items read from Prometheus: the PromQL query Shipcheck runs (docs/templates.md)." }),
   signOffRole: role.nullable(),
   signers: z
     .array(z.strictObject({ userId: z.string(), name: z.string() }))

@@ -92,6 +92,8 @@ export type ReleaseItemView = {
   renderedInstructions: RenderedMarkdown | null;
   /** Short human description of what satisfies the item. */
   requirement: string;
+  /** Metric and watch items read from Prometheus: the PromQL query Shipcheck runs. */
+  query: string | null;
   /** Manual items: the least role whose sign-off counts. */
   signOffRole: RoleName | null;
   /** Manual items: the project's members whose sign-off would count (by role), by name. */
@@ -314,6 +316,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       instructions: row.instructions,
       renderedInstructions: renderings.items.get(row.id) ?? null,
       requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
+      query: gateItem.kind === "metric" ? (gateItem.query ?? null) : gateItem.kind === "watch" ? (gateItem.metric?.query ?? null) : null,
       signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
       signers: gateItem.kind === "manual" ? signersFor(gateItem.role) : [],
       verifyOn: gateItem.verifyOn ?? null,

@@ -175,6 +175,7 @@ export const ACTIONS: ActionRow[] = [
   { file: "app/projects/[project]/settings/actions.ts", name: "deleteWebhookAction", what: "delete a webhook endpoint", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such endpoint" },
   { file: "app/projects/[project]/settings/actions.ts", name: "redeliverAction", what: "redeliver a webhook delivery", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such endpoint" },
   { file: "app/projects/[project]/settings/actions.ts", name: "setEmailNotificationsAction", what: "turn email notifications on or off", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { email: false }] },
+  { file: "app/projects/[project]/settings/actions.ts", name: "setPrometheusSourceAction", what: "set the project's Prometheus", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { url: "http://127.0.0.1:9/prometheus", bearerToken: "", removeToken: false }] },
   { file: "app/projects/[project]/settings/actions.ts", name: "setGithubLinkAction", what: "link a GitHub repository", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { repository: `acme/${s.slug}`, secret: "a-webhook-secret-of-length" }] },
 ];
 
