@@ -2,73 +2,28 @@
 // real Pushgateway: a test pushes a value, Prometheus scrapes it, and Shipcheck's gate and
 // rollback advice follow what Prometheus answers. Doubtful answers (no sample, several series,
 // NaN, Prometheus down, no Prometheus set) never open a gate.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeProject, uniqueSuffix } from "../support/fixtures";
 import { freePort } from "../support/free-port";
 import { api } from "../support/http";
+import { startPrometheusStack, type PrometheusStack } from "../support/prometheus";
 import { gate, person, type Person } from "../support/templates";
 
-let dir = "";
-let children: ChildProcess[] = [];
+let stack: PrometheusStack;
 let promUrl = "";
-let pushUrl = "";
-
-async function ready(url: string, name: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${name} did not become ready: is Debian's ${name} installed (apt-get install ${name})?`);
-}
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "shipcheck-promql-"));
-  const pushPort = await freePort();
-  pushUrl = `http://127.0.0.1:${pushPort}`;
-  children.push(spawn("prometheus-pushgateway", [`--web.listen-address=127.0.0.1:${pushPort}`], { stdio: "ignore" }));
-  await ready(`${pushUrl}/-/ready`, "prometheus-pushgateway");
-  await writeFile(
-    path.join(dir, "prometheus.yml"),
-    ["global: { scrape_interval: 1s, scrape_timeout: 1s }", "scrape_configs:", "  - job_name: pushgateway", "    honor_labels: true", `    static_configs: [{ targets: ["127.0.0.1:${pushPort}"] }]`, ""].join("\n"),
-  );
-  const promPort = await freePort();
-  promUrl = `http://127.0.0.1:${promPort}`;
-  children.push(spawn("prometheus", [`--config.file=${path.join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(dir, "data")}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: "ignore" }));
-  await ready(`${promUrl}/-/ready`, "prometheus");
+  stack = await startPrometheusStack();
+  promUrl = stack.url;
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of children) {
-    child.kill("SIGTERM");
-    if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
-  }
-  children = [];
-  await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
-/** Pushes samples as one Pushgateway group (job and instance), replacing what that group had. */
-async function push(job: string, instance: string, lines: string[]): Promise<void> {
-  const response = await fetch(`${pushUrl}/metrics/job/${job}/instance/${instance}`, { method: "PUT", body: `${lines.join("\n")}\n` });
-  expect(response.status, await response.text()).toBeLessThan(300);
-}
-
-/** Waits until Prometheus itself answers the query with this many series (it scrapes every second). */
-async function prometheusSees(promql: string, accept: (values: number[]) => boolean): Promise<void> {
-  let last = "";
-  for (let i = 0; i < 60; i++) {
-    const body = (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data: { result: { value: [number, string] }[] } };
-    const values = body.data.result.map((s) => Number(s.value[1]));
-    if (accept(values)) return;
-    last = JSON.stringify(values);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`Prometheus never answered ${promql} as expected; last: ${last}`);
-}
+const push = (job: string, instance: string, lines: string[]) => stack.push(job, instance, lines);
+const prometheusSees = (promql: string, accept: (values: number[]) => boolean) => stack.sees(promql, accept);
 
 const template = (s: string) => `
 name: promql
