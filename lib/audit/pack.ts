@@ -501,6 +501,11 @@ export function describeAuditEvent(event: Pick<AuditEventRecord, "action" | "tar
       const values = metrics.map((m) => `${text(m.name) ?? "?"} = ${text(m.value) ?? "?"}${text(m.unit) ? ` ${text(m.unit)}` : ""}`);
       return `reported ${values.length ? values.join(", ") : "metrics"}${forEnvironment(after.environment)}`;
     }
+    case "metrics.queried": {
+      const readings = Array.isArray(after.readings) ? after.readings.map(asFields) : [];
+      const values = readings.map((r) => `${text(r.metric) ?? "?"}${forEnvironment(r.environment).replace(" for every environment", "")} = ${typeof r.value === "number" ? r.value : `no value (${text(r.error) ?? "no answer"})`}`);
+      return `read ${values.length ? values.join(", ") : "nothing"} from Prometheus`;
+    }
     case "signoff.created": {
       const file = text(asFields(after.evidence).filename);
       const evidence = [file ? `file ${file}` : null, text(after.evidenceUrl) ? `link ${text(after.evidenceUrl)}` : null].filter(Boolean);
