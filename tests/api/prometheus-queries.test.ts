@@ -120,6 +120,19 @@ describe("a metric item with a PromQL query", () => {
     expect(closed.blocking).toEqual([expect.objectContaining({ item: "ws-events", reason: "metric", detail: "ws_events_per_minute 300 events/min is not >= 600 events/min" })]);
   }, 60_000);
 
+  it("a deploy asks Prometheus first: refused when the value dropped since the gate was last read", async () => {
+    const p = await project();
+    await push(`ws_${p.s}`, "a", [`ws_events_${p.s} 11`]);
+    await prometheusSees(`sum(ws_events_${p.s})`, (v) => v[0] === 11);
+    await gateUntil(p, (g) => g.open);
+    await push(`ws_${p.s}`, "a", [`ws_events_${p.s} 2`]);
+    await prometheusSees(`sum(ws_events_${p.s})`, (v) => v[0] === 2);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const refused = await api(`/api/v1/projects/${p.slug}/releases/${p.version}/deployments`, { token: p.token, json: { environment: "staging" } });
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain("ws_events_per_minute 120 events/min is not >= 600 events/min");
+  }, 60_000);
+
   it("stays not passed, saying why, when the query returns no sample", async () => {
     const p = await project();
     const blocker = await wsItem(p);
