@@ -3,6 +3,7 @@
 import type { CheckItem, ManualItem, MetricItem, WatchItem } from "@/lib/templates/schema";
 import { patternMatches } from "./match";
 import { roleAtLeast } from "./roles";
+import { newerRun, strictPlace, type CheckTally } from "./tally";
 import type {
   BlockReason,
   Blocker,
@@ -135,15 +136,15 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
  */
 const countedRuns = new WeakMap<readonly GateResult[], Map<string, GateResult[]>>();
 
-function latestCountedRuns(input: GateInput, evidence: Evidence): GateResult[] {
-  let byPlace = countedRuns.get(input.results);
-  if (!byPlace) countedRuns.set(input.results, (byPlace = new Map()));
-  const id = `${input.commitSha}\u0000${evidence.environment}\u0000${evidence.strict}\u0000${evidence.since?.getTime() ?? ""}`;
+function latestCountedRuns(results: readonly GateResult[], commitSha: string, evidence: Evidence): GateResult[] {
+  let byPlace = countedRuns.get(results);
+  if (!byPlace) countedRuns.set(results, (byPlace = new Map()));
+  const id = `${commitSha}\u0000${evidence.environment}\u0000${evidence.strict}\u0000${evidence.since?.getTime() ?? ""}`;
   let runs = byPlace.get(id);
   if (!runs) {
     const place = reportedFor(evidence);
     // Only results that count compete for "latest": a run elsewhere never hides one that counts here.
-    runs = Object.freeze(latestRuns(input.results.filter((r) => r.commitSha === input.commitSha && place(r)))) as GateResult[];
+    runs = Object.freeze(latestRuns(results.filter((r) => r.commitSha === commitSha && place(r)))) as GateResult[];
     byPlace.set(id, runs);
   }
   return runs;
@@ -165,12 +166,56 @@ function runsCoveredBy(patterns: readonly string[], runs: GateResult[]): GateRes
   return matched;
 }
 
-function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: Evidence, evaluation: ItemEvaluation): ItemEvaluation {
-  const covered = (r: GateResult) => item.patterns.some((p) => patternMatches(p, r.key));
-  const matched = runsCoveredBy(item.patterns, latestCountedRuns(input, evidence));
+/** What a check is judged on: the covered latest runs in numbers, the failing ones by name. */
+type CheckCounts = {
+  /** Covered runs known by name: all of them, or (tallied) the failing ones. */
+  matched: GateResult[];
+  total: number;
+  counted: number;
+  failed: GateResult[];
+  /** Flaky runs, which fail the check only with `flaky: block`. */
+  flaky: GateResult[];
+  uncovered: string[];
+};
+
+function countedFromRuns(item: CheckItem & GateItem, input: GateInput, evidence: Evidence): CheckCounts {
+  const matched = runsCoveredBy(item.patterns, latestCountedRuns(input.results, input.commitSha, evidence));
   const counted = matched.filter((r) => r.status !== "skipped");
-  const failed = counted.filter((r) => r.status === "failed");
-  const blockedFlaky = item.flaky === "block" ? counted.filter((r) => r.status === "flaky") : [];
+  return {
+    matched,
+    total: matched.length,
+    counted: counted.length,
+    failed: counted.filter((r) => r.status === "failed"),
+    flaky: counted.filter((r) => r.status === "flaky"),
+    uncovered: item.patterns.filter((p) => !counted.some((r) => patternMatches(p, r.key))),
+  };
+}
+
+function countedFromTallies(item: CheckItem & GateItem, input: GateInput, tallies: NonNullable<GateInput["tallies"]>, evidence: Evidence): CheckCounts {
+  const tally = tallies.checks.find((t) => t.item === item.key && t.commitSha === input.commitSha && t.place === evidence.environment);
+  const failing = runsCoveredBy(item.patterns, latestCountedRuns(tallies.failing, input.commitSha, evidence));
+  const counted = tally ? tally.passed + tally.failed + tally.flaky : 0;
+  return {
+    matched: failing,
+    total: tally ? counted + tally.skipped : 0,
+    counted,
+    failed: failing.filter((r) => r.status === "failed"),
+    flaky: failing.filter((r) => r.status === "flaky"),
+    uncovered: item.patterns.filter((_, i) => !((tally?.patterns[i] ?? 0) > 0)),
+  };
+}
+
+function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: Evidence, evaluation: ItemEvaluation): ItemEvaluation {
+  // A verifyOn check counts only runs since a deploy: those come as runs, not in the tallies.
+  const tallies = input.tallies;
+  const judged = tallies && evidence.since === null ? countedFromTallies(item, input, tallies, evidence) : countedFromRuns(item, input, evidence);
+  // The other commit whose runs this check would have counted; tallied, known only in numbers.
+  const staleCommit = () =>
+    tallies
+      ? staleTallyCommit(tallies.checks, item.key, input.commitSha, evidence.strict ? strictPlace(evidence.environment) : evidence.environment)
+      : staleResultCommit(input, evidence, (r) => item.patterns.some((p) => patternMatches(p, r.key)));
+  const { matched, failed } = judged;
+  const blockedFlaky = item.flaky === "block" ? judged.flaky : [];
   const out = {
     ...evaluation,
     matched,
@@ -178,41 +223,42 @@ function evaluateCheck(item: CheckItem & GateItem, input: GateInput, evidence: E
   };
   const expected = item.expect === "all-pass" ? undefined : item.expect;
   const wanted = expected ? ("count" in expected ? expected.count : expected.min) : 0;
+  const counted = judged.counted;
 
   const failedParts: string[] = [];
-  if (failed.length > item.allowFailures) failedParts.push(`${failed.length} of ${counted.length} tests failed`);
+  if (failed.length > item.allowFailures) failedParts.push(`${failed.length} of ${counted} tests failed`);
   if (blockedFlaky.length > 0) failedParts.push(`${plural(blockedFlaky.length, "flaky test")} (passed only on retry; this check blocks flaky tests)`);
-  if (expected && "count" in expected && counted.length > expected.count) failedParts.push(`expected exactly ${expected.count} tests, got ${counted.length}`);
+  if (expected && "count" in expected && counted > expected.count) failedParts.push(`expected exactly ${expected.count} tests, got ${counted}`);
 
   const missingParts: string[] = [];
-  const uncovered = item.patterns.filter((p) => !counted.some((r) => patternMatches(p, r.key)));
-  if (counted.length === 0) {
-    missingParts.push(matched.length ? `no result yet (${matched.length} skipped)` : "no result yet");
+  if (counted === 0) {
+    missingParts.push(judged.total ? `no result yet (${judged.total} skipped)` : "no result yet");
   } else {
-    if (uncovered.length > 0) missingParts.push(`no result for ${uncovered.map((p) => `\`${p}\``).join(", ")}`);
-    if (counted.length < wanted) {
-      missingParts.push(expected && "count" in expected ? `${counted.length} of ${wanted} expected tests reported` : `${counted.length} of at least ${wanted} tests reported`);
+    if (judged.uncovered.length > 0) missingParts.push(`no result for ${judged.uncovered.map((p) => `\`${p}\``).join(", ")}`);
+    if (counted < wanted) {
+      missingParts.push(expected && "count" in expected ? `${counted} of ${wanted} expected tests reported` : `${counted} of at least ${wanted} tests reported`);
     }
   }
 
   if (failedParts.length > 0) {
-    return { ...out, status: "failed", summary: [...failedParts, ...(counted.length ? missingParts : [])].join("; ") };
+    return { ...out, status: "failed", summary: [...failedParts, ...(counted ? missingParts : [])].join("; ") };
   }
   if (missingParts.length > 0) {
-    const stale = staleResultCommit(input, evidence, covered);
-    if (stale && counted.length === 0) {
+    const stale = counted === 0 ? staleCommit() : null;
+    if (stale) {
       return { ...out, status: "stale", summary: `tested on ${short(stale)}, release is now ${short(input.commitSha)}` };
     }
     return { ...out, status: "pending", summary: missingParts.join("; ") };
   }
   const allowed = failed.length > 0 ? ` (${plural(failed.length, "failure")} allowed)` : "";
-  return { ...out, status: "passed", summary: `${counted.length - failed.length}/${counted.length} passed${allowed}` };
+  return { ...out, status: "passed", summary: `${counted - failed.length}/${counted} passed${allowed}` };
 }
 
 /**
- * The latest other commit with results this check would have counted, had it been the release's
- * commit: per commit, the latest run of each key and variant, skipped ones not counting (so a
- * commit whose last run of a test was skipped was not tested by it). The release was rebuilt since.
+ * The other commit with results this check would have counted, had it been the release's commit:
+ * per commit, the latest run of each key and variant, a skipped one not counting (so a commit
+ * whose last run of a test was skipped was not tested by it). Of several, the one whose newest
+ * covered run is the most recent. The release was rebuilt since.
  */
 function staleResultCommit(input: GateInput, evidence: Evidence, covered: (r: GateResult) => boolean): string | null {
   const place = reportedFor({ ...evidence, since: null });
@@ -223,11 +269,24 @@ function staleResultCommit(input: GateInput, evidence: Evidence, covered: (r: Ga
     if (runs) runs.push(r);
     else byCommit.set(r.commitSha, [r]);
   }
-  let latest: GateResult | null = null;
-  for (const runs of byCommit.values()) {
-    for (const r of latestRuns(runs)) if (r.status !== "skipped" && covered(r) && (!latest || newer(r, latest))) latest = r;
+  let stale: { commitSha: string; newest: GateResult } | null = null;
+  for (const [commitSha, runs] of byCommit) {
+    const latest = latestRuns(runs).filter(covered);
+    if (!latest.some((r) => r.status !== "skipped")) continue;
+    const newest = latest.reduce((a, b) => (newer(b, a) ? b : a));
+    if (!stale || newer(newest, stale.newest) || (!newer(stale.newest, newest) && commitSha < stale.commitSha)) stale = { commitSha, newest };
   }
-  return latest?.commitSha ?? null;
+  return stale?.commitSha ?? null;
+}
+
+/** The same from tallies: other commits' tallies for the check and place with a counting run. */
+function staleTallyCommit(tallies: CheckTally[], item: string, commitSha: string, place: string): string | null {
+  let stale: CheckTally | null = null;
+  for (const t of tallies) {
+    if (t.item !== item || t.place !== place || t.commitSha === commitSha || t.passed + t.failed + t.flaky === 0 || !t.newest) continue;
+    if (!stale || newerRun(t.newest, stale.newest!) || (!newerRun(stale.newest!, t.newest) && t.commitSha < stale.commitSha)) stale = t;
+  }
+  return stale?.commitSha ?? null;
 }
 
 const compare: Record<MetricItem["operator"], (value: number, threshold: number) => boolean> = {

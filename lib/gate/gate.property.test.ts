@@ -2,7 +2,8 @@
 // (tests/model/gate-model.ts). A failure prints the scenario and both decisions.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { patternMatches } from "@/lib/gate";
+import { evaluateGate, evaluateItem, patternMatches } from "@/lib/gate";
+import { talliedInput } from "@/lib/gate/tally";
 import { compare, describeComparison } from "@/tests/model/compare";
 import { modelCovers } from "@/tests/model/gate-model";
 import { minimize } from "@/tests/model/minimize";
@@ -121,6 +122,25 @@ describe("gate: evaluateGate against the model", () => {
     throw new Error(
       `gate and model disagree (seed ${details.seed}, path "${details.counterexamplePath}", ${details.numRuns} runs):\n` +
         `${describeScenario(small)}\n${describeComparison(compare(small))}`,
+    );
+  }, 60_000);
+});
+
+describe("gate: from tallies as from every run", () => {
+  it("decides the same, reason for reason, and judges every item the same", () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ input }) => {
+        const tallied = talliedInput(input);
+        for (const environment of input.environments) {
+          expect(evaluateGate(tallied, environment)).toEqual(evaluateGate(input, environment));
+          for (const item of input.items) {
+            const { status, summary, failures, gating } = evaluateItem(item, tallied, environment);
+            const full = evaluateItem(item, input, environment);
+            expect({ status, summary, failures, gating }).toEqual({ status: full.status, summary: full.summary, failures: full.failures, gating: full.gating });
+          }
+        }
+      }),
+      runs(3000),
     );
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 // Inputs and outputs of gate evaluation. Plain data: no database, no framework.
 import type { Phase, RoleName, TemplateItem } from "@/lib/templates/schema";
+import type { CheckTally } from "./tally";
 
 export type GateItem = TemplateItem & { section: string; phase: Phase };
 
@@ -83,6 +84,13 @@ export type GateInput = {
    */
   deployments?: GateDeployment[];
   alerts?: GateAlert[];
+  /**
+   * Checks in numbers, kept up to date as runs arrive (docs/decisions/019). When given, a check
+   * reads its counts from `checks` and its failing tests from `failing` (every kept latest run, on
+   * the release's commit, of a key that has a failed or flaky one), and `results` need only hold
+   * the runs since deploys: what `verifyOn` checks and watch items look at.
+   */
+  tallies?: { checks: CheckTally[]; failing: GateResult[] };
 };
 
 export type RollbackAdvice = { environment: string; recommended: boolean; deployedAt: Date | null; reasons: { item: string; title: string; detail: string }[] };
@@ -99,6 +107,7 @@ export type ItemEvaluation = {
   /** Counts toward this environment's gate. */
   gating: boolean;
   failures: FailedTest[];
+  /** The covered latest runs that count here; judged from tallies, only the failing ones among them. */
   matched: GateResult[];
   validSignOffs: GateSignOff[];
   staleSignOffs: GateSignOff[];

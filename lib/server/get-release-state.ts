@@ -202,7 +202,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   const release = await findRelease(project.id, version);
   const environments = project.environments.map((e) => e.name);
   await readBeforeGate(release, project, environments, ctx);
-  const { input, items, signOffs, rejections, deployments, lock } = await loadGateInput(release, environments);
+  const { input, items, signOffs, rejections, deployments, lock } = await loadGateInput(release, environments, undefined, { results: "all" });
   const evidenceFiles = await db().evidence.findMany({
     where: { releaseId: release.id },
     select: { id: true, filename: true, contentType: true, size: true, sha256: true },

@@ -60,7 +60,7 @@ export async function getItemResults(
   if (!environments.includes(query.environment)) {
     throw new AppError("validation_failed", `unknown environment "${query.environment}"; this project has ${environments.join(", ")}`);
   }
-  const { input } = await loadGateInput(release, environments);
+  const { input } = await loadGateInput(release, environments, undefined, { results: "all" });
   const item = input.items.find((i) => i.key === itemKey);
   if (!item) throw new AppError("not_found", `release ${version} has no item "${itemKey}"`);
   const matched = ordered(evaluateItem(item, input, query.environment).matched).filter((r) => !query.status || r.status === query.status);

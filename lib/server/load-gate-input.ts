@@ -3,8 +3,10 @@
 // database's work (docs/decisions/006). Rows come back as JSON and are typed here.
 import type { Deployment, GateOverride, Rejection, Release, ReleaseItem, Role, SignOff } from "@/generated/prisma/client";
 import { toRoleName } from "@/lib/auth/roles";
+import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "@/lib/db/client";
-import type { GateInput, ResultStatus } from "@/lib/gate";
+import type { GateInput, GateResult, ResultStatus } from "@/lib/gate";
+import type { CheckTally } from "@/lib/gate/tally";
 import { toGateItem } from "./snapshot";
 
 /** Times travel as milliseconds since the epoch (columns hold UTC without a zone). */
@@ -30,55 +32,96 @@ type Snapshot = {
   alerts: { name: string; environment: string; status: string; receivedAt: Ms }[];
   overrides: OverrideRow[];
   lock: { lockedReason: string | null; lockedBy: string | null; lockedAt: Ms | null };
+  /** Tallied only. */
+  failing?: ResultRow[];
+  tallies?: [string, string, string, number, number, number, number, number[], number | null, number | null][];
 };
+
+const toResult = ([key, status, message, durationMs, commitSha, environment, variant, startedAt, reportedAt, runUrl]: ResultRow): GateResult => ({
+  key,
+  status,
+  message,
+  durationMs,
+  commitSha,
+  environment,
+  variant,
+  startedAt: atOrNull(startedAt),
+  reportedAt: at(reportedAt),
+  runUrl,
+});
+
+const RUN_ARRAY = Prisma.sql`json_build_array(
+  l.key, l.status, l.message, l."durationMs", l."commitSha", l.environment, l.variant,
+  (extract(epoch FROM l."startedAt") * 1000)::float8, (extract(epoch FROM l."reportedAt") * 1000)::float8, l."runUrl")`;
+
+const RUN_COLUMNS = Prisma.sql`key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"`;
 
 /**
  * Only the latest run of each key (per environment and variant, such as the browser) can matter to
- * the gate, and ingest keeps exactly those in ResultState, so this reads one row per test, however
- * many runs the release has had:
- * - the latest per key on the release's commit;
- * - the latest on any earlier commit (so that a check the rebuild left without results says "stale");
- * - and, from Result, the latest run that arrived after the commit's first deploy to an environment
- *   (what a `verifyOn` item counts): only runs since that deploy are read.
- * Sorted by key: the gate lists failing tests in the order it meets them.
+ * the gate, and ingest keeps exactly those in ResultState, and what checks need of them in numbers
+ * in CheckTally. For the gate ("tallied") this reads the tallies, the kept runs of the release's
+ * commit whose keys have a failing one, and the runs since deploys: from Result, on the commit,
+ * those that arrived after its first deploy to an environment (what a `verifyOn` item counts), and
+ * from ResultState, when the release has a watch item with a check, those since the earliest
+ * environment's latest deploy. For the page ("all") it reads every kept run instead of tallies:
+ * the latest per key on the release's commit and on any earlier commit (so that a check the
+ * rebuild left without results says "stale"), and the runs since deploys. Sorted by key: the gate
+ * lists failing tests in the order it meets them.
  */
-async function snapshotOf(release: Release, client: Tx): Promise<Snapshot> {
+async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promise<Snapshot> {
   const id = release.id;
   const commit = release.commitSha;
-  const [row] = await client.$queryRaw<[{ snapshot: Snapshot }]>`
-    WITH deployed AS (
-      SELECT environment, min("deployedAt") AS at FROM "Deployment"
-      WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
-      GROUP BY environment
-    ), latest AS (
-      SELECT key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
-      FROM "ResultState"
-      WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
-      UNION ALL
-      SELECT * FROM (
-        SELECT DISTINCT ON (key, environment, variant) key, status::text AS status, message, "durationMs", "commitSha", NULLIF(environment, '') AS environment, NULLIF(variant, '') AS variant, "startedAt", "reportedAt", "runUrl"
-        FROM "ResultState"
-        WHERE "releaseId" = ${id}::uuid AND "commitSha" <> ${commit}
-        ORDER BY key, environment, variant, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC
-      ) AS earlier
-      UNION ALL
+  const afterDeploy = Prisma.sql`
       SELECT * FROM (
         SELECT DISTINCT ON (r.key, r.environment, r.variant) r.key, r.status::text AS status, r.message, r."durationMs", r."commitSha", r.environment, r.variant, r."startedAt", r."reportedAt", r."runUrl"
         FROM deployed JOIN "Result" r
           ON r."releaseId" = ${id}::uuid AND r."commitSha" = ${commit} AND r.environment = deployed.environment AND r."reportedAt" > deployed.at
         ORDER BY r.key, r.environment, r.variant, COALESCE(r."startedAt", r."reportedAt") DESC, r."reportedAt" DESC
-      ) AS after_deploy
-    )
+      ) AS after_deploy`;
+  const runs = tallied
+    ? Prisma.sql`
+      SELECT ${RUN_COLUMNS} FROM "ResultState"
+      WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
+        AND EXISTS (SELECT 1 FROM "ReleaseItem" w WHERE w."releaseId" = ${id}::uuid AND w.kind = 'watch' AND w.config->'check' IS NOT NULL)
+        AND COALESCE("startedAt", "reportedAt") > (SELECT min(at) FROM (SELECT max("deployedAt") AS at FROM "Deployment" WHERE "releaseId" = ${id}::uuid GROUP BY environment) AS latest_deploys)
+      UNION ALL
+      ${afterDeploy}`
+    : Prisma.sql`
+      SELECT ${RUN_COLUMNS} FROM "ResultState"
+      WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
+      UNION ALL
+      SELECT * FROM (
+        SELECT DISTINCT ON (key, environment, variant) ${RUN_COLUMNS}
+        FROM "ResultState"
+        WHERE "releaseId" = ${id}::uuid AND "commitSha" <> ${commit}
+        ORDER BY key, environment, variant, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC
+      ) AS earlier
+      UNION ALL
+      ${afterDeploy}`;
+  const tallies = tallied
+    ? Prisma.sql`,
+      'failing', (SELECT coalesce(json_agg(${RUN_ARRAY} ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST), '[]') FROM (
+          -- Key by key (LATERAL): a plan that joins every kept run with every failing one costs O(tests²).
+          SELECT s.* FROM (
+            SELECT DISTINCT key FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND status IN ('failed', 'flaky')
+          ) AS f, LATERAL (SELECT ${RUN_COLUMNS} FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND key = f.key) AS s
+        ) AS l),
+      'tallies', (SELECT coalesce(json_agg(json_build_array(t."commitSha", t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, to_json(t.patterns), t."newestAt", t."newestReportedAt")), '[]')
+        FROM "CheckTally" t WHERE t."releaseId" = ${id}::uuid)`
+    : Prisma.empty;
+  const [row] = await client.$queryRaw<[{ snapshot: Snapshot }]>`
+    WITH deployed AS (
+      SELECT environment, min("deployedAt") AS at FROM "Deployment"
+      WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
+      GROUP BY environment
+    ), latest AS (${runs})
     SELECT json_build_object(
       'items', (SELECT coalesce(json_agg(json_build_object(
           'id', i.id, 'releaseId', i."releaseId", 'key', i.key, 'section', i.section, 'phase', i.phase, 'position', i.position, 'kind', i.kind,
           'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version,
           'assigneeId', i."assigneeId", 'assignedById', i."assignedById", 'assignedAt', (extract(epoch FROM i."assignedAt") * 1000)::float8
         ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${id}::uuid),
-      'results', (SELECT coalesce(json_agg(json_build_array(
-          l.key, l.status, l.message, l."durationMs", l."commitSha", l.environment, l.variant,
-          (extract(epoch FROM l."startedAt") * 1000)::float8, (extract(epoch FROM l."reportedAt") * 1000)::float8, l."runUrl"
-        ) ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST, l."commitSha", l."reportedAt" DESC), '[]') FROM latest l),
+      'results', (SELECT coalesce(json_agg(${RUN_ARRAY} ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST, l."commitSha", l."reportedAt" DESC), '[]') FROM latest l),
       'metrics', (SELECT coalesce(json_agg(json_build_object(
           'name', m.name, 'value', m.value, 'error', m.error, 'query', m.query, 'unit', m.unit, 'commitSha', m."commitSha", 'environment', m.environment,
           'reportedAt', (extract(epoch FROM m."reportedAt") * 1000)::float8
@@ -109,13 +152,20 @@ async function snapshotOf(release: Release, client: Tx): Promise<Snapshot> {
           'createdAt', (extract(epoch FROM o."createdAt") * 1000)::float8, 'liftedAt', (extract(epoch FROM o."liftedAt") * 1000)::float8, 'liftedBy', o."liftedBy"
         ) ORDER BY o."createdAt", o.id), '[]') FROM "GateOverride" o WHERE o."releaseId" = ${id}::uuid AND o."liftedAt" IS NULL),
       'lock', (SELECT json_build_object('lockedReason', p."lockedReason", 'lockedBy', p."lockedBy", 'lockedAt', (extract(epoch FROM p."lockedAt") * 1000)::float8)
-        FROM "Project" p WHERE p.id = ${release.projectId}::uuid)
+        FROM "Project" p WHERE p.id = ${release.projectId}::uuid)${tallies}
     ) AS snapshot`;
   return row.snapshot;
 }
 
-export async function loadGateInput(release: Release, environments: string[], client: Tx = db()) {
-  const snapshot = await snapshotOf(release, client);
+/**
+ * The gate's input. `results: "all"` hands over every kept run instead of tallies, for what lists
+ * results by name (the release page, an item's results, the evidence pack); the gate decides the
+ * same either way (lib/gate/gate.property.test.ts). A release from before tallies is read in full
+ * until its next report tallies it.
+ */
+export async function loadGateInput(release: Release, environments: string[], client: Tx = db(), options: { results?: "tallied" | "all" } = {}) {
+  const tallied = options.results !== "all" && release.tallied;
+  const snapshot = await snapshotOf(release, client, tallied);
   const items = snapshot.items.map((i) => ({ ...i, assignedAt: atOrNull(i.assignedAt) }));
   const signOffs = snapshot.signOffs.map(({ itemKey, email, name, createdAt, revokedAt, ...s }) => ({
     ...s,
@@ -139,18 +189,7 @@ export async function loadGateInput(release: Release, environments: string[], cl
     commitSha: release.commitSha,
     environments,
     items: items.map(toGateItem),
-    results: snapshot.results.map(([key, status, message, durationMs, commitSha, environment, variant, startedAt, reportedAt, runUrl]) => ({
-      key,
-      status,
-      message,
-      durationMs,
-      commitSha,
-      environment,
-      variant,
-      startedAt: atOrNull(startedAt),
-      reportedAt: at(reportedAt),
-      runUrl,
-    })),
+    results: snapshot.results.map(toResult),
     metrics: snapshot.metrics.map((m) => ({ ...m, value: m.value === null ? null : Number(m.value), reportedAt: at(m.reportedAt) })),
     signOffs: signOffs.map((s) => ({
       itemKey: s.item.key,
@@ -176,6 +215,24 @@ export async function loadGateInput(release: Release, environments: string[], cl
     alerts: snapshot.alerts.map((a) => ({ name: a.name, environment: a.environment, status: a.status === "firing" ? "firing" : "resolved", receivedAt: at(a.receivedAt) })),
     overrides: overrides.map((o) => ({ environment: o.environment, reason: o.reason, by: o.by })),
     lock: lock.lockedReason !== null ? { reason: lock.lockedReason, by: lock.lockedBy } : null,
+    ...(tallied
+      ? {
+          tallies: {
+            checks: (snapshot.tallies ?? []).map(([commitSha, item, place, passed, failed, flaky, skipped, patterns, newestAt, newestReportedAt]): CheckTally => ({
+              item,
+              commitSha,
+              place,
+              passed,
+              failed,
+              flaky,
+              skipped,
+              patterns,
+              newest: newestAt === null || newestReportedAt === null ? null : { at: newestAt, reportedAt: newestReportedAt },
+            })),
+            failing: (snapshot.failing ?? []).map(toResult),
+          },
+        }
+      : {}),
   };
   return { input, items, signOffs, rejections, deployments, overrides, lock };
 }

@@ -19,7 +19,7 @@ import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempoten
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { rawPayloadInsert, type RawBody } from "./raw-payload";
-import { latestRunsStatement } from "./result-state";
+import { keptRunsStatements } from "./result-state";
 
 export type IngestReport = {
   delivery: string;
@@ -103,24 +103,26 @@ export async function recordResults(
 }
 
 /**
- * The runs, the latest run per key (ResultState) and the raw payload in ONE statement: an
- * INSERT … SELECT FROM unnest(…) for the whole report (a 10,000-test report is five array
- * parameters, not thousands of bound values), the other two as data-modifying CTEs, which
- * PostgreSQL runs to completion in the same statement. Timestamps are written in UTC, as Prisma
- * writes them, whatever the session's time zone.
+ * The runs, the latest run per key (ResultState), the check tallies and the raw payload in ONE
+ * statement, after one read of the kept runs those keys replace (result-state.ts): an INSERT …
+ * SELECT FROM unnest(…) for the whole report (a 10,000-test report is five array parameters, not
+ * thousands of bound values), the others as data-modifying CTEs, which PostgreSQL runs to
+ * completion in the same statement. Timestamps are written in UTC, as Prisma writes them,
+ * whatever the session's time zone.
  */
 async function insertResults(
   tx: Tx,
   row: { projectId: string; releaseId: string; commit: string; payload: ResultsPayload; startedAt: Date | null; source: string; delivery: string; raw?: RawBody },
 ): Promise<void> {
   const { results, environment, run } = row.payload;
-  const latest = latestRunsStatement({
+  const kept = await keptRunsStatements(tx, {
     releaseId: row.releaseId,
     commitSha: row.commit,
     environment: environment ?? null,
     runs: results.map((r) => ({ key: r.key, variant: r.variant ?? null, status: r.status, durationMs: r.durationMs ?? null, message: r.message ?? null, runUrl: run?.url ?? null, startedAt: row.startedAt })),
   });
   const raw = row.raw ? rawPayloadInsert(row.raw, { projectId: row.projectId, releaseId: row.releaseId, source: row.source, deliveryId: row.delivery }) : null;
+  const more = [...(raw ? [raw] : []), ...kept].map((statement, i) => Prisma.sql`, ${Prisma.raw(`w${i}`)} AS (${statement})`);
   await tx.$executeRaw`
     WITH runs AS (
       INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
@@ -128,8 +130,8 @@ async function insertResults(
         (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
       FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
         AS r(key, status, duration, message, variant)
-    )${raw ? Prisma.sql`, raw AS (${raw})` : Prisma.empty}
-    ${latest ?? Prisma.sql`SELECT 1`}`;
+    )${more.length ? Prisma.join(more, "") : Prisma.empty}
+    SELECT 1`;
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];

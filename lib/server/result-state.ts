@@ -1,52 +1,142 @@
-// ResultState: the latest run per key, commit, environment and variant, kept in the transaction
-// that stores the runs, so the gate reads one row per test however many runs there were
-// (docs/decisions/006). Every writer of Result calls this.
+// ResultState and CheckTally: the latest run per key, commit, environment and variant, and what
+// each check needs of them in numbers, kept in the transaction that stores the runs, so the gate
+// reads O(items + failing tests) however many runs and tests there were (docs/decisions/006, 019).
+// Every writer of Result calls this. The arithmetic is lib/gate/tally.ts's; this reads what it
+// needs and writes what it decides.
 import { Prisma } from "@/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
-import type { ResultStatus } from "@/lib/gate";
+import type { GateItem, ResultStatus } from "@/lib/gate";
+import { checkPatterns, placesOf, tallyChanges, tallyRuns, type CheckTally, type KeptRun, type TallyChange } from "@/lib/gate/tally";
+import { toGateItem } from "./snapshot";
 
 export type Run = { key: string; variant: string | null; status: ResultStatus; durationMs: number | null; message: string | null; runUrl: string | null; startedAt: Date | null };
 
-const order = (r: Run, arrival: number) => [r.startedAt?.getTime() ?? arrival, arrival] as const;
-
 export type RunBatch = { releaseId: string; commitSha: string; environment: string | null; runs: Run[] };
 
+type ItemRow = Parameters<typeof toGateItem>[0];
+/** environment, variant, key, status, at, reportedAt (ms) */
+type KeptRow = [string, string, string, ResultStatus, number, number];
+type Read = { tallied: boolean; now: number; environments: string[]; items: ItemRow[]; kept: KeptRow[] };
+
+const keptOf = (commitSha: string, [environment, variant, key, status, at, reportedAt]: KeptRow): KeptRun => ({ commitSha, environment, variant, key, status, at, reportedAt });
+
+// Epoch milliseconds of a TIMESTAMP(3) column, which holds UTC without a zone.
+const MS = (column: Prisma.Sql) => Prisma.sql`(extract(epoch FROM ${column}) * 1000)::float8`;
+
 /**
- * The statement that keeps a batch's latest runs, for writers that send it together with the runs
- * themselves (one round trip); null for an empty batch.
+ * Everything a batch's bookkeeping needs, after taking the release's tally lock: the runs kept for
+ * its keys in every environment are read and replaced in one go, so two reports must not interleave
+ * (a run for no environment changes what every environment sees). `now` is the arrival time the
+ * statement will write, to the millisecond the columns keep.
  */
-export function latestRunsStatement(batch: RunBatch): Prisma.Sql | null {
-  // One row per key and variant in one statement (ON CONFLICT may touch a row only once).
-  const latest = new Map<string, Run>();
-  const now = Date.now();
-  for (const run of batch.runs) {
-    const id = `${run.variant ?? ""}\u0000${run.key}`;
-    const kept = latest.get(id);
-    if (!kept || order(run, now)[0] > order(kept, now)[0]) latest.set(id, run);
-  }
-  const runs = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (a.variant ?? "") < (b.variant ?? "") ? -1 : 1));
-  if (runs.length === 0) return null;
-  return Prisma.sql`
-    INSERT INTO "ResultState" ("releaseId", "commitSha", environment, variant, key, status, "durationMs", message, "runUrl", "startedAt", "reportedAt")
-    SELECT ${batch.releaseId}::uuid, ${batch.commitSha}, ${batch.environment ?? ""}, COALESCE(r.variant, ''), r.key, r.status::"ResultStatus", r.duration, r.message, r.run_url,
-      (r.started::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC')
-    FROM unnest(${runs.map((r) => r.key)}::text[], ${runs.map((r) => r.status)}::text[], ${runs.map((r) => r.durationMs)}::int[], ${runs.map((r) => r.message)}::text[],
-      ${runs.map((r) => r.variant)}::text[], ${runs.map((r) => r.runUrl)}::text[], ${runs.map((r) => r.startedAt?.toISOString() ?? null)}::text[])
-      WITH ORDINALITY AS r(key, status, duration, message, variant, run_url, started, position)
-    ORDER BY r.position
-    ON CONFLICT ("releaseId", "commitSha", environment, variant, key) DO UPDATE
-      SET status = EXCLUDED.status, "durationMs" = EXCLUDED."durationMs", message = EXCLUDED.message, "runUrl" = EXCLUDED."runUrl",
-        "startedAt" = EXCLUDED."startedAt", "reportedAt" = EXCLUDED."reportedAt"
-      WHERE (COALESCE(EXCLUDED."startedAt", EXCLUDED."reportedAt"), EXCLUDED."reportedAt")
-        > (COALESCE("ResultState"."startedAt", "ResultState"."reportedAt"), "ResultState"."reportedAt")`;
+async function readForBatch(tx: Tx, batch: RunBatch, keys: string[]): Promise<Read> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tally:${batch.releaseId}`}, 0))`;
+  // A new statement after the lock: it sees what the previous holder committed.
+  const [row] = await tx.$queryRaw<[{ read: Read }]>`
+    SELECT json_build_object(
+      'tallied', (SELECT tallied FROM "Release" WHERE id = ${batch.releaseId}::uuid),
+      'now', ${MS(Prisma.sql`(now() AT TIME ZONE 'UTC')::timestamp(3)`)},
+      'environments', (SELECT coalesce(json_agg(e.name ORDER BY e.position), '[]') FROM "Environment" e JOIN "Release" r ON r."projectId" = e."projectId" WHERE r.id = ${batch.releaseId}::uuid),
+      'items', (SELECT coalesce(json_agg(json_build_object(
+          'id', i.id, 'releaseId', i."releaseId", 'key', i.key, 'section', i.section, 'phase', i.phase, 'position', i.position, 'kind', i.kind,
+          'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version
+        ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${batch.releaseId}::uuid AND i.kind = 'check'),
+      'kept', (SELECT coalesce(json_agg(json_build_array(s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)})), '[]')
+        -- Key by key (LATERAL), so each is one index lookup whatever the planner guesses.
+        FROM unnest(${keys}::text[]) AS k(key),
+          LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key) AS s)
+    ) AS read`;
+  return row.read;
 }
 
 /**
- * A run replaces the kept one only when it is newer by the gate's rule (its start time, else its
- * arrival; arrival breaks ties). Rows are written in key order, so two reports for the same release
- * never lock each other's rows in opposite orders.
+ * A release from before tallies: count its kept runs once, from scratch (the only time a report
+ * reads them all), and keep its tallies from then on.
  */
+async function startTallies(tx: Tx, releaseId: string, items: GateItem[], environments: string[]): Promise<void> {
+  const rows = await tx.$queryRaw<{ kept: [string, ...KeptRow][] }[]>`
+    SELECT coalesce(json_agg(json_build_array(s."commitSha", s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)})), '[]') AS kept
+    FROM "ResultState" s WHERE s."releaseId" = ${releaseId}::uuid`;
+  const kept = (rows[0]?.kept ?? []).map(([commitSha, ...row]) => keptOf(commitSha, row));
+  const tallies = tallyRuns(items, environments, kept);
+  await tx.$executeRaw`DELETE FROM "CheckTally" WHERE "releaseId" = ${releaseId}::uuid`;
+  if (tallies.length) await tx.$executeRaw(Prisma.sql`WITH t AS (${tallyUpsert(releaseId, tallies)}) SELECT 1`);
+  await tx.$executeRaw`UPDATE "Release" SET tallied = true WHERE id = ${releaseId}::uuid`;
+}
+
+/** Adds changes to the tallies (a new tally starts from zero), in a fixed order. */
+function tallyUpsert(releaseId: string, changes: (TallyChange | CheckTally)[]): Prisma.Sql {
+  const sorted = [...changes].sort((a, b) => (a.commitSha + a.item + a.place < b.commitSha + b.item + b.place ? -1 : 1));
+  const col = <T,>(f: (c: TallyChange | CheckTally) => T) => sorted.map(f);
+  return Prisma.sql`
+    INSERT INTO "CheckTally" ("releaseId", "commitSha", item, place, passed, failed, flaky, skipped, patterns, "newestAt", "newestReportedAt")
+    SELECT ${releaseId}::uuid, t.commit, t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, t.patterns::int[], t.newest_at, t.newest_reported
+    FROM unnest(${col((c) => c.commitSha)}::text[], ${col((c) => c.item)}::text[], ${col((c) => c.place)}::text[], ${col((c) => c.passed)}::int[], ${col((c) => c.failed)}::int[],
+      ${col((c) => c.flaky)}::int[], ${col((c) => c.skipped)}::int[], ${col((c) => `{${c.patterns.join(",")}}`)}::text[], ${col((c) => c.newest?.at ?? null)}::float8[],
+      ${col((c) => c.newest?.reportedAt ?? null)}::float8[])
+      WITH ORDINALITY AS t(commit, item, place, passed, failed, flaky, skipped, patterns, newest_at, newest_reported, position)
+    ORDER BY t.position
+    ON CONFLICT ("releaseId", "commitSha", item, place) DO UPDATE SET
+      passed = "CheckTally".passed + EXCLUDED.passed,
+      failed = "CheckTally".failed + EXCLUDED.failed,
+      flaky = "CheckTally".flaky + EXCLUDED.flaky,
+      skipped = "CheckTally".skipped + EXCLUDED.skipped,
+      patterns = ARRAY(SELECT coalesce(p.was, 0) + coalesce(p.change, 0) FROM unnest("CheckTally".patterns, EXCLUDED.patterns) WITH ORDINALITY AS p(was, change, n) ORDER BY p.n),
+      "newestAt" = CASE WHEN ${newerClause} THEN EXCLUDED."newestAt" ELSE "CheckTally"."newestAt" END,
+      "newestReportedAt" = CASE WHEN ${newerClause} THEN EXCLUDED."newestReportedAt" ELSE "CheckTally"."newestReportedAt" END`;
+}
+
+const newerClause = Prisma.sql`EXCLUDED."newestAt" IS NOT NULL AND ("CheckTally"."newestAt" IS NULL
+  OR (EXCLUDED."newestAt", EXCLUDED."newestReportedAt") > ("CheckTally"."newestAt", "CheckTally"."newestReportedAt"))`;
+
+/**
+ * The statements (as CTE bodies, for writers that send them with the runs themselves in one round
+ * trip) that keep a batch's latest runs and the tallies; none for an empty batch. Only runs newer
+ * than the kept ones are written, by the rule of lib/gate/tally.ts, decided here under the lock.
+ */
+export async function keptRunsStatements(tx: Tx, batch: RunBatch): Promise<Prisma.Sql[]> {
+  if (batch.runs.length === 0) return [];
+  const read = await readForBatch(tx, batch, [...new Set(batch.runs.map((r) => r.key))]);
+  const items = read.items.map(toGateItem);
+  if (!read.tallied) await startTallies(tx, batch.releaseId, items, read.environments);
+
+  const environment = batch.environment ?? "";
+  const runOf = new Map<KeptRun, Run>();
+  for (const r of batch.runs) {
+    runOf.set({ commitSha: batch.commitSha, environment, variant: r.variant ?? "", key: r.key, status: r.status, at: r.startedAt?.getTime() ?? read.now, reportedAt: read.now }, r);
+  }
+  // Of two runs of one key and variant in a batch, the newer is kept (the first of equals).
+  const { kept, changes } = tallyChanges(checkPatterns(items), placesOf(items, read.environments), read.kept.map((row) => keptOf(batch.commitSha, row)), [...runOf.keys()]);
+  const written = kept.map((k) => runOf.get(k)!).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (a.variant ?? "") < (b.variant ?? "") ? -1 : 1));
+  const statements: Prisma.Sql[] = [];
+  if (written.length) {
+    statements.push(Prisma.sql`
+      INSERT INTO "ResultState" ("releaseId", "commitSha", environment, variant, key, status, "durationMs", message, "runUrl", "startedAt", "reportedAt")
+      SELECT ${batch.releaseId}::uuid, ${batch.commitSha}, ${environment}, COALESCE(r.variant, ''), r.key, r.status::"ResultStatus", r.duration, r.message, r.run_url,
+        (r.started::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC')
+      FROM unnest(${written.map((r) => r.key)}::text[], ${written.map((r) => r.status)}::text[], ${written.map((r) => r.durationMs)}::int[], ${written.map((r) => r.message)}::text[],
+        ${written.map((r) => r.variant)}::text[], ${written.map((r) => r.runUrl)}::text[], ${written.map((r) => r.startedAt?.toISOString() ?? null)}::text[])
+        WITH ORDINALITY AS r(key, status, duration, message, variant, run_url, started, position)
+      ORDER BY r.position
+      ON CONFLICT ("releaseId", "commitSha", key, environment, variant) DO UPDATE
+        SET status = EXCLUDED.status, "durationMs" = EXCLUDED."durationMs", message = EXCLUDED.message, "runUrl" = EXCLUDED."runUrl",
+          "startedAt" = EXCLUDED."startedAt", "reportedAt" = EXCLUDED."reportedAt"`);
+  }
+  if (changes.length) statements.push(tallyUpsert(batch.releaseId, changes));
+  return statements;
+}
+
+/** The statements as one: `WITH a AS (…), b AS (…) SELECT 1`, each run to completion. */
+export function asOneStatement(statements: Prisma.Sql[]): Prisma.Sql {
+  if (statements.length === 0) return Prisma.sql`SELECT 1`;
+  return Prisma.sql`WITH ${Prisma.join(
+    statements.map((s, i) => Prisma.sql`${Prisma.raw(`s${i}`)} AS (${s})`),
+    ", ",
+  )} SELECT 1`;
+}
+
+/** For writers that send the bookkeeping on its own. */
 export async function keepLatestRuns(tx: Tx, batch: RunBatch): Promise<void> {
-  const statement = latestRunsStatement(batch);
-  if (statement) await tx.$executeRaw(statement);
+  const statements = await keptRunsStatements(tx, batch);
+  if (statements.length) await tx.$executeRaw(asOneStatement(statements));
 }

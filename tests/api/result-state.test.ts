@@ -1,10 +1,12 @@
-// The gate reads the latest run per key that ingest keeps in ResultState, not the whole history.
-// Whatever order, commits, environments, variants and start times reports arrive with, the gate
-// fed that state must decide exactly as the gate fed every result ever stored for the release.
+// The gate reads the latest run per key that ingest keeps in ResultState, and the check tallies
+// kept with it, not the whole history. Whatever order, commits, environments, variants and start
+// times reports arrive with, the gate fed that state must decide exactly as the gate fed every
+// result ever stored for the release, and the tallies must equal those counted from scratch.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { evaluateGate, evaluateItem, type GateResult } from "@/lib/gate";
+import { keptResults, keptRunOf, tallyRuns } from "@/lib/gate/tally";
 import { loadGateInput } from "@/lib/server/load-gate-input";
 import { makeProject, randomSha } from "../support/fixtures";
 import { api } from "../support/http";
@@ -29,7 +31,9 @@ const STATUSES = ["passed", "failed", "skipped", "flaky"] as const;
 type Step =
   | { kind: "report"; commit: 0 | 1; environment: "staging" | "production" | null; startOffsetS: number | null; results: { key: number; status: number; variant: string | null }[] }
   | { kind: "deploy"; environment: "staging" | "production"; commit: 0 | 1 }
-  | { kind: "rebuild"; commit: 0 | 1 };
+  | { kind: "rebuild"; commit: 0 | 1 }
+  // As a release from before tallies: none kept; the next report counts them from scratch.
+  | { kind: "untallied" };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({
@@ -46,6 +50,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("deploy" as const), environment: fc.constantFrom("staging" as const, "production" as const), commit: fc.constantFrom(0 as const, 1 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("rebuild" as const), commit: fc.constantFrom(0 as const, 1 as const) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "untallied" as const }) },
 );
 
 async function replay(steps: Step[]) {
@@ -70,8 +75,11 @@ async function replay(steps: Step[]) {
     } else if (step.kind === "deploy") {
       // Straight into the table: this test is about what the gate reads, not the deploy rules.
       await db().deployment.create({ data: { releaseId: release.id, projectId: release.projectId, environment: step.environment, commitSha: commits[step.commit]!, deployedBy: "test" } });
-    } else {
+    } else if (step.kind === "rebuild") {
       await db().release.update({ where: { id: release.id }, data: { commitSha: commits[step.commit]! } });
+    } else {
+      await db().checkTally.deleteMany({ where: { releaseId: release.id } });
+      await db().release.update({ where: { id: release.id }, data: { tallied: false } });
     }
   }
   return release.id;
@@ -91,9 +99,22 @@ describe("the gate reads ResultState", () => {
         const release = await db().release.findUniqueOrThrow({ where: { id: releaseId } });
         const environments = ["staging", "production"];
         const { input } = await loadGateInput(release, environments);
-        const full = { ...input, results: await everyResult(releaseId) };
+        const { input: kept } = await loadGateInput(release, environments, undefined, { results: "all" });
+        const every = await everyResult(releaseId);
+        const full = { ...input, results: every, tallies: undefined };
+        if (release.tallied) {
+          const stored = await db().checkTally.findMany({ where: { releaseId } });
+          const scratch = tallyRuns(input.items, environments, keptResults(every).map(keptRunOf));
+          const byId = <T extends { commitSha: string; item: string; place: string }>(rows: T[], f: (t: T) => unknown) =>
+            Object.fromEntries(rows.map((t) => [`${t.item} ${t.commitSha} ${t.place}`, f(t)]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
+          const count = (t: { passed: number; failed: number; flaky: number; skipped: number; patterns: number[] }) => [t.passed, t.failed, t.flaky, t.skipped, t.patterns];
+          expect(byId(stored.filter((t) => t.passed + t.failed + t.flaky + t.skipped > 0), (t) => [...count(t), t.newestAt, t.newestReportedAt])).toEqual(
+            byId(scratch, (t) => [...count(t), t.newest?.at, t.newest?.reportedAt]),
+          );
+        }
         for (const environment of environments) {
           expect(evaluateGate(input, environment)).toEqual(evaluateGate(full, environment));
+          expect(evaluateGate(kept, environment)).toEqual(evaluateGate(full, environment));
           for (const item of input.items) {
             const fromState = evaluateItem(item, input, environment);
             const fromAll = evaluateItem(item, full, environment);
@@ -115,7 +136,7 @@ describe("the gate reads ResultState", () => {
     // A retried upload of an older, passing run: it must not hide the newer failure.
     expect((await post("passed", new Date(Date.now() - 10 * 60_000))).status).toBe(201);
     const release = await db().release.findFirstOrThrow({ where: { version: p.version, project: { slug: p.slug } } });
-    const { input } = await loadGateInput(release, ["staging", "production"]);
+    const { input } = await loadGateInput(release, ["staging", "production"], undefined, { results: "all" });
     expect(input.results.filter((r) => r.key === key).map((r) => r.status)).toEqual(["failed"]);
     expect(evaluateGate(input, "staging").blocking.find((b) => b.item === "unit")?.reason).toBe("failed");
   });
@@ -134,4 +155,30 @@ describe("the gate reads ResultState", () => {
     // The last run (run 4) passed everything.
     expect(new Set(state.map((s) => s.status))).toEqual(new Set(["passed"]));
   });
+
+  it("keeps the tallies right when reports for the same keys arrive at once, for one environment and for none", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const base = `/api/v1/projects/${p.slug}/releases/${p.version}`;
+    const environments = [null, "staging", "production"] as const;
+    const posts = Array.from({ length: 24 }, (_, i) =>
+      api(`${base}/results`, {
+        token: p.token,
+        json: {
+          ...(environments[i % 3] ? { environment: environments[i % 3] } : {}),
+          run: { id: `burst-${i}` },
+          results: KEYS.map((key, k) => ({ key, status: STATUSES[(i + k) % STATUSES.length] })),
+        },
+      }),
+    );
+    for (const response of await Promise.all(posts)) expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const release = await db().release.findFirstOrThrow({ where: { version: p.version, project: { slug: p.slug } } });
+    const { input } = await loadGateInput(release, ["staging", "production"]);
+    const scratch = tallyRuns(input.items, ["staging", "production"], keptResults(await everyResult(release.id)).map(keptRunOf));
+    const stored = await db().checkTally.findMany({ where: { releaseId: release.id } });
+    const counts = (t: { item: string; place: string; passed: number; failed: number; flaky: number; skipped: number; patterns: number[] }) => `${t.item} ${t.place} ${t.passed}/${t.failed}/${t.flaky}/${t.skipped} [${t.patterns}]`;
+    expect(stored.map(counts).sort()).toEqual(scratch.map(counts).sort());
+    for (const environment of ["staging", "production"]) {
+      expect(evaluateGate(input, environment)).toEqual(evaluateGate({ ...input, results: await everyResult(release.id), tallies: undefined }, environment));
+    }
+  }, 60_000);
 });
