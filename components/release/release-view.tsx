@@ -15,6 +15,7 @@ import { Instructions } from "./instructions";
 import { LiveStatus } from "./live-status";
 import { LockBanner } from "./lock-banner";
 import { namesOf } from "./names";
+import { ReadingDetails } from "./reading-details";
 import { useReleaseState } from "./release-query";
 import { RollbackPanel } from "./rollback-panel";
 import { SignOffPanel } from "./sign-off-panel";
@@ -329,6 +330,7 @@ function ItemRow({ item, environment, state, highlighted }: { item: ReleaseItemV
               <Instructions rendered={item.renderedInstructions ?? plainRendering(item.instructions)} />
             </details>
           ) : null}
+          {item.query ? <ReadingDetails query={item.query} reading={itemState.reading} /> : null}
           {item.kind === "check" ? <CheckDetails state={itemState} project={state.project.slug} version={state.release.version} item={item.key} environment={environment} /> : null}
           {item.kind === "manual" ? (
             <StepList

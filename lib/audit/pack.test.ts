@@ -263,6 +263,12 @@ describe("describeAuditEvent", () => {
     expect(describeAuditEvent({ action: "metrics.recorded", targetType: "release", targetId: null, before: null, after: { environment: null, metrics: [{ name: "events_per_sec", value: 812, unit: "events/s" }] } }, context)).toBe(
       "reported events_per_sec = 812 events/s for every environment",
     );
+    expect(
+      describeAuditEvent(
+        { action: "metrics.queried", targetType: "release", targetId: null, before: null, after: { readings: [{ metric: "ws_per_min", environment: null, query: "sum(x)", value: 720, error: null }, { metric: "pairing", environment: "production", query: "sum(y)", value: null, error: "the query returned no sample" }] } },
+        context,
+      ),
+    ).toBe("read ws_per_min = 720, pairing for production = no value (the query returned no sample) from Prometheus");
     expect(describeAuditEvent({ action: "deployment.recorded", targetType: "release", targetId: null, before: { status: "ready" }, after: { environment: "production", commit: "abcdef1234567890", overridden: true } }, context)).toBe(
       "recorded a deploy to production at commit abcdef123456 with the gate overridden (release was ready)",
     );

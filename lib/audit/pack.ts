@@ -151,12 +151,17 @@ export const evidencePackSchema = z.strictObject({
   metrics: z.array(
     z.strictObject({
       name: z.string(),
-      value: z.number(),
+      /** null: a Prometheus reading without a usable value (`error` says why). */
+      value: z.number().nullable(),
       unit: z.string().nullable(),
       commit: z.string(),
       environment: z.string().nullable(),
       reportedAt: instant,
       deliveryId: z.string(),
+      // Packs made before Prometheus readings have none of these.
+      source: z.string().optional(),
+      query: z.string().nullable().optional(),
+      error: z.string().nullable().optional(),
     }),
   ),
   signOffs: z.array(
@@ -495,6 +500,11 @@ export function describeAuditEvent(event: Pick<AuditEventRecord, "action" | "tar
       const metrics = Array.isArray(after.metrics) ? after.metrics.map(asFields) : [];
       const values = metrics.map((m) => `${text(m.name) ?? "?"} = ${text(m.value) ?? "?"}${text(m.unit) ? ` ${text(m.unit)}` : ""}`);
       return `reported ${values.length ? values.join(", ") : "metrics"}${forEnvironment(after.environment)}`;
+    }
+    case "metrics.queried": {
+      const readings = Array.isArray(after.readings) ? after.readings.map(asFields) : [];
+      const values = readings.map((r) => `${text(r.metric) ?? "?"}${forEnvironment(r.environment).replace(" for every environment", "")} = ${typeof r.value === "number" ? r.value : `no value (${text(r.error) ?? "no answer"})`}`);
+      return `read ${values.length ? values.join(", ") : "nothing"} from Prometheus`;
     }
     case "signoff.created": {
       const file = text(asFields(after.evidence).filename);

@@ -468,6 +468,16 @@ describe("metric items", () => {
     ]);
   });
 
+  it("a Prometheus reading without a value is pending with its reason, and outweighs an earlier passing value", () => {
+    const doubtful = metric(0, { value: null, error: "the query returned 2 series, expected one", query: "x", reportedAt: at(6) });
+    expect(gateFor(metricItem(), { metrics: [doubtful] }).blocking).toEqual([
+      { item: "ws-throughput", title: "WebSocket throughput", reason: "pending", detail: "websocket_events_per_sec: no value from Prometheus: the query returned 2 series, expected one" },
+    ]);
+    expect(gateFor(metricItem(), { metrics: [metric(812), doubtful] }).open).toBe(false);
+    // A later value counts again.
+    expect(gateFor(metricItem(), { metrics: [doubtful, metric(812, { reportedAt: at(7) })] }).open).toBe(true);
+  });
+
   it("ignores values for other metrics", () => {
     const gate = gateFor(metricItem(), { metrics: [metric(812, { name: "http_requests_per_sec" })] });
     expect(gate.blocking).toEqual([expect.objectContaining({ reason: "pending" })]);

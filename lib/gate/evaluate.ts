@@ -314,6 +314,9 @@ function evaluateMetric(item: MetricItem & GateItem, input: GateInput, evidence:
       ? { ...evaluation, status: "stale", summary: `${item.metric} measured on ${short(stale.commitSha)}, release is now ${short(input.commitSha)}` }
       : { ...evaluation, status: "pending", summary: `no value for ${item.metric} yet` };
   }
+  evaluation = { ...evaluation, metric };
+  // A doubtful reading (no sample, several, NaN, an error…) is the latest word: never a pass.
+  if (metric.value === null) return { ...evaluation, status: "pending", summary: `${item.metric}: no value from Prometheus: ${metric.error ?? "no answer"}` };
   const ok = compare[item.operator](metric.value, item.threshold);
   return {
     ...evaluation,
@@ -377,6 +380,7 @@ function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment
   if (!deployment) return { ...evaluation, status: "watching", summary: `evaluated after a deploy to ${environment}` };
   const since = deployment.deployedAt;
   const reasons: string[] = [];
+  let unknown: string | null = null;
   if (item.check) {
     const recent = latestResults(
       input.results.filter((r) => after(r.startedAt ?? r.reportedAt, since)),
@@ -389,8 +393,11 @@ function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment
   if (item.metric) {
     const place = reportedFor({ environment, strict: false, since });
     const metric = latestMetric(input.metrics, item.metric.name, (m) => m.commitSha === input.commitSha && place(m));
-    if (metric && compare[item.metric.operator](metric.value, item.metric.threshold)) {
-      reasons.push(`${item.metric.name} ${metric.value} ${item.metric.operator} ${item.metric.threshold}`);
+    if (metric) evaluation = { ...evaluation, metric };
+    const value = metric?.value;
+    if (metric && value === null) unknown = `cannot tell: ${item.metric.name}: no value from Prometheus: ${metric.error ?? "no answer"}`;
+    else if (value !== undefined && value !== null && compare[item.metric.operator](value, item.metric.threshold)) {
+      reasons.push(`${item.metric.name} ${value} ${item.metric.operator} ${item.metric.threshold}`);
     }
   }
   if (item.alert) {
@@ -399,9 +406,10 @@ function evaluateWatch(item: WatchItem & GateItem, input: GateInput, environment
       .reduce<GateAlert | undefined>((last, a) => (!last || a.receivedAt >= last.receivedAt ? a : last), undefined);
     if (latest?.status === "firing") reasons.push(`alert ${item.alert} is firing`);
   }
-  return reasons.length
-    ? { ...evaluation, status: "failed", summary: reasons.join("; ") }
-    : { ...evaluation, status: "passed", summary: "nothing tripped since the deploy" };
+  if (reasons.length) return { ...evaluation, status: "failed", summary: reasons.join("; ") };
+  // Not knowing is not "nothing tripped".
+  if (unknown) return { ...evaluation, status: "pending", summary: unknown };
+  return { ...evaluation, status: "passed", summary: "nothing tripped since the deploy" };
 }
 
 /** After a deploy: should this environment roll back, and why (every tripped watch item). */

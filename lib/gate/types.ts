@@ -23,7 +23,11 @@ export type GateResult = {
 
 export type GateMetric = {
   name: string;
-  value: number;
+  /** null: a reading that gave no usable value (never a pass); `error` says why. */
+  value: number | null;
+  error?: string | null;
+  /** A Prometheus reading's PromQL query; absent for values CI posted. */
+  query?: string | null;
   unit?: string | null;
   commitSha: string;
   environment: string | null;
@@ -111,6 +115,8 @@ export type ItemEvaluation = {
   rejection: GateRejection | null;
   /** The tally a check was judged from (null when judged from runs): its counts and newest run. */
   tally: CheckTally | null;
+  /** A metric or watch item: the value it was judged on (the latest that counts), if any. */
+  metric?: GateMetric | null;
 };
 
 export type BlockReason =

@@ -47,6 +47,19 @@ describe("watch items", () => {
     expect(evaluateItem(items[1]!, input({ metrics: [metric(412, afterDeploy)] }), "production")).toMatchObject({ status: "failed", summary: "events_per_sec 412 < 500" });
   });
 
+  it("a reading without a value after the deploy is 'cannot tell', not 'nothing tripped', and recommends no rollback by itself", () => {
+    const metrics = [
+      { name: "events_per_sec", value: 812, commitSha: SHA, environment: "production", reportedAt: afterDeploy },
+      { name: "events_per_sec", value: null, error: "Prometheus cannot be reached", query: "sum(x)", commitSha: SHA, environment: "production", reportedAt: new Date(afterDeploy.getTime() + 1000) },
+    ];
+    expect(evaluateItem(items[1]!, input({ metrics }), "production")).toMatchObject({ status: "pending", summary: "cannot tell: events_per_sec: no value from Prometheus: Prometheus cannot be reached" });
+    expect(adviseRollback(input({ metrics }), "production").recommended).toBe(false);
+    // Another criterion of the same item that tripped still trips it.
+    const both = watch("both", { metric: { name: "events_per_sec", operator: "<", threshold: 500 }, alert: "MissingWebSocketEvents" } as Partial<GateItem>);
+    const alerts = [{ name: "MissingWebSocketEvents", environment: "production", status: "firing" as const, receivedAt: afterDeploy }];
+    expect(evaluateItem(both, input({ metrics, alerts }), "production").status).toBe("failed");
+  });
+
   it("trip while the alert fires, clear once it resolves", () => {
     const alert = (status: "firing" | "resolved", at: Date) => ({ name: "MissingWebSocketEvents", environment: "production", status, receivedAt: at });
     expect(evaluateItem(items[2]!, input({ alerts: [alert("firing", afterDeploy)] }), "production").status).toBe("failed");

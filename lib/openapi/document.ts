@@ -7,6 +7,7 @@ import { auditTrailSchema, chainTrailSchema, evidencePackSchema, signingKeySchem
 import { alertmanagerPayloadSchema } from "@/lib/ingest/alertmanager";
 import { changePasswordSchema } from "@/lib/validation/account";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
+import { prometheusSourceSchema } from "@/lib/validation/data-sources";
 import { createWebhookSchema, emailNotificationsSchema as emailNotificationsInputSchema, notificationPreferencesSchema as notificationPreferencesInputSchema } from "@/lib/validation/webhooks";
 import { templateSchema } from "@/lib/templates/schema";
 import { createReleaseSchema } from "@/lib/validation/admin";
@@ -77,6 +78,7 @@ export const COMPONENT_SCHEMAS = {
   Redelivered: { schema: responses.redeliveredSchema, io: "output" },
   NotificationPreferences: { schema: responses.notificationPreferencesSchema, io: "output" },
   EmailNotifications: { schema: responses.emailNotificationsSchema, io: "output" },
+  PrometheusSource: { schema: responses.prometheusSourceViewSchema, io: "output" },
 
   ResultsPayload: { schema: resultsPayloadSchema, io: "input" },
   CtrfReport: { schema: ctrfReportSchema, io: "input" },
@@ -103,6 +105,7 @@ export const COMPONENT_SCHEMAS = {
   CreateWebhook: { schema: createWebhookSchema, io: "input" },
   NotificationPreferencesInput: { schema: notificationPreferencesInputSchema, io: "input" },
   EmailNotificationsInput: { schema: emailNotificationsInputSchema, io: "input" },
+  PrometheusSourceInput: { schema: prometheusSourceSchema, io: "input" },
 } as const satisfies Record<string, { schema: z.ZodType; io: Io }>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -815,6 +818,32 @@ export const OPERATIONS: Operation[] = [
     parameters: [PATH.project],
     requestBody: { content: { "application/json": { schema: "EmailNotificationsInput" } } },
     responses: { 200: { description: "Saved.", content: { "application/json": { schema: "EmailNotifications" } } } },
+    errors: BODY_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/data-sources/prometheus",
+    method: "get",
+    operationId: "getPrometheusSource",
+    tags: ["Projects"],
+    summary: "The project's Prometheus, which metric and watch items with a query read from",
+    description: "The base URL and whether a bearer token is set; the token itself is never returned. Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "The setting.", content: { "application/json": { schema: "PrometheusSource" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/data-sources/prometheus",
+    method: "put",
+    operationId: "setPrometheusSource",
+    tags: ["Projects"],
+    summary: "Set the project's Prometheus",
+    description:
+      "`{\"url\":\"http://prometheus.internal:9090\",\"bearerToken\":\"…\"}`: Shipcheck asks `GET <url>/api/v1/query` for items with `source: prometheus` (docs/templates.md). `bearerToken` left out keeps the one set, null removes it; `url` null removes both. The token is sent to Prometheus only, never returned or logged. Project admins only. Audited as `project.prometheus_changed` (without the token).",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "PrometheusSourceInput" } } },
+    responses: { 200: { description: "Saved.", content: { "application/json": { schema: "PrometheusSource" } } } },
     errors: BODY_ERRORS,
   },
   {

@@ -240,6 +240,16 @@ export const itemEnvironmentStateSchema = z.strictObject({
   rejections: z.array(rejectionViewSchema).meta({ description: "Every rejection of the item for this environment, oldest first." }),
   steps: z.array(z.strictObject({ text: z.string(), ticked: z.boolean(), by: z.string().nullable(), at: instant.nullable() })),
   awaitingDeployTo: z.string().nullable().meta({ description: "A verifyOn item whose environment has no recorded deploy of the current commit yet: it cannot be signed off until then." }),
+  reading: z
+    .strictObject({
+      query: z.string(),
+      value: z.number().nullable().meta({ description: "null: no usable value (no sample, several series, NaN, an error, a timeout, Prometheus unreachable)." }),
+      error: z.string().nullable().meta({ description: "Why there is no value." }),
+      ranAt: instant,
+      environment: z.string().nullable(),
+    })
+    .nullable()
+    .meta({ description: "An item with a PromQL query: the latest reading that counts here (for the current commit; a watch item's, since the latest deploy)." }),
 });
 
 const renderedParent = z.number().int().min(-1).meta({ description: "Index of an earlier node in `nodes`, or -1 for the top level." });
@@ -270,6 +280,7 @@ export const releaseItemSchema = z.strictObject({
   instructions: z.string().nullable().meta({ description: "Markdown." }),
   renderedInstructions: renderedMarkdownSchema.nullable(),
   requirement: z.string().meta({ description: "What satisfies the item, in words." }),
+  query: z.string().nullable().meta({ description: "Metric and watch items read from Prometheus: the PromQL query Shipcheck runs (docs/templates.md)." }),
   signOffRole: role.nullable(),
   signers: z
     .array(z.strictObject({ userId: z.string(), name: z.string() }))
@@ -651,4 +662,8 @@ export const notificationPreferencesSchema = z.strictObject({
 export const emailNotificationsSchema = z.strictObject({
   email: z.boolean().meta({ description: "Whether notifications are emailed to the members who can act." }),
   smtpConfigured: z.boolean().meta({ description: "Whether this instance has an SMTP server (SHIPCHECK_SMTP_URL); without one no email goes out." }),
+});
+export const prometheusSourceViewSchema = z.strictObject({
+  url: z.string().nullable().meta({ description: "The project's Prometheus base URL; null: none." }),
+  bearerTokenSet: z.boolean().meta({ description: "Whether a bearer token is sent to it (the token itself is never returned)." }),
 });

@@ -128,6 +128,9 @@ export async function exportEvidencePack(ctx: ServerContext, projectSlug: string
           environment: m.environment,
           reportedAt: iso(m.reportedAt),
           deliveryId: m.deliveryId,
+          source: m.source,
+          query: m.query,
+          error: m.error,
         })),
         signOffs: signOffs.map((s) => {
           const file = s.evidenceId ? fileById.get(s.evidenceId) : undefined;

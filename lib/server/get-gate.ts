@@ -6,6 +6,7 @@ import { entityTag } from "@/lib/http/etag";
 import type { ServerContext } from "./context";
 import { releaseHealth } from "./gate-state";
 import { findProject, findRelease } from "./lookup";
+import { readBeforeGate } from "./read-prometheus";
 
 export type GateReport = {
   release: string;
@@ -27,6 +28,8 @@ export async function getGate(ctx: ServerContext, projectSlug: string, version: 
       `unknown environment "${environment}"; this project has ${environments.join(", ")}`,
     );
   }
+  // Query items' readings first, when due: the gate then judges stored values only.
+  await readBeforeGate(release, project, environments, ctx);
   // Stored with the revision it was evaluated at; evaluated again when anything changed since.
   const health = await releaseHealth(release, environments);
   const decision = health.gates.find((g) => g.environment === environment)!;

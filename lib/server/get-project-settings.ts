@@ -1,4 +1,4 @@
-// What the project settings page shows: members, tokens, webhooks with their latest deliveries, and the GitHub link (never the secret itself).
+// What the project settings page shows: members, tokens, webhooks with their latest deliveries, the GitHub link and the Prometheus data source (never a secret or token itself).
 import { authorize } from "@/lib/auth/permissions";
 import type { ServerContext } from "./context";
 import { listApiTokens } from "./api-tokens";
@@ -16,5 +16,6 @@ export async function getProjectSettings(ctx: ServerContext, projectSlug: string
     webhooks: await Promise.all((await listWebhooks(ctx, projectSlug)).map(async (hook) => ({ ...hook, deliveries: (await listDeliveries(ctx, projectSlug, hook.id)).slice(0, 10) }))),
     email: { enabled: project.emailNotifications, smtpConfigured: Boolean(process.env.SHIPCHECK_SMTP_URL) },
     github: { repository: project.githubRepository, secretSet: project.githubWebhookSecret !== null },
+    prometheus: { url: project.prometheusUrl, bearerTokenSet: project.prometheusBearerToken !== null },
   };
 }

@@ -2,7 +2,7 @@
 import { authorize, can, roleIn } from "@/lib/auth/permissions";
 import { toRoleName } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
-import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type ItemStatus } from "@/lib/gate";
+import { adviseRollback, evaluateGate, evaluateItem, patternMatches, type GateDecision, type GateInput, type GateMetric, type ItemStatus } from "@/lib/gate";
 import { roleAtLeast } from "@/lib/gate/roles";
 import type { RenderedMarkdown } from "@/lib/templates/rendered-markdown";
 import type { RoleName } from "@/lib/templates/schema";
@@ -13,6 +13,7 @@ import { toOverrideView, type GateOverrideView } from "./gate-override";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { lockView, type ProjectLockView } from "./project-lock";
+import { readBeforeGate } from "./read-prometheus";
 import { releaseRenderings } from "./rendered-instructions";
 import { settledBy, toDecisionView, type RollbackDecisionView } from "./rollback-decision";
 import { resultsInline, type ItemResultView } from "./item-results";
@@ -76,6 +77,8 @@ export type ItemEnvironmentState = {
   steps: { text: string; ticked: boolean; by: string | null; at: string | null }[];
   /** A verifyOn item before the current commit's deploy there: nothing to sign yet. */
   awaitingDeployTo: string | null;
+  /** An item with a PromQL query: the latest reading that counts here, with its value or why it has none. */
+  reading: { query: string; value: number | null; error: string | null; ranAt: string; environment: string | null } | null;
 };
 
 export type ReleaseItemView = {
@@ -89,6 +92,8 @@ export type ReleaseItemView = {
   renderedInstructions: RenderedMarkdown | null;
   /** Short human description of what satisfies the item. */
   requirement: string;
+  /** Metric and watch items read from Prometheus: the PromQL query Shipcheck runs. */
+  query: string | null;
   /** Manual items: the least role whose sign-off counts. */
   signOffRole: RoleName | null;
   /** Manual items: the project's members whose sign-off would count (by role), by name. */
@@ -155,6 +160,11 @@ function unmatchedResults(input: GateInput): Pick<ReleaseState, "unmatched" | "u
   };
 }
 
+function readingOf(metric: GateMetric | null | undefined): ItemEnvironmentState["reading"] {
+  if (!metric?.query) return null;
+  return { query: metric.query, value: metric.value, error: metric.error ?? null, ranAt: metric.reportedAt.toISOString(), environment: metric.environment };
+}
+
 function requirementOf(config: Record<string, unknown>, kind: string): string {
   switch (kind) {
     case "check": {
@@ -163,7 +173,7 @@ function requirementOf(config: Record<string, unknown>, kind: string): string {
       return `${(config.patterns as string[]).join(", ")}: ${how}`;
     }
     case "metric":
-      return `${config.metric} ${config.operator} ${config.threshold}${config.unit ? ` ${config.unit}` : ""}`;
+      return `${config.metric} ${config.operator} ${config.threshold}${config.unit ? ` ${config.unit}` : ""}${config.query ? ", read from Prometheus" : ""}`;
     case "manual": {
       const n = config.approvals as number;
       return `${n} sign-off${n > 1 ? "s" : ""} from ${config.role}`;
@@ -181,6 +191,7 @@ export async function releaseStateTag(ctx: ServerContext, projectSlug: string, v
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "release:read");
   const release = await findRelease(project.id, version);
+  await readBeforeGate(release, project, project.environments.map((e) => e.name), ctx);
   const who = ctx.principal.kind === "user" ? `u:${ctx.principal.user.id}` : ctx.principal.kind === "token" ? `t:${ctx.principal.token.id}` : "system";
   return entityTag("release", release.id, await pageRevision(release), who, roleIn(ctx.principal, project.id) ?? "-", String(can(ctx.principal, project, "signoff:write")));
 }
@@ -190,6 +201,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
   authorize(ctx.principal, project, "release:read");
   const release = await findRelease(project.id, version);
   const environments = project.environments.map((e) => e.name);
+  await readBeforeGate(release, project, environments, ctx);
   const { input, items, signOffs, rejections, deployments, lock } = await loadGateInput(release, environments);
   const evidenceFiles = await db().evidence.findMany({
     where: { releaseId: release.id },
@@ -293,6 +305,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
           return { text, ticked: Boolean(tick), by: tick ? (tick.user.name ?? tick.user.email) : null, at: tick?.tickedAt.toISOString() ?? null };
         }),
         awaitingDeployTo: awaitingDeploy ? signedOn : null,
+        reading: readingOf(evaluation.metric),
       };
     }
     section.items.push({
@@ -303,6 +316,7 @@ export async function getReleaseState(ctx: ServerContext, projectSlug: string, v
       instructions: row.instructions,
       renderedInstructions: renderings.items.get(row.id) ?? null,
       requirement: requirementOf(row.config as Record<string, unknown>, row.kind),
+      query: gateItem.kind === "metric" ? (gateItem.query ?? null) : gateItem.kind === "watch" ? (gateItem.metric?.query ?? null) : null,
       signOffRole: gateItem.kind === "manual" ? gateItem.role : null,
       signers: gateItem.kind === "manual" ? signersFor(gateItem.role) : [],
       verifyOn: gateItem.verifyOn ?? null,

@@ -25,7 +25,7 @@ type OverrideRow = Omit<GateOverride, "createdAt" | "liftedAt"> & { createdAt: M
 type Snapshot = {
   items: ItemRow[];
   results: ResultRow[];
-  metrics: { name: string; value: number; unit: string | null; commitSha: string; environment: string | null; reportedAt: Ms }[];
+  metrics: { name: string; value: number | null; error: string | null; query: string | null; unit: string | null; commitSha: string; environment: string | null; reportedAt: Ms }[];
   signOffs: SignOffRow[];
   rejections: RejectionRow[];
   deployments: DeploymentRow[];
@@ -123,7 +123,7 @@ async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promi
         ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${id}::uuid),
       'results', (SELECT coalesce(json_agg(${RUN_ARRAY} ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST, l."commitSha", l."reportedAt" DESC), '[]') FROM latest l),
       'metrics', (SELECT coalesce(json_agg(json_build_object(
-          'name', m.name, 'value', m.value, 'unit', m.unit, 'commitSha', m."commitSha", 'environment', m.environment,
+          'name', m.name, 'value', m.value, 'error', m.error, 'query', m.query, 'unit', m.unit, 'commitSha', m."commitSha", 'environment', m.environment,
           'reportedAt', (extract(epoch FROM m."reportedAt") * 1000)::float8
         )), '[]') FROM "Metric" m WHERE m."releaseId" = ${id}::uuid),
       'signOffs', (SELECT coalesce(json_agg(json_build_object(
@@ -190,7 +190,7 @@ export async function loadGateInput(release: Release, environments: string[], cl
     environments,
     items: items.map(toGateItem),
     results: snapshot.results.map(toResult),
-    metrics: snapshot.metrics.map((m) => ({ ...m, value: Number(m.value), reportedAt: at(m.reportedAt) })),
+    metrics: snapshot.metrics.map((m) => ({ ...m, value: m.value === null ? null : Number(m.value), reportedAt: at(m.reportedAt) })),
     signOffs: signOffs.map((s) => ({
       itemKey: s.item.key,
       userId: s.userId,

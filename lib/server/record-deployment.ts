@@ -9,6 +9,7 @@ import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
+import { readBeforeGate } from "./read-prometheus";
 
 export async function recordDeployment(ctx: ServerContext, projectSlug: string, version: string, environment: string) {
   const project = await findProject(projectSlug);
@@ -16,6 +17,8 @@ export async function recordDeployment(ctx: ServerContext, projectSlug: string, 
   assertEnvironment(project, environment);
   const release = await findRelease(project.id, version);
   const environments = project.environments.map((e) => e.name);
+  // The decision is taken on fresh readings of query items, as a gate read would be.
+  await readBeforeGate(release, project, environments, ctx);
 
   return db().$transaction(async (tx) => {
     // One deploy decision at a time per release: the gate is read and acted on atomically.

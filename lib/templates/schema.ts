@@ -17,6 +17,18 @@ export const MAX_GUARDED_PATHS = 100;
 export const METRIC_OPERATORS = [">", ">=", "<", "<=", "=="] as const;
 export type MetricOperator = (typeof METRIC_OPERATORS)[number];
 
+/** Where a query item's readings come from: the project's Prometheus (Settings). */
+export const METRIC_SOURCES = ["prometheus"] as const;
+export const MAX_QUERY_LENGTH = 2_000;
+
+const query = z.string().trim().min(1).max(MAX_QUERY_LENGTH);
+const source = z.enum(METRIC_SOURCES);
+/** `query` and `source` name one reading: neither makes sense alone. */
+const together = (value: { query?: string; source?: string }, ctx: z.RefinementCtx) => {
+  if (value.query !== undefined && value.source === undefined) ctx.addIssue({ code: "custom", path: ["source"], message: "a query needs its data source: source: prometheus" });
+  if (value.source !== undefined && value.query === undefined) ctx.addIssue({ code: "custom", path: ["query"], message: "a data source needs the PromQL query to run, e.g. query: 'sum(rate(ws_events_total[1m])) * 60'" });
+};
+
 const itemKey = z
   .string()
   .min(1)
@@ -61,8 +73,11 @@ export const metricItemSchema = z
     operator: z.enum(METRIC_OPERATORS),
     threshold: z.number(),
     unit: z.string().max(40).optional(),
+    source: source.optional(),
+    query: query.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(together);
 
 export const manualItemSchema = z
   .object({
@@ -82,8 +97,9 @@ export const watchItemSchema = z
     kind: z.literal("watch"),
     check: z.string().min(1).max(500).optional(),
     metric: z
-      .object({ name: z.string().min(1), operator: z.enum(METRIC_OPERATORS), threshold: z.number() })
+      .object({ name: z.string().min(1), operator: z.enum(METRIC_OPERATORS), threshold: z.number(), source: source.optional(), query: query.optional() })
       .strict()
+      .superRefine(together)
       .optional(),
     alert: z.string().min(1).max(200).optional(),
   })
@@ -135,10 +151,19 @@ export const templateSchema = z
       return;
     }
     const seen = new Set<string>();
+    // One metric name is one series of readings: every item naming it runs the same query, or none.
+    const queries = new Map<string, string | undefined>();
     template.sections.forEach((section, s) =>
       section.items.forEach((item, i) => {
         if (item.kind === "watch" && item.verifyOn !== undefined) {
           ctx.addIssue({ code: "custom", path: ["sections", s, "items", i, "verifyOn"], message: "a watch item is judged after every deploy; verifyOn is for check, metric and manual items" });
+        }
+        const metric = item.kind === "metric" ? { name: item.metric, query: item.query, path: ["query"] } : item.kind === "watch" && item.metric ? { name: item.metric.name, query: item.metric.query, path: ["metric", "query"] } : null;
+        if (metric) {
+          if (queries.has(metric.name) && queries.get(metric.name) !== metric.query) {
+            ctx.addIssue({ code: "custom", path: ["sections", s, "items", i, ...metric.path], message: `metric "${metric.name}" is read with another query (or none) by an earlier item: one metric name is one series, give this one its own name` });
+          }
+          if (!queries.has(metric.name)) queries.set(metric.name, metric.query);
         }
         if (seen.has(item.key)) {
           ctx.addIssue({

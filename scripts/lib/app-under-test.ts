@@ -112,6 +112,11 @@ export async function startApp(
     SHIPCHECK_NOTIFY_POLL_MS: "200",
     SHIPCHECK_NOTIFY_RETRY_BASE_MS: "200",
     SHIPCHECK_NOTIFY_RETRY_MAX_MS: "1000",
+    // PromQL readings are read again after a second, and the schedule runs every second, so
+    // tests against a real Prometheus see a changed value at once.
+    SHIPCHECK_PROMETHEUS_MAX_AGE_SECONDS: "1",
+    SHIPCHECK_PROMETHEUS_POLL_SECONDS: "1",
+    SHIPCHECK_PROMETHEUS_TIMEOUT_MS: "2000",
     // Email goes to an SMTP server a test starts on this port when it needs one (projects email
     // nobody until their admins turn it on).
     SHIPCHECK_SMTP_URL: `smtp://127.0.0.1:${options.port + 21}`,

@@ -278,6 +278,7 @@ const P = {
   deliveries: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries",
   redeliver: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
   notifications: "/api/v1/me/notifications",
+  prometheus: "/api/v1/projects/{project}/data-sources/prometheus",
 } as const;
 
 /** A URL from a path template: `url(P.gate, { project, version })`. */
@@ -660,6 +661,23 @@ describe("real responses match the document", () => {
     isError(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: again.id })), { method: "DELETE", token: p.token }), 403, "forbidden");
     isError(P.memberSessions, "delete", await api(url(P.memberSessions, at(p, { userId: randomUUID() })), { method: "DELETE", headers: again.headers }), 404, "not_found");
   });
+  it("the project's Prometheus, and a release whose items read from it (a reading without a value included); 403, 422", async () => {
+    const p = await makeProject({
+      template: `name: promql\nsections:\n  - title: S\n    phase: pre-deploy\n    items:\n      - { key: ws, title: WS, kind: metric, metric: ws_per_min, source: prometheus, query: "sum(x)", operator: ">", threshold: 1 }\n`,
+    });
+    const admin = await person(p.slug, "admin");
+    expect(conforms(P.prometheus, "get", await api(url(P.prometheus, at(p)), { headers: admin.headers }))).toEqual({ url: null, bearerTokenSet: false });
+    // Nothing listens there: the reading says so.
+    const saved = conforms(P.prometheus, "put", await api(url(P.prometheus, at(p)), { method: "PUT", headers: admin.headers, json: { url: "http://127.0.0.1:9", bearerToken: "t0ken" } }));
+    expect(saved).toEqual({ url: "http://127.0.0.1:9", bearerTokenSet: true });
+    isError(P.prometheus, "put", await api(url(P.prometheus, at(p)), { method: "PUT", headers: admin.headers, json: { url: "ftp://x" } }), 422, "validation_failed");
+    isError(P.prometheus, "get", await api(url(P.prometheus, at(p)), { token: p.token }), 403, "forbidden");
+    const release = conforms(P.release, "get", await api(url(P.release, at(p)), { token: p.token }));
+    const item = release.sections[0].items[0];
+    expect(item.query).toBe("sum(x)");
+    expect(item.environments.staging.reading).toMatchObject({ query: "sum(x)", value: null, error: expect.stringMatching(/^Prometheus cannot be reached/) });
+  });
+
   it("notifications: webhooks 201 with the secret, list, deliveries, redeliver 202, delete; 403, 404, 422; a person's choices", async () => {
     const p = await makeProject({ template: TEMPLATE });
     const admin = await person(p.slug, "admin");

@@ -235,8 +235,8 @@ function checkState(input: GateInput, item: Extract<GateItem, { kind: "check" }>
 /**
  * "**A `metric`**: the latest value (by arrival) of the metric for commit *C* reported for *E* or
  * for no environment (with `verifyOn: V`: for *V*, after the deploy of *C* to *V*). None: pending
- * (stale when there is one for another commit). Passed when `value operator threshold` holds,
- * else failed."
+ * (stale when there is one for another commit). The latest is a reading without a value:
+ * pending, with its reason. Passed when `value operator threshold` holds, else failed."
  */
 function metricState(input: GateInput, item: Extract<GateItem, { kind: "metric" }>, e: string): ItemState {
   const candidates = input.metrics.filter((m) => {
@@ -247,6 +247,7 @@ function metricState(input: GateInput, item: Extract<GateItem, { kind: "metric" 
   if (candidates.length === 0) return "pending";
   const latest = candidates.reduce((a, b) => (time(b.reportedAt) > time(a.reportedAt) ? b : a));
   const v = latest.value;
+  if (v === null) return "pending";
   const t = item.threshold;
   const holds =
     item.operator === ">" ? v > t : item.operator === ">=" ? v >= t : item.operator === "<" ? v < t : item.operator === "<=" ? v <= t : v === t;

@@ -272,7 +272,7 @@ function envChoice(envs: string[]) {
 }
 
 type RawResult = { key: number; variant: string | null | undefined; status: ResultStatus; commitSha: string; environment: string | null; slot: number; startedAt: StartedAtChoice };
-type RawMetric = { name: string; value: number; commitSha: string; environment: string | null; slot: number };
+type RawMetric = { name: string; value: number | null; commitSha: string; environment: string | null; slot: number };
 type RawSignOff = { item: number; user: string; role: RoleName; environment: string; commitSha: string; slot: number; revoked: boolean };
 type RawDeploy = { environment: string; commitSha: string; slot: number };
 type RawRejection = { item: number; user: string; role: RoleName; environment: string; commitSha: string; slot: number };
@@ -373,11 +373,11 @@ function itemArb(index: number, envs: string[], keys: string[], environment: str
         operator: pick(METRIC_OPERATORS),
         threshold: fc.constantFrom(0, 1, 500, -1, 0.5),
         deploys: deploysFor(verifyOn),
-        near: fc.array(fc.record({ delta: fc.constantFrom(0, 0, 1, -1, 0.5, -0.5, 0.1), commitSha: commitArb, environment: whereArb(verifyOn), slot: whenArb(verifyOn) }), { minLength: 1, maxLength: 2 }),
+        near: fc.array(fc.record({ delta: fc.constantFrom<number | null>(0, 0, 1, -1, 0.5, -0.5, 0.1, null), commitSha: commitArb, environment: whereArb(verifyOn), slot: whenArb(verifyOn) }), { minLength: 1, maxLength: 2 }),
       })
       .map(({ metric, operator, threshold, deploys, near }): ItemWithSupportKind => ({
         kind: { kind: "metric", metric, operator, threshold },
-        support: supported ? { ...NO_SUPPORT, deploys, metrics: near.map(({ delta, ...m }) => ({ name: metric, value: threshold + delta, ...m })) } : NO_SUPPORT,
+        support: supported ? { ...NO_SUPPORT, deploys, metrics: near.map(({ delta, ...m }) => ({ name: metric, value: delta === null ? null : threshold + delta, ...m })) } : NO_SUPPORT,
       }));
 
   const manualArb = (verifyOn: string | undefined, supported: boolean) =>
@@ -484,7 +484,8 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
         metrics: fc.array(
           fc.record({
             name: fc.constantFrom("m1", "m2", "m3"),
-            value: fc.constantFrom(0, 1, 500, 499.9, 500.1, -1, 0.5),
+            // null: a Prometheus reading without a value (no sample, several, NaN, unreachable).
+            value: fc.constantFrom<number | null>(0, 1, 500, 499.9, 500.1, -1, 0.5, null),
             commitSha: commitArb,
             environment: envChoice(envs),
             slot: slotArb,

@@ -1,5 +1,5 @@
 "use server";
-// Project settings: members, API tokens, webhooks and the GitHub link. Same use cases (and permission checks) as the CLI.
+// Project settings: members, API tokens, webhooks, the GitHub link and the Prometheus data source. Same use cases (and permission checks) as the CLI.
 import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { requireUser } from "@/lib/auth/session";
@@ -10,6 +10,7 @@ import { createApiToken } from "@/lib/server/create-api-token";
 import { endMemberSessions } from "@/lib/server/end-user-sessions";
 import { addMember, removeMember, setMemberRole } from "@/lib/server/members";
 import { setEmailNotifications } from "@/lib/server/email-notifications";
+import { setPrometheusSource, type PrometheusSourceView } from "@/lib/server/prometheus-source";
 import { setGithubLink } from "@/lib/server/set-github-link";
 import { createWebhook, deleteWebhook, redeliver } from "@/lib/server/webhooks";
 import { addMemberSchema, setMemberRoleSchema } from "@/lib/validation/members";
@@ -114,5 +115,16 @@ export async function setEmailNotificationsAction(project: string, form: { email
     const saved = await setEmailNotifications(await context(), project, form);
     revalidatePath(`/projects/${project}/settings`);
     return { email: saved.email };
+  });
+}
+
+export async function setPrometheusSourceAction(project: string, form: { url: string; bearerToken: string; removeToken: boolean }): Promise<ActionResult<PrometheusSourceView>> {
+  return runAction(async () => {
+    const url = form.url.trim() === "" ? null : form.url;
+    // An empty token field keeps the token set; the box removes it.
+    const bearerToken = form.removeToken ? null : form.bearerToken === "" ? undefined : form.bearerToken;
+    const saved = await setPrometheusSource(await context(), project, { url, bearerToken });
+    revalidatePath(`/projects/${project}/settings`);
+    return saved;
   });
 }

@@ -3,6 +3,7 @@ import { ProjectNav } from "@/components/project/project-nav";
 import { EmailNotifications } from "@/components/settings/email-notifications";
 import { GithubPanel } from "@/components/settings/github-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
+import { PrometheusPanel } from "@/components/settings/prometheus-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { WebhooksPanel } from "@/components/settings/webhooks-panel";
 import { requireUserForPage } from "@/lib/auth/session";
@@ -26,7 +27,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       <div className="mx-auto max-w-2xl space-y-3">
         <h1 className="text-2xl font-semibold">Project settings</h1>
         <p role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
-          Members, API tokens, webhooks and the GitHub link are managed by the project&apos;s admins. You are {roleLabel(roleIn(principal, (await pageData(findProject(slug))).id))} here: ask one of its admins for what you need.
+          Members, API tokens, webhooks, the GitHub link and Prometheus are managed by the project&apos;s admins. You are {roleLabel(roleIn(principal, (await pageData(findProject(slug))).id))} here: ask one of its admins for what you need.
         </p>
       </div>
     );
@@ -65,6 +66,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           GitHub
         </h2>
         <GithubPanel project={slug} repository={settings.github.repository} secretSet={settings.github.secretSet} />
+      </section>
+      <section aria-labelledby="prometheus" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="prometheus" className="mb-3 font-semibold">
+          Prometheus
+        </h2>
+        <PrometheusPanel project={slug} url={settings.prometheus.url} bearerTokenSet={settings.prometheus.bearerTokenSet} />
       </section>
     </div>
   );
