@@ -109,10 +109,15 @@ export const ROUTES: RouteRow[] = [
   { method: "DELETE", route: "/projects/{project}/webhooks/{webhookId}", what: "delete a webhook endpoint", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000` }) },
   { method: "GET", route: "/projects/{project}/webhooks/{webhookId}/deliveries", what: "list a webhook's deliveries and attempts", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000/deliveries` }) },
   { method: "POST", route: "/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", what: "redeliver a webhook delivery", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but there is no such endpoint", request: (s) => ({ path: `/api/v1/projects/${s.slug}/webhooks/00000000-0000-4000-8000-000000000000/deliveries/00000000-0000-4000-8000-000000000000/redeliver` }) },
+  { method: "GET", route: "/projects/{project}/integrations/gitlab", what: "read the GitLab link", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/integrations/gitlab` }) },
+  { method: "PUT", route: "/projects/{project}/integrations/gitlab", what: "link GitLab (the webhook secret token shown once)", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/integrations/gitlab`, json: { baseUrl: "http://127.0.0.1:9", projectId: 4711, accessToken: "glpat-matrix-token" } }) },
+  { method: "DELETE", route: "/projects/{project}/integrations/gitlab", what: "unlink GitLab", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but the project is not linked", request: (s) => ({ path: `/api/v1/projects/${s.slug}/integrations/gitlab` }) },
+  { method: "POST", route: "/projects/{project}/integrations/gitlab/webhook-token", what: "a new GitLab webhook secret token", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but the project is not linked", request: (s) => ({ path: `/api/v1/projects/${s.slug}/integrations/gitlab/webhook-token` }) },
 ];
 
 /** Routes whose callers prove themselves otherwise (covered by their own tests). */
 export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
+  { method: "POST", route: "/webhooks/gitlab", why: "authenticated by the X-Gitlab-Token of the link of the payload's GitLab project, not by a session or token (tests/api/gitlab-approvals.test.ts)" },
   { method: "POST", route: "/webhooks/github", why: "authenticated by the X-Hub-Signature-256 HMAC of the linked repository's secret, not by a session or token (tests/api/github-webhook.test.ts)" },
   { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
   { method: "GET", route: "/audit", why: "the instance's audit chain (sign-ins, accounts) belongs to no project: instance administrators only, everyone else 403, signed out 401 (tests/api/audit-tamper.test.ts)" },
@@ -174,6 +179,9 @@ export const ACTIONS: ActionRow[] = [
   { file: "app/projects/[project]/settings/actions.ts", name: "redeliverAction", what: "redeliver a webhook delivery", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000"], allowed: "not_found", note: "not_found: allowed, but there is no such endpoint" },
   { file: "app/projects/[project]/settings/actions.ts", name: "setEmailNotificationsAction", what: "turn email notifications on or off", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { email: false }] },
   { file: "app/projects/[project]/settings/actions.ts", name: "setGithubLinkAction", what: "link a GitHub repository", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { repository: `acme/${s.slug}`, secret: "a-webhook-secret-of-length" }] },
+  { file: "app/projects/[project]/settings/integration-actions.ts", name: "setGitlabLinkAction", what: "link GitLab", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { baseUrl: "http://127.0.0.1:9", projectId: "4711", accessToken: "glpat-matrix-token" }] },
+  { file: "app/projects/[project]/settings/integration-actions.ts", name: "rotateGitlabWebhookTokenAction", what: "a new GitLab webhook secret token", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug], allowed: "not_found", note: "not_found: allowed, but the project is not linked" },
+  { file: "app/projects/[project]/settings/integration-actions.ts", name: "removeGitlabLinkAction", what: "unlink GitLab", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug], allowed: "not_found", note: "not_found: allowed, but the project is not linked" },
 ];
 
 /** Server actions on a person's own account: no project, and running them would end the caller's sessions. */

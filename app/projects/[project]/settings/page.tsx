@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ProjectNav } from "@/components/project/project-nav";
 import { EmailNotifications } from "@/components/settings/email-notifications";
 import { GithubPanel } from "@/components/settings/github-panel";
+import { GitlabPanel } from "@/components/settings/gitlab-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { WebhooksPanel } from "@/components/settings/webhooks-panel";
@@ -10,6 +11,7 @@ import { roleIn } from "@/lib/auth/permissions";
 import { orForbidden, pageData } from "@/lib/http/page";
 import { findProject } from "@/lib/server/lookup";
 import { getProjectSettings } from "@/lib/server/get-project-settings";
+import { getGitlabLink } from "@/lib/integrations/gitlab/link";
 
 export const dynamic = "force-dynamic";
 
@@ -65,6 +67,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           GitHub
         </h2>
         <GithubPanel project={slug} repository={settings.github.repository} secretSet={settings.github.secretSet} />
+      </section>
+      <section aria-labelledby="gitlab" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="gitlab" className="mb-3 font-semibold">
+          GitLab
+        </h2>
+        <GitlabPanel project={slug} link={await getGitlabLink({ principal }, slug)} />
       </section>
     </div>
   );
