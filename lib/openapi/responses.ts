@@ -695,3 +695,12 @@ export const gitlabAcceptedSchema = z.strictObject({
   answer: z.enum(["approved", "rejected", "waiting"]).meta({ description: "What Shipcheck answered GitLab; `waiting` until the gate opens or something fails." }),
 });
 
+// Public badge keys (lib/server/badge-keys.ts)
+
+const badgeKeyFields = { project: z.string(), exists: z.boolean(), createdAt: instant.nullable(), createdBy: z.string().nullable() };
+export const badgeKeyStateSchema = z.strictObject(badgeKeyFields);
+export const badgeKeyCreatedSchema = z.strictObject({
+  ...badgeKeyFields,
+  key: z.string().regex(/^bdg_/).meta({ description: "The public badge key: shown this once, only its hash is kept." }),
+  urls: z.array(z.strictObject({ environment: z.string(), url: z.string(), markdown: z.string().meta({ description: "`![<environment> gate](<url>)` for a README." }) })),
+});

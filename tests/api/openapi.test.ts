@@ -282,6 +282,8 @@ const P = {
   gitlab: "/api/v1/webhooks/gitlab",
   gitlabLink: "/api/v1/projects/{project}/integrations/gitlab",
   gitlabToken: "/api/v1/projects/{project}/integrations/gitlab/webhook-token",
+  badgeKey: "/api/v1/projects/{project}/badge-key",
+  badge: "/api/v1/badges/{key}/{release}/{environment}",
 } as const;
 
 /** A URL from a path template: `url(P.gate, { project, version })`. */
@@ -722,4 +724,18 @@ describe("real responses match the document", () => {
     isError(P.gitlabToken, "post", await api(url(P.gitlabToken, at(p)), { method: "POST", headers: admin.headers }), 404, "not_found");
   });
 
+  it("public badge: the key 201 once, its state, removal; the badge 200 as SVG without credentials, 404 for a wrong key", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const admin = await person(p.slug, "admin");
+    const viewer = await person(p.slug, "viewer");
+    expect(conforms(P.badgeKey, "get", await api(url(P.badgeKey, at(p)), { headers: admin.headers }))).toMatchObject({ exists: false });
+    const created = conforms(P.badgeKey, "post", await api(url(P.badgeKey, at(p)), { method: "POST", headers: admin.headers }));
+    isError(P.badgeKey, "post", await api(url(P.badgeKey, at(p)), { method: "POST", headers: viewer.headers }), 403, "forbidden");
+    const svg = await fetch(`${baseUrl()}${url(P.badge, { key: created.key, release: p.version, environment: "staging.svg" })}`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("content-type")).toMatch(/^image\/svg\+xml\b/);
+    isError(P.badge, "get", await api(url(P.badge, { key: "bdg_wrong", release: "latest", environment: "staging.svg" })), 404, "not_found");
+    expect(conforms(P.badgeKey, "delete", await api(url(P.badgeKey, at(p)), { method: "DELETE", headers: admin.headers }))).toMatchObject({ exists: false });
+    isError(P.badgeKey, "delete", await api(url(P.badgeKey, at(p)), { method: "DELETE", headers: admin.headers }), 404, "not_found");
+  });
 });

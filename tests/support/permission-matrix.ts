@@ -113,10 +113,14 @@ export const ROUTES: RouteRow[] = [
   { method: "PUT", route: "/projects/{project}/integrations/gitlab", what: "link GitLab (the webhook secret token shown once)", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/integrations/gitlab`, json: { baseUrl: "http://127.0.0.1:9", projectId: 4711, accessToken: "glpat-matrix-token" } }) },
   { method: "DELETE", route: "/projects/{project}/integrations/gitlab", what: "unlink GitLab", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but the project is not linked", request: (s) => ({ path: `/api/v1/projects/${s.slug}/integrations/gitlab` }) },
   { method: "POST", route: "/projects/{project}/integrations/gitlab/webhook-token", what: "a new GitLab webhook secret token", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but the project is not linked", request: (s) => ({ path: `/api/v1/projects/${s.slug}/integrations/gitlab/webhook-token` }) },
+  { method: "GET", route: "/projects/{project}/badge-key", what: "whether there is a public badge key", people: ADMIN, token: null, allowed: 200, request: (s) => ({ path: `/api/v1/projects/${s.slug}/badge-key` }) },
+  { method: "POST", route: "/projects/{project}/badge-key", what: "create or rotate the public badge key (shown once)", people: ADMIN, token: null, allowed: 201, request: (s) => ({ path: `/api/v1/projects/${s.slug}/badge-key` }) },
+  { method: "DELETE", route: "/projects/{project}/badge-key", what: "remove the public badge key", people: ADMIN, token: null, allowed: 404, note: "404: allowed, but the project has no badge key", request: (s) => ({ path: `/api/v1/projects/${s.slug}/badge-key` }) },
 ];
 
 /** Routes whose callers prove themselves otherwise (covered by their own tests). */
 export const NOT_IN_MATRIX: { method: string; route: string; why: string }[] = [
+  { method: "GET", route: "/badges/{key}/{release}/{environment}", why: "public: the project's badge key in the address is the credential, and the badge shows only the gate's state (tests/api/public-badge.test.ts)" },
   { method: "POST", route: "/webhooks/gitlab", why: "authenticated by the X-Gitlab-Token of the link of the payload's GitLab project, not by a session or token (tests/api/gitlab-approvals.test.ts)" },
   { method: "POST", route: "/webhooks/github", why: "authenticated by the X-Hub-Signature-256 HMAC of the linked repository's secret, not by a session or token (tests/api/github-webhook.test.ts)" },
   { method: "POST", route: "/me/password", why: "a signed-in person changes their own password (no project; tokens get 403, signed out 401; tests/api/account.test.ts)" },
@@ -182,6 +186,8 @@ export const ACTIONS: ActionRow[] = [
   { file: "app/projects/[project]/settings/integration-actions.ts", name: "setGitlabLinkAction", what: "link GitLab", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug, { baseUrl: "http://127.0.0.1:9", projectId: "4711", accessToken: "glpat-matrix-token" }] },
   { file: "app/projects/[project]/settings/integration-actions.ts", name: "rotateGitlabWebhookTokenAction", what: "a new GitLab webhook secret token", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug], allowed: "not_found", note: "not_found: allowed, but the project is not linked" },
   { file: "app/projects/[project]/settings/integration-actions.ts", name: "removeGitlabLinkAction", what: "unlink GitLab", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug], allowed: "not_found", note: "not_found: allowed, but the project is not linked" },
+  { file: "app/projects/[project]/settings/integration-actions.ts", name: "createBadgeKeyAction", what: "create or rotate the public badge key", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug] },
+  { file: "app/projects/[project]/settings/integration-actions.ts", name: "removeBadgeKeyAction", what: "remove the public badge key", people: ADMIN, page: (s) => `/projects/${s.slug}/settings`, args: (s) => [s.slug], allowed: "not_found", note: "not_found: allowed, but the project has no badge key" },
 ];
 
 /** Server actions on a person's own account: no project, and running them would end the caller's sessions. */

@@ -1,10 +1,11 @@
 "use server";
-// Settings → GitLab: the same use cases (and permission checks) as the API.
+// Settings → GitLab and the public badge: the same use cases (and permission checks) as the API.
 import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { requireUser } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { removeGitlabLink, rotateGitlabWebhookToken, setGitlabLink } from "@/lib/integrations/gitlab/link";
+import { createBadgeKey, removeBadgeKey } from "@/lib/server/badge-keys";
 
 async function context() {
   return { principal: await requireUser(), requestId: randomUUID() };
@@ -38,3 +39,19 @@ export async function removeGitlabLinkAction(project: string): Promise<ActionRes
   });
 }
 
+/** Creates or rotates the badge key; the key and the Markdown come back this once. */
+export async function createBadgeKeyAction(project: string): Promise<ActionResult<{ urls: { environment: string; url: string; markdown: string }[] }>> {
+  return runAction(async () => {
+    const created = await createBadgeKey(await context(), project);
+    revalidatePath(`/projects/${project}/settings`);
+    return { urls: created.urls };
+  });
+}
+
+export async function removeBadgeKeyAction(project: string): Promise<ActionResult<{ exists: false }>> {
+  return runAction(async () => {
+    await removeBadgeKey(await context(), project);
+    revalidatePath(`/projects/${project}/settings`);
+    return { exists: false as const };
+  });
+}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ProjectNav } from "@/components/project/project-nav";
+import { BadgeKeyPanel } from "@/components/settings/badge-key-panel";
 import { EmailNotifications } from "@/components/settings/email-notifications";
 import { GithubPanel } from "@/components/settings/github-panel";
 import { GitlabPanel } from "@/components/settings/gitlab-panel";
@@ -11,6 +12,7 @@ import { roleIn } from "@/lib/auth/permissions";
 import { orForbidden, pageData } from "@/lib/http/page";
 import { findProject } from "@/lib/server/lookup";
 import { getProjectSettings } from "@/lib/server/get-project-settings";
+import { getBadgeKey } from "@/lib/server/badge-keys";
 import { getGitlabLink } from "@/lib/integrations/gitlab/link";
 
 export const dynamic = "force-dynamic";
@@ -33,6 +35,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       </div>
     );
   }
+  const badge = await getBadgeKey({ principal }, slug);
   return (
     <div className="space-y-6">
       <ProjectNav slug={slug} name={settings.project.name} current="settings" showSettings />
@@ -73,6 +76,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           GitLab
         </h2>
         <GitlabPanel project={slug} link={await getGitlabLink({ principal }, slug)} />
+      </section>
+      <section aria-labelledby="badge" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="badge" className="mb-3 font-semibold">
+          Public badge
+        </h2>
+        <BadgeKeyPanel project={slug} exists={badge.exists} createdAt={badge.createdAt} />
       </section>
     </div>
   );
