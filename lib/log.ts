@@ -24,7 +24,9 @@ export function log(): Logger {
 const SECRET_PARAMETER = /token|key|secret|password|passwd|signature|sig|code|state|session|auth/i;
 
 /** The path and query of a request as it may be logged: secret-looking query values replaced. */
-export function loggablePath(url: string): string {
+export function loggablePath(raw: string): string {
+  // A public badge's key is in its path: kept out of the log like a query secret.
+  const url = raw.replace(/^(\/api\/v1\/badges\/)[^/?]+/, "$1[redacted]");
   const at = url.indexOf("?");
   if (at < 0) return url;
   const query = new URLSearchParams(url.slice(at + 1));

@@ -17,7 +17,7 @@ say();
 say("- **viewer**: read releases, gates, templates, history.");
 say("- **engineer**: post results and metrics; sign off, or reject with a reason, items whose role is engineer; tick their steps.");
 say("- **release-manager**: sign off or reject release-manager items; assign manual items to a member who may sign them (and unassign); create releases and bind a rebuild's commit; record deploys and rollback decisions; lock and unlock deploys of the project; revoke anyone's sign-off.");
-say("- **admin**: templates, members (and signing a member out everywhere), API tokens, the GitHub link, the Prometheus data source (its URL and bearer token), notifications (webhook endpoints, their deliveries and redelivery, email on or off); override a closed gate (and lift the override).");
+say("- **admin**: templates, members (and signing a member out everywhere), API tokens, the GitHub and GitLab links, the Prometheus data source (its URL and bearer token), the public badge key, notifications (webhook endpoints, their deliveries and redelivery, email on or off); override a closed gate (and lift the override).");
 say("- Instance administrators (`shipcheck user create --admin`) are admin of every project.");
 say();
 say("API tokens belong to one project and carry permissions: `results:write`, `releases:write`,");

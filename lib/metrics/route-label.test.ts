@@ -9,6 +9,9 @@ describe("route labels", () => {
     expect(routeLabel("/api/health")).toBe("/api/health");
     expect(routeLabel("/cli/shipcheck.mjs")).toBe("/cli/:file");
     expect(routeLabel("/cli/shipcheck-0.1.0.mjs")).toBe("/cli/:file");
+    expect(routeLabel("/api/v1/badges/bdg_abc/v1.2.3/staging.svg")).toBe("/api/v1/badges/:key/:release/:environment");
+    expect(routeLabel("/api/v1/badges/bdg_abc/latest/production.svg")).toBe("/api/v1/badges/:key/:release/:environment");
+    expect(routeLabel("/api/v1/badges/bdg_abc")).toBe("/api/v1/badges/:key");
     expect(routeLabel("/")).toBe("/");
   });
 

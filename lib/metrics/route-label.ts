@@ -20,6 +20,9 @@ const PARAMETER_AFTER: Record<string, string> = {
   cli: ":file",
 };
 
+/** Collections followed by several values: a public badge is /badges/<key>/<release>/<environment>.svg. */
+const PARAMETERS_AFTER: Record<string, string[]> = { badges: [":key", ":release", ":environment"] };
+
 const WORD = /^[a-z][a-z0-9.-]{0,39}$/;
 const MAX_SEGMENTS = 10;
 
@@ -30,6 +33,12 @@ export function routeLabel(url: string): string {
   if (segments.length > MAX_SEGMENTS) return "other";
   const out: string[] = [];
   for (let i = 0; i < segments.length; i++) {
+    const many = Object.hasOwn(PARAMETERS_AFTER, segments[i]!) ? PARAMETERS_AFTER[segments[i]!]! : null;
+    if (many) {
+      out.push(segments[i]!, ...many.slice(0, segments.length - i - 1));
+      i += many.length;
+      continue;
+    }
     const previous = segments[i - 1];
     const parameter = previous !== undefined && Object.hasOwn(PARAMETER_AFTER, previous) ? PARAMETER_AFTER[previous] : undefined;
     // A value after a collection's name; a fixed word otherwise, and anything else is an id.

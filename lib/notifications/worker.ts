@@ -2,6 +2,7 @@
 // whose gates may have moved since their last announcement, and sends due deliveries. Every
 // instance runs one; PostgreSQL row locks (FOR UPDATE SKIP LOCKED) share the work between them.
 import { db } from "@/lib/db/client";
+import { answerWaitingApprovals } from "@/lib/integrations/gitlab/answer";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics/registry";
 import { announceRelease } from "./announce";
@@ -102,6 +103,8 @@ async function tick(state: WorkerState): Promise<void> {
     await announceRelease(releaseId).catch((error: Error) => log().warn({ releaseId, err: error }, "notifications: release not announced"));
   }
   if (touched.maxId > state.cursors.at(-1)!.id) state.cursors.push({ at: now, id: touched.maxId });
+  // GitLab deployments waiting on a gate that may have opened (or failed) since.
+  await answerWaitingApprovals().catch((error: Error) => log().warn({ err: error }, "gitlab: approvals not answered"));
   while ((await deliverDue()) === BATCH && !state.stopped);
 }
 

@@ -17,6 +17,8 @@ import { RELEASE_PAGE_LIMIT, RELEASE_STATUSES } from "@/lib/validation/release-l
 import { metricsPayloadSchema, resultsPayloadSchema } from "@/lib/validation/results";
 import { gateOverrideInputSchema, projectLockInputSchema, rollbackDecisionInputSchema, updateReleaseSchema } from "@/lib/validation/release";
 import { assignItemInputSchema, rejectItemInputSchema, revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
+import { deploymentHookSchema } from "@/lib/integrations/gitlab/payload";
+import { setGitlabLinkSchema } from "@/lib/integrations/gitlab/link";
 import { ctrfReportSchema, githubEventPayloadSchema, githubFormPayloadSchema, reportQuerySchemas, signOffFormSchema } from "./requests";
 import * as responses from "./responses";
 
@@ -51,6 +53,15 @@ export const COMPONENT_SCHEMAS = {
   GithubAcknowledged: { schema: responses.githubAcknowledgedSchema, io: "output" },
   GithubAccepted: { schema: responses.githubAcceptedSchema, io: "output" },
   GithubIgnored: { schema: responses.githubIgnoredSchema, io: "output" },
+  GitlabAcknowledged: { schema: responses.gitlabDuplicateSchema, io: "output" },
+  GitlabAccepted: { schema: responses.gitlabAcceptedSchema, io: "output" },
+  GitlabIgnored: { schema: responses.gitlabIgnoredSchema, io: "output" },
+  GitlabLink: { schema: responses.gitlabLinkSchema, io: "output" },
+  GitlabLinkSaved: { schema: responses.gitlabLinkSavedSchema, io: "output" },
+  GitlabWebhookToken: { schema: responses.gitlabWebhookTokenSchema, io: "output" },
+  GitlabUnlinked: { schema: responses.gitlabUnlinkedSchema, io: "output" },
+  BadgeKey: { schema: responses.badgeKeyStateSchema, io: "output" },
+  BadgeKeyCreated: { schema: responses.badgeKeyCreatedSchema, io: "output" },
   AlertsReceived: { schema: responses.alertsReceivedSchema, io: "output" },
   OpenApiDocument: { schema: responses.openApiDocumentSchema, io: "output" },
   MemberList: { schema: responses.memberListSchema, io: "output" },
@@ -98,6 +109,8 @@ export const COMPONENT_SCHEMAS = {
   Template: { schema: templateSchema, io: "input" },
   GithubEventPayload: { schema: githubEventPayloadSchema, io: "input" },
   GithubFormPayload: { schema: githubFormPayloadSchema, io: "input" },
+  GitlabDeploymentPayload: { schema: deploymentHookSchema, io: "input" },
+  SetGitlabLink: { schema: setGitlabLinkSchema, io: "input" },
   AlertmanagerPayload: { schema: alertmanagerPayloadSchema, io: "input" },
   AddMember: { schema: addMemberSchema, io: "input" },
   SetMemberRole: { schema: setMemberRoleSchema, io: "input" },
@@ -150,7 +163,7 @@ export type Operation = {
   summary: string;
   description?: string;
   /** Who may call: token or session (default), session only, token only, anyone, GitHub's signature. */
-  auth?: "any" | "session" | "token" | "public" | "github";
+  auth?: "any" | "session" | "token" | "public" | "github" | "gitlab";
   parameters?: Parameter[];
   requestBody?: { content: Record<string, Media> };
   responses: Record<number, SuccessResponse>;
@@ -1001,6 +1014,136 @@ export const OPERATIONS: Operation[] = [
     errors: [400, 401, 404, 413],
   },
   {
+    path: "/api/v1/webhooks/gitlab",
+    method: "post",
+    operationId: "receiveGitlabWebhook",
+    tags: ["Webhooks"],
+    summary: "GitLab webhook: Deployment events; blocked deployments are approved or rejected from the gate",
+    description:
+      "No bearer token: the project is found by the payload's `project.id` (linked in the project's Settings) and the delivery is authenticated by `X-Gitlab-Token`, the secret token Shipcheck generated for the link (compared in constant time with its stored hash). A deployment `blocked` on a protected environment whose GitLab environment is named like a Shipcheck environment (else its tier) waits for the gate of the release built from its commit (the full SHA at the end of `commit_url`, else `short_sha`): Shipcheck calls GitLab's `POST /projects/:id/deployments/:deployment_id/approval` with `approved` once the gate is open, `rejected` as soon as something failed or was rejected, and nothing while evidence is only missing. A delivery (`Idempotency-Key`, else `X-Gitlab-Event-UUID`) and a deployment are taken once. See docs/ci.md.",
+    auth: "gitlab",
+    parameters: [
+      { name: "X-Gitlab-Event", in: "header", required: true, description: "`Deployment Hook`; other events are acknowledged (202) and ignored.", schema: { type: "string" } },
+      { name: "X-Gitlab-Token", in: "header", required: true, description: "The link's webhook secret token (`glwh_…`).", schema: { type: "string" } },
+      { name: "Idempotency-Key", in: "header", description: "GitLab's id of the delivery, the same on its retries.", schema: { type: "string" } },
+      { name: "X-Gitlab-Event-UUID", in: "header", description: "The event's id; used when there is no Idempotency-Key.", schema: { type: "string" } },
+    ],
+    requestBody: { content: { "application/json": { schema: "GitlabDeploymentPayload" } } },
+    responses: {
+      200: { description: "A delivery or deployment already received.", content: { "application/json": { schema: "GitlabAcknowledged" } } },
+      201: { description: "The deployment waits for Shipcheck; `answer` says what was answered so far.", content: { "application/json": { schema: "GitlabAccepted" } } },
+      202: { description: "Authentic, but nothing to answer (another event or status, an environment Shipcheck does not have).", content: { "application/json": { schema: "GitlabIgnored" } } },
+    },
+    errors: [400, 401, 404, 413, 415],
+  },
+  {
+    path: "/api/v1/projects/{project}/integrations/gitlab",
+    method: "get",
+    operationId: "getGitlabLink",
+    tags: ["Integrations"],
+    summary: "The project's GitLab link and the latest deployments it answered (never the tokens)",
+    description: "Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "The link.", content: { "application/json": { schema: "GitlabLink" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/integrations/gitlab",
+    method: "put",
+    operationId: "setGitlabLink",
+    tags: ["Integrations"],
+    summary: "Link the project to a GitLab project, or change the link",
+    description:
+      "`{\"baseUrl\",\"projectId\",\"accessToken\"?}`: GitLab's address (http or https, no credentials), the GitLab project's numeric id, and the access token (scope `api`) of the GitLab user named as an approver of the protected environments. The token is stored to call GitLab and is never returned or logged; left out, the stored one is kept. A new link answers 201 with the webhook secret token (`glwh_…`), the only time it is shown. Project admins only. Audited as `project.gitlab_linked`, without the tokens.",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "SetGitlabLink" } } },
+    responses: {
+      200: { description: "Changed.", content: { "application/json": { schema: "GitlabLinkSaved" } } },
+      201: { description: "Linked; the answer carries the webhook secret token.", content: { "application/json": { schema: "GitlabLinkSaved" } } },
+    },
+    errors: BODY_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/integrations/gitlab",
+    method: "delete",
+    operationId: "removeGitlabLink",
+    tags: ["Integrations"],
+    summary: "Unlink GitLab: the access token is deleted, waiting deployments are left to people",
+    description: "Project admins only. Audited as `project.gitlab_unlinked`.",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Unlinked.", content: { "application/json": { schema: "GitlabUnlinked" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/integrations/gitlab/webhook-token",
+    method: "post",
+    operationId: "rotateGitlabWebhookToken",
+    tags: ["Integrations"],
+    summary: "A new webhook secret token for the GitLab link (shown once); the old one stops working",
+    description: "Project admins only. Audited as `project.gitlab_webhook_token_rotated`.",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 201: { description: "The new token.", content: { "application/json": { schema: "GitlabWebhookToken" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/badge-key",
+    method: "get",
+    operationId: "getBadgeKey",
+    tags: ["Integrations"],
+    summary: "Whether the project has a public badge key (never the key)",
+    description: "Project admins only (people, not tokens).",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "The key's state.", content: { "application/json": { schema: "BadgeKey" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/badge-key",
+    method: "post",
+    operationId: "createBadgeKey",
+    tags: ["Integrations"],
+    summary: "Create or rotate the public badge key; the key and the badges' Markdown are in this answer only",
+    description:
+      "256 random bits (`bdg_…`); only its SHA-256 is kept. Rotating makes the old key's badges 404 at once. Project admins only. Audited as `project.badge_key_created` / `project.badge_key_rotated`, without the key.",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 201: { description: "The new key.", content: { "application/json": { schema: "BadgeKeyCreated" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/projects/{project}/badge-key",
+    method: "delete",
+    operationId: "removeBadgeKey",
+    tags: ["Integrations"],
+    summary: "Remove the public badge key: its badges 404",
+    description: "Project admins only. Audited as `project.badge_key_removed`.",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Removed.", content: { "application/json": { schema: "BadgeKey" } } } },
+    errors: READ_ERRORS,
+  },
+  {
+    path: "/api/v1/badges/{key}/{release}/{environment}",
+    method: "get",
+    operationId: "getPublicBadge",
+    tags: ["Gate"],
+    summary: "The gate as an SVG badge for a README: no credentials, only the gate's state",
+    description:
+      "`/api/v1/badges/<key>/<release or latest>/<environment>.svg`, with the project's public badge key. The badge reads `<environment> gate | open`, `closed` or `overridden` and nothing else: no reasons, names or counts. `latest` is the project's newest release that is not abandoned. A wrong or removed key, an unknown release or environment: the same 404. Cached for 60 seconds.",
+    auth: "public",
+    parameters: [
+      { name: "key", in: "path", required: true, description: "The project's public badge key (`bdg_…`).", schema: { type: "string" } },
+      { name: "release", in: "path", required: true, description: "A release's version, or `latest`.", schema: { type: "string" } },
+      { name: "environment", in: "path", required: true, description: "The environment's name followed by `.svg`.", schema: { type: "string", pattern: "\\.svg$" } },
+    ],
+    responses: { 200: { description: "The badge.", content: { "image/svg+xml": { text: "A small flat SVG badge." } } } },
+    errors: [404],
+  },
+  {
     path: "/api/v1/webhooks/alertmanager",
     method: "post",
     operationId: "receiveAlerts",
@@ -1067,6 +1210,7 @@ const SECURITY: Record<NonNullable<Operation["auth"]>, Record<string, string[]>[
   token: [{ apiToken: [] }],
   public: [],
   github: [],
+  gitlab: [],
 };
 
 function mediaObject(media: Media) {
@@ -1141,7 +1285,8 @@ function buildDocument(): JsonSchema {
       { name: "Gate", description: "Whether a release may deploy, and why not." },
       { name: "Sign-offs", description: "Manual items, signed off by people." },
       { name: "Templates", description: "Checklist templates and their versions." },
-      { name: "Webhooks", description: "GitHub and Alertmanager deliveries." },
+      { name: "Webhooks", description: "GitHub, GitLab and Alertmanager deliveries." },
+      { name: "Integrations", description: "A project's GitLab link and its public badge key." },
       { name: "Audit", description: "The hash-chained audit trail, its signed checkpoints, the evidence pack and the key they are signed with." },
       { name: "Members", description: "People of a project and their roles." },
       { name: "Notifications", description: "Outgoing webhooks of a project (Standard Webhooks or Slack/Teams JSON), their deliveries and attempts." },

@@ -667,3 +667,55 @@ export const prometheusSourceViewSchema = z.strictObject({
   url: z.string().nullable().meta({ description: "The project's Prometheus base URL; null: none." }),
   bearerTokenSet: z.boolean().meta({ description: "Whether a bearer token is sent to it (the token itself is never returned)." }),
 });
+
+// ---------------------------------------------------------------------------------------------
+// GitLab approvals (lib/integrations/gitlab)
+
+const gitlabApprovalSchema = z.strictObject({
+  deploymentId: z.string().meta({ description: "GitLab's deployment id." }),
+  environment: z.string().meta({ description: "The Shipcheck environment it maps to." }),
+  gitlabEnvironment: z.string(),
+  release: z.string().nullable().meta({ description: "The release built from the deployment's commit; null while there is none." }),
+  status: z.enum(["waiting", "approved", "rejected", "failed", "ended"]).meta({
+    description: "`waiting` for the gate to decide (or for GitLab to accept the answer); `approved`/`rejected` answered; `failed` GitLab refused every try; `ended` GitLab went on without Shipcheck.",
+  }),
+  comment: z.string().nullable().meta({ description: "The comment sent with the answer." }),
+  lastError: z.string().nullable(),
+  createdAt: instant,
+  answeredAt: instant.nullable(),
+});
+const gitlabLinkFields = {
+  project: z.string(),
+  linked: z.boolean(),
+  baseUrl: z.string().nullable(),
+  projectId: z.number().int().nullable().meta({ description: "The GitLab project's numeric id." }),
+  accessTokenSet: z.boolean().meta({ description: "Whether an access token is stored; the token itself is never returned." }),
+  webhookPath: z.string().meta({ description: "Where GitLab sends Deployment events, on this server." }),
+  approvals: z.array(gitlabApprovalSchema).meta({ description: "The latest 10 deployments that waited for Shipcheck, newest first." }),
+};
+export const gitlabLinkSchema = z.strictObject(gitlabLinkFields);
+export const gitlabLinkSavedSchema = z.strictObject({
+  ...gitlabLinkFields,
+  webhookToken: z.string().regex(/^glwh_/).optional().meta({ description: "A new link's webhook secret token, for GitLab's webhook settings: shown this once." }),
+});
+export const gitlabWebhookTokenSchema = z.strictObject({ project: z.string(), webhookToken: z.string().regex(/^glwh_/).meta({ description: "Shown this once." }) });
+export const gitlabUnlinkedSchema = z.strictObject({ project: z.string(), linked: z.literal(false) });
+export const gitlabDuplicateSchema = z.strictObject({ duplicate: z.literal(true), delivery: z.string() }).meta({ description: "A delivery, or a deployment, already received: nothing stored." });
+export const gitlabIgnoredSchema = z.strictObject({ ignored: z.string().meta({ description: "Why nothing waits for Shipcheck." }), delivery: z.string() });
+export const gitlabAcceptedSchema = z.strictObject({
+  delivery: z.string(),
+  deployment: z.string(),
+  environment: z.string(),
+  release: z.string().nullable(),
+  answer: z.enum(["approved", "rejected", "waiting"]).meta({ description: "What Shipcheck answered GitLab; `waiting` until the gate opens or something fails." }),
+});
+
+// Public badge keys (lib/server/badge-keys.ts)
+
+const badgeKeyFields = { project: z.string(), exists: z.boolean(), createdAt: instant.nullable(), createdBy: z.string().nullable() };
+export const badgeKeyStateSchema = z.strictObject(badgeKeyFields);
+export const badgeKeyCreatedSchema = z.strictObject({
+  ...badgeKeyFields,
+  key: z.string().regex(/^bdg_/).meta({ description: "The public badge key: shown this once, only its hash is kept." }),
+  urls: z.array(z.strictObject({ environment: z.string(), url: z.string(), markdown: z.string().meta({ description: "`![<environment> gate](<url>)` for a README." }) })),
+});

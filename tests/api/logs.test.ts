@@ -65,6 +65,8 @@ describe("logs", () => {
     expect(posted.status).toBe(201);
     const secret = `s3cret-${randomBytes(8).toString("hex")}`;
     await api(`/api/v1/projects/${p.slug}/releases/${p.version}/badge.svg?environment=staging&key=${secret}&token=${secret}`, { base: app!.baseUrl, headers: { "x-request-id": "trace-badge" } });
+    const badgeKey = `bdg_${randomBytes(32).toString("base64url")}`;
+    await api(`/api/v1/badges/${badgeKey}/latest/staging.svg`, { base: app!.baseUrl });
     await signIn(person.email, person.password, app!.baseUrl);
     await signIn(person.email, `${person.password}-wrong`, app!.baseUrl).catch(() => undefined);
     const [post, badge] = [...(await accessLines(["trace-post", "trace-badge"]))].sort((a) => (a.requestId === "trace-post" ? -1 : 1));
@@ -73,6 +75,7 @@ describe("logs", () => {
     expect(badge!.path).toContain("key=%5Bredacted%5D");
     await new Promise((r) => setTimeout(r, 300));
     const all = lines.join("\n");
-    for (const value of [p.token, secret, person.password]) expect(all).not.toContain(value);
+    expect(all).toContain("/api/v1/badges/[redacted]/latest/staging.svg");
+    for (const value of [p.token, secret, person.password, badgeKey]) expect(all).not.toContain(value);
   });
 });

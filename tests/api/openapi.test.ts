@@ -16,6 +16,7 @@ import { createRelease } from "@/lib/server/create-release";
 import { rateLimitPerMinute } from "@/lib/server/rate-limit";
 import { setGithubLink } from "@/lib/server/set-github-link";
 import { makeProject, makeToken, randomSha, uniqueSuffix } from "../support/fixtures";
+import { deploymentHook } from "../support/gitlab-api";
 import { openEventStream } from "../../scripts/lib/event-stream-client";
 import { api, baseUrl, type ApiResponse } from "../support/http";
 import { send } from "../support/raw";
@@ -279,6 +280,11 @@ const P = {
   redeliver: "/api/v1/projects/{project}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
   notifications: "/api/v1/me/notifications",
   prometheus: "/api/v1/projects/{project}/data-sources/prometheus",
+  gitlab: "/api/v1/webhooks/gitlab",
+  gitlabLink: "/api/v1/projects/{project}/integrations/gitlab",
+  gitlabToken: "/api/v1/projects/{project}/integrations/gitlab/webhook-token",
+  badgeKey: "/api/v1/projects/{project}/badge-key",
+  badge: "/api/v1/badges/{key}/{release}/{environment}",
 } as const;
 
 /** A URL from a path template: `url(P.gate, { project, version })`. */
@@ -704,5 +710,50 @@ describe("real responses match the document", () => {
     isError(P.notifications, "put", await api(P.notifications, { method: "PUT", headers: viewer.headers, json: { optOut: ["nope"] } }), 422, "validation_failed");
     isError(P.notifications, "get", await api(P.notifications, { token: p.token }), 403, "forbidden");
     isError(P.notifications, "get", await api(P.notifications), 401, "unauthorized");
+  });
+
+  it("GitLab: the link 201 with its webhook token, 200, read, rotate, unlink; deliveries 201, 200, 202, 400, 401, 404; 403, 422", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const admin = await person(p.slug, "admin");
+    const viewer = await person(p.slug, "viewer");
+    const gitlabProjectId = 1_000_000 + Number.parseInt(uniqueSuffix(), 16) % 1_000_000_000;
+    const link = { baseUrl: "http://127.0.0.1:9", projectId: gitlabProjectId, accessToken: "glpat-openapi-conformance" };
+    const created = conforms(P.gitlabLink, "put", await api(url(P.gitlabLink, at(p)), { method: "PUT", headers: admin.headers, json: link }));
+    expect(created.webhookToken).toMatch(/^glwh_/);
+    expect(conforms(P.gitlabLink, "put", await api(url(P.gitlabLink, at(p)), { method: "PUT", headers: admin.headers, json: { ...link, accessToken: undefined } })).webhookToken).toBeUndefined();
+    isError(P.gitlabLink, "put", await api(url(P.gitlabLink, at(p)), { method: "PUT", headers: admin.headers, json: { baseUrl: "nope", projectId: -1 } }), 422, "validation_failed");
+    isError(P.gitlabLink, "get", await api(url(P.gitlabLink, at(p)), { headers: viewer.headers }), 403, "forbidden");
+
+    const deliver = (body: unknown, token: string, event = "Deployment Hook") =>
+      api(P.gitlab, { method: "POST", json: body, headers: { "x-gitlab-event": event, "x-gitlab-token": token, "idempotency-key": randomUUID() } });
+    const hook = deploymentHook({ gitlabProjectId, deploymentId: 42, environment: "staging", sha: p.commit });
+    const waiting = conforms(P.gitlab, "post", await deliver(hook, created.webhookToken));
+    expect(waiting).toMatchObject({ deployment: "42", answer: "waiting" });
+    expect(conforms(P.gitlab, "post", await deliver(hook, created.webhookToken))).toMatchObject({ duplicate: true });
+    expect(conforms(P.gitlab, "post", await deliver(hook, created.webhookToken, "Push Hook")).ignored).toContain("Push Hook");
+    isError(P.gitlab, "post", await deliver({ ...hook, deployment_id: "x" }, created.webhookToken), 400, "bad_request");
+    isError(P.gitlab, "post", await deliver(hook, "glwh_wrong"), 401, "unauthorized");
+    isError(P.gitlab, "post", await deliver({ ...hook, project: { ...hook.project, id: gitlabProjectId + 1 } }, created.webhookToken), 404, "not_found");
+
+    expect(conforms(P.gitlabLink, "get", await api(url(P.gitlabLink, at(p)), { headers: admin.headers })).approvals).toHaveLength(1);
+    expect(conforms(P.gitlabToken, "post", await api(url(P.gitlabToken, at(p)), { method: "POST", headers: admin.headers })).webhookToken).toMatch(/^glwh_/);
+    expect(conforms(P.gitlabLink, "delete", await api(url(P.gitlabLink, at(p)), { method: "DELETE", headers: admin.headers }))).toEqual({ project: p.slug, linked: false });
+    isError(P.gitlabLink, "delete", await api(url(P.gitlabLink, at(p)), { method: "DELETE", headers: admin.headers }), 404, "not_found");
+    isError(P.gitlabToken, "post", await api(url(P.gitlabToken, at(p)), { method: "POST", headers: admin.headers }), 404, "not_found");
+  });
+
+  it("public badge: the key 201 once, its state, removal; the badge 200 as SVG without credentials, 404 for a wrong key", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const admin = await person(p.slug, "admin");
+    const viewer = await person(p.slug, "viewer");
+    expect(conforms(P.badgeKey, "get", await api(url(P.badgeKey, at(p)), { headers: admin.headers }))).toMatchObject({ exists: false });
+    const created = conforms(P.badgeKey, "post", await api(url(P.badgeKey, at(p)), { method: "POST", headers: admin.headers }));
+    isError(P.badgeKey, "post", await api(url(P.badgeKey, at(p)), { method: "POST", headers: viewer.headers }), 403, "forbidden");
+    const svg = await fetch(`${baseUrl()}${url(P.badge, { key: created.key, release: p.version, environment: "staging.svg" })}`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("content-type")).toMatch(/^image\/svg\+xml\b/);
+    isError(P.badge, "get", await api(url(P.badge, { key: "bdg_wrong", release: "latest", environment: "staging.svg" })), 404, "not_found");
+    expect(conforms(P.badgeKey, "delete", await api(url(P.badgeKey, at(p)), { method: "DELETE", headers: admin.headers }))).toMatchObject({ exists: false });
+    isError(P.badgeKey, "delete", await api(url(P.badgeKey, at(p)), { method: "DELETE", headers: admin.headers }), 404, "not_found");
   });
 });

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { ProjectNav } from "@/components/project/project-nav";
+import { BadgeKeyPanel } from "@/components/settings/badge-key-panel";
 import { EmailNotifications } from "@/components/settings/email-notifications";
 import { GithubPanel } from "@/components/settings/github-panel";
+import { GitlabPanel } from "@/components/settings/gitlab-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { PrometheusPanel } from "@/components/settings/prometheus-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
@@ -11,6 +13,8 @@ import { roleIn } from "@/lib/auth/permissions";
 import { orForbidden, pageData } from "@/lib/http/page";
 import { findProject } from "@/lib/server/lookup";
 import { getProjectSettings } from "@/lib/server/get-project-settings";
+import { getBadgeKey } from "@/lib/server/badge-keys";
+import { getGitlabLink } from "@/lib/integrations/gitlab/link";
 
 export const dynamic = "force-dynamic";
 
@@ -32,6 +36,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       </div>
     );
   }
+  const badge = await getBadgeKey({ principal }, slug);
   return (
     <div className="space-y-6">
       <ProjectNav slug={slug} name={settings.project.name} current="settings" showSettings />
@@ -72,6 +77,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           Prometheus
         </h2>
         <PrometheusPanel project={slug} url={settings.prometheus.url} bearerTokenSet={settings.prometheus.bearerTokenSet} />
+      </section>
+      <section aria-labelledby="gitlab" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="gitlab" className="mb-3 font-semibold">
+          GitLab
+        </h2>
+        <GitlabPanel project={slug} link={await getGitlabLink({ principal }, slug)} />
+      </section>
+      <section aria-labelledby="badge" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="badge" className="mb-3 font-semibold">
+          Public badge
+        </h2>
+        <BadgeKeyPanel project={slug} exists={badge.exists} createdAt={badge.createdAt} />
       </section>
     </div>
   );
