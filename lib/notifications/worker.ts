@@ -4,6 +4,8 @@
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics/registry";
+import { GITHUB_CHANNEL, type GithubCall } from "@/lib/github/outbox";
+import { sendGithubCall } from "@/lib/github/send";
 import { announceRelease } from "./announce";
 import { nextRetryDelay, retrySchedule } from "./retry";
 import { sendEmail, sendWebhook, type SendOutcome } from "./send";
@@ -14,7 +16,7 @@ const BATCH = 10;
 /** Audit events that committed late (a long transaction with a lower id) are looked at again for this long. */
 const LATE_COMMIT_MS = 60_000;
 
-type Claimed = { id: string; channel: string; endpointId: string | null; recipient: string | null; tries: number; payload: { type: string; data: never } };
+type Claimed = { id: string; projectId: string; channel: string; endpointId: string | null; recipient: string | null; tries: number; payload: { type: string; data: never } };
 
 const pollMs = () => Number(process.env.SHIPCHECK_NOTIFY_POLL_MS) || 2_000;
 
@@ -26,7 +28,7 @@ export async function deliverDue(): Promise<number> {
       SELECT id FROM "NotificationDelivery"
       WHERE status = 'pending' AND "nextAttemptAt" <= (now() AT TIME ZONE 'UTC')
       ORDER BY "nextAttemptAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING id, channel, "endpointId", recipient, tries, payload`;
+    RETURNING id, "projectId", channel, "endpointId", recipient, tries, payload`;
   await Promise.all(claimed.map(deliverOne));
   return claimed.length;
 }
@@ -36,6 +38,8 @@ async function deliverOne(delivery: Claimed): Promise<void> {
   let outcome: SendOutcome;
   if (delivery.channel === "email" && delivery.recipient) {
     outcome = await sendEmail(delivery.recipient, delivery.payload);
+  } else if (delivery.channel === GITHUB_CHANNEL) {
+    outcome = await sendGithubCall(delivery.projectId, delivery.payload as unknown as GithubCall);
   } else {
     const endpoint = delivery.endpointId ? await db().webhookEndpoint.findUnique({ where: { id: delivery.endpointId } }) : null;
     // Deleted meanwhile: its deliveries went with it.
