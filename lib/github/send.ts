@@ -46,3 +46,20 @@ export async function sendGithubCall(projectId: string, call: GithubCall): Promi
     return failed(e.name === "TimeoutError" ? `no answer within ${timeoutMs()} ms` : String(e.cause?.code ?? e.cause?.message ?? e.message));
   }
 }
+
+/**
+ * A commit status retried after a later one for the same commit and context was delivered would
+ * put an old state back: it is settled as superseded instead of sent.
+ */
+export async function supersededStatus(deliveryId: string): Promise<SendOutcome | null> {
+  const [row] = await db().$queryRaw<{ id: string }[]>`
+    SELECT later.id FROM "NotificationDelivery" this
+    JOIN "NotificationDelivery" later ON later.channel = this.channel AND later.type = this.type
+      AND later."projectId" = this."projectId"
+      AND later.payload->>'path' = this.payload->>'path'
+      AND later.payload->'body'->>'context' = this.payload->'body'->>'context'
+      AND later."createdAt" > this."createdAt" AND later.status = 'delivered'
+    WHERE this.id = ${deliveryId}::uuid AND this.type = 'github.status'
+    LIMIT 1`;
+  return row ? { ok: true, statusCode: null, response: `superseded by the later status ${row.id}`, error: null } : null;
+}

@@ -50,8 +50,8 @@ export const COMPONENT_SCHEMAS = {
   TemplateImport: { schema: responses.templateImportSchema, io: "output" },
   GithubAcknowledged: { schema: responses.githubAcknowledgedSchema, io: "output" },
   GithubAccepted: { schema: responses.githubAcceptedSchema, io: "output" },
-  GithubProtectionRule: { schema: responses.githubProtectionRuleSchema, io: "output" },
-  GithubDeployRecorded: { schema: responses.githubDeployRecordedSchema, io: "output" },
+  GithubCreated: { schema: responses.githubCreatedSchema, io: "output" },
+  GithubTaken: { schema: responses.githubTakenSchema, io: "output" },
   GithubLink: { schema: responses.githubLinkSchema, io: "output" },
   GithubLinkInput: { schema: setGithubLinkSchema.omit({ repository: true }).extend({ repository: githubRepositoryName }), io: "input" },
   GithubIgnored: { schema: responses.githubIgnoredSchema, io: "output" },
@@ -997,10 +997,10 @@ export const OPERATIONS: Operation[] = [
     },
     responses: {
       200: { description: "A ping, or a delivery already received.", content: { "application/json": { schema: "GithubAcknowledged" } } },
-      201: { description: "Results recorded, or (deployment_status) a deploy.", content: { "application/json": { oneOf: ["GithubAccepted", "GithubDeployRecorded"], description: "Results, or a deploy." } } },
+      201: { description: "Results recorded, or (deployment_status) a deploy.", content: { "application/json": { schema: "GithubCreated" } } },
       202: {
         description: "Valid, but nothing to record (another event or action, no release for the commit); or a deployment protection rule request taken.",
-        content: { "application/json": { oneOf: ["GithubIgnored", "GithubProtectionRule"], description: "Nothing recorded, or a protection rule request taken." } },
+        content: { "application/json": { schema: "GithubTaken" } },
       },
     },
     errors: [400, 401, 404, 413, 422],

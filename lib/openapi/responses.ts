@@ -673,3 +673,8 @@ export const emailNotificationsSchema = z.strictObject({
   email: z.boolean().meta({ description: "Whether notifications are emailed to the members who can act." }),
   smtpConfigured: z.boolean().meta({ description: "Whether this instance has an SMTP server (SHIPCHECK_SMTP_URL); without one no email goes out." }),
 });
+
+export const githubCreatedSchema = z.union([githubAcceptedSchema, githubDeployRecordedSchema]).meta({ description: "Results recorded, or (deployment_status) a deploy." });
+export const githubTakenSchema = z
+  .union([githubIgnoredSchema, githubProtectionRuleSchema])
+  .meta({ description: "Nothing recorded (with why), or a deployment protection rule request taken." });
