@@ -55,7 +55,7 @@ export async function receiveProtectionRule({ project, deliveryId, event, payloa
         projectId: project.id,
         releaseId: release?.id ?? null,
         action: "github.deployment_requested",
-        targetType: "release",
+        targetType: release ? "release" : "project",
         targetId: release?.id ?? project.id,
         after: { delivery: deliveryId, environment: request.environment, commit: request.sha, answer: problem ? "rejected" : "waiting", reason: problem },
       });
