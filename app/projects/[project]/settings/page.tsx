@@ -64,7 +64,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         <h2 id="github" className="mb-3 font-semibold">
           GitHub
         </h2>
-        <GithubPanel project={slug} repository={settings.github.repository} secretSet={settings.github.secretSet} />
+        <GithubPanel project={slug} github={settings.github} />
       </section>
     </div>
   );
