@@ -25,6 +25,9 @@ CREATE TABLE "GithubProtectionRequest" (
 );
 
 -- CreateIndex
+CREATE INDEX "NotificationDelivery_projectId_channel_createdAt_idx" ON "NotificationDelivery"("projectId", "channel", "createdAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "GithubProtectionRequest_deliveryId_key" ON "GithubProtectionRequest"("deliveryId");
 
 -- CreateIndex
