@@ -190,7 +190,7 @@ describe("other events and odd payloads", () => {
   it("ignores events Shipcheck doesn't use", () => {
     expect(mapGithubEvent("push", { ref: "refs/heads/main" })).toEqual({ ignored: 'event "push" is not used by Shipcheck' });
     const job = examplesOf("workflow_job")[0]!;
-    expect(mapGithubEvent("workflow_job", job)).toEqual({ ignored: 'event "workflow_job" is not used by Shipcheck' });
+    expect(mapGithubEvent("workflow_job", job)).toEqual({ ignored: `workflow_job action "${job.action as string}" is not "completed"` });
   });
 
   it("refuses a completed event without a usable head SHA (ZodError: 422)", () => {
@@ -299,5 +299,29 @@ describe("signature verification", () => {
     const signature = `sha256=${createHmac("sha256", secret).update(Buffer.from(body, "utf8")).digest("hex")}`;
     expect(await verifyGithubSignature(secret, body, signature)).toBe(true);
     expect(await verifyGithubSignature(secret, body.normalize("NFD"), signature)).toBe(false);
+  });
+});
+
+describe("workflow_job", () => {
+  it("a completed job is one result keyed github:<workflow name>/<job name>, so two workflows' jobs differ", () => {
+    const payload = exampleWhere("workflow_job", (p) => p.action === "completed" && conclusionOf("workflow_job")(p) === "failure");
+    const job = nested(payload, "workflow_job");
+    const mapping = accepted(mapGithubEvent("workflow_job", payload));
+    expect(mapping.results).toMatchObject([{ key: `github:${job.workflow_name as string}/${job.name as string}`, status: "failed", runId: String(job.run_id) }]);
+    expect(mapping.occurrence).toBe(`workflow_job:${String(job.id)}:${String(job.run_attempt)}`);
+    const other = structuredClone(payload);
+    Object.assign(nested(other, "workflow_job"), { workflow_name: "Nightly" });
+    expect(accepted(mapGithubEvent("workflow_job", other)).results[0]!.key).toBe(`github:Nightly/${job.name as string}`);
+    // A "/" in a workflow's name cannot make two different pairs read the same.
+    Object.assign(nested(other, "workflow_job"), { workflow_name: "a/b" });
+    expect(accepted(mapGithubEvent("workflow_job", other)).results[0]!.key).toBe(`github:a\u2215b/${job.name as string}`);
+  });
+
+  it("a job not completed, or without a conclusion, is ignored", () => {
+    const queued = exampleWhere("workflow_job", (p) => p.action === "queued");
+    expect(mapGithubEvent("workflow_job", queued)).toHaveProperty("ignored");
+    const completed = exampleWhere("workflow_job", (p) => p.action === "completed");
+    nested(completed, "workflow_job").conclusion = null;
+    expect(mapGithubEvent("workflow_job", completed)).toHaveProperty("ignored");
   });
 });

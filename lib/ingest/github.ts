@@ -3,6 +3,9 @@
 // Events and keys (stable across runs and commits, so template patterns can name them):
 //   workflow_run (completed) -> `github:<workflow name>`            the run as a whole
 //                               (workflow_run.name, else workflow.name, else the workflow file's path)
+//   workflow_job (completed) -> `github:<workflow name>/<job name>`  one job of a run, e.g. `github:CI/build`
+//                               (workflow_job.workflow_name, else "workflow"), so two workflows' `build`
+//                               jobs are two keys; a matrix job is named with its values, `test (20, linux)`
 //   check_run    (completed) -> `github:<app slug>/<check run name>` e.g. `github:github-actions/build`
 //                               (check_run.app.slug, else check_suite.app.slug, else the app's name, else "checks")
 //   check_suite  (completed) -> `github:<app slug>`                  one suite per app and commit
@@ -125,8 +128,27 @@ const checkSuitePayload = z
   })
   .loose();
 
+const workflowJobPayload = z
+  .object({
+    workflow_job: z
+      .object({
+        id: optionalId,
+        run_id: optionalId,
+        run_attempt: optionalId,
+        workflow_name: optionalText,
+        name: z.string().min(1),
+        head_sha: headSha,
+        conclusion: optionalText,
+        html_url: optionalText,
+        started_at: optionalText,
+        completed_at: optionalText,
+      })
+      .loose(),
+  })
+  .loose();
+
 /** The events Shipcheck turns into results. */
-export const GITHUB_RESULT_EVENTS = ["workflow_run", "check_run", "check_suite"] as const;
+export const GITHUB_RESULT_EVENTS = ["workflow_run", "workflow_job", "check_run", "check_suite"] as const;
 
 /**
  * Event name (X-GitHub-Event) and parsed payload -> results for the head commit, or why the
@@ -137,6 +159,7 @@ export function mapGithubEvent(event: string, payload: unknown): GithubMapping {
   const action = isRecord(payload) && typeof payload.action === "string" ? payload.action : null;
   if (action !== "completed") return { ignored: `${event} action "${action ?? "(none)"}" is not "completed"` };
   if (event === "workflow_run") return mapWorkflowRun(workflowRunPayload.parse(payload));
+  if (event === "workflow_job") return mapWorkflowJob(workflowJobPayload.parse(payload));
   if (event === "check_run") return mapCheckRun(checkRunPayload.parse(payload));
   return mapCheckSuite(checkSuitePayload.parse(payload));
 }
@@ -159,6 +182,30 @@ function mapWorkflowRun({ workflow, workflow_run: run }: z.infer<typeof workflow
         durationMs: duration(startedAt, completedAt),
         message: message(run.conclusion, null, url),
         runId: id(run.id),
+        runUrl: url,
+        startedAt,
+      },
+    ],
+  };
+}
+
+function mapWorkflowJob({ workflow_job: job }: z.infer<typeof workflowJobPayload>): GithubMapping {
+  if (!job.conclusion) return { ignored: "workflow_job completed without a conclusion" };
+  // A "/" in the workflow's name would make `a/b` + `c` read like `a` + `b/c`: it becomes "∕".
+  const workflow = (clean(job.workflow_name) || "workflow").replace(/\//g, "\u2215");
+  const startedAt = time(job.started_at);
+  const url = httpUrl(job.html_url);
+  return {
+    event: "workflow_job",
+    headSha: job.head_sha,
+    occurrence: occurrenceOf("workflow_job", id(job.id), id(job.run_attempt) ?? "1"),
+    results: [
+      {
+        key: `github:${workflow}/${clean(job.name) || "job"}`,
+        status: conclusionStatus(job.conclusion),
+        durationMs: duration(startedAt, time(job.completed_at)),
+        message: message(job.conclusion, null, url),
+        runId: id(job.run_id) ?? id(job.id),
         runUrl: url,
         startedAt,
       },

@@ -4,6 +4,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "@/lib/db/client";
 import type { RoleName } from "@/lib/templates/schema";
+import { announceToGithub, type SentStatuses } from "@/lib/github/announce-gates";
 import { releaseHealth } from "@/lib/server/gate-state";
 import { gateChanges, stateOf, type AnnouncedState } from "./changes";
 import { audienceFor, enqueueNotification } from "./enqueue";
@@ -20,8 +21,8 @@ export async function announceRelease(releaseId: string): Promise<number> {
   return db().$transaction(
     async (tx) => {
       await tx.$executeRaw`INSERT INTO "ReleaseAnnouncement" ("releaseId", revision, state) VALUES (${releaseId}::uuid, '', 'null'::jsonb) ON CONFLICT DO NOTHING`;
-      const [row] = await tx.$queryRaw<{ revision: string; state: AnnouncedState | null }[]>`
-        SELECT revision, state FROM "ReleaseAnnouncement" WHERE "releaseId" = ${releaseId}::uuid FOR UPDATE SKIP LOCKED`;
+      const [row] = await tx.$queryRaw<{ revision: string; state: AnnouncedState | null; github: SentStatuses | null }[]>`
+        SELECT revision, state, github FROM "ReleaseAnnouncement" WHERE "releaseId" = ${releaseId}::uuid FOR UPDATE SKIP LOCKED`;
       // Another instance is announcing this release right now; it sees the same changes.
       if (!row) return 0;
       const release = await tx.release.findUnique({ where: { id: releaseId }, include: { project: { include: { environments: { orderBy: { position: "asc" } } } } } });
@@ -45,8 +46,12 @@ export async function announceRelease(releaseId: string): Promise<number> {
         const itemRole = change.type === "signoff.needed" ? roleOf(items.find((i) => i.key === change.reasons[0]?.item)?.config) : null;
         queued += await enqueueNotification(tx, { projectId: release.projectId, releaseId }, notification, audienceFor(notification, itemRole));
       }
+      const github = await announceToGithub(tx, release, health.gates, row.github);
       const state = stateOf(health.gates, health.rollbackRecommended) as unknown as Prisma.InputJsonValue;
-      await tx.releaseAnnouncement.update({ where: { releaseId }, data: { revision: health.revision, state, updatedAt: new Date() } });
+      await tx.releaseAnnouncement.update({
+        where: { releaseId },
+        data: { revision: health.revision, state, github: (github ?? undefined) as unknown as Prisma.InputJsonValue | undefined, updatedAt: new Date() },
+      });
       return queued;
     },
     { timeout: 30_000 },

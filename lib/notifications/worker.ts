@@ -5,6 +5,8 @@ import { db } from "@/lib/db/client";
 import { answerWaitingApprovals } from "@/lib/integrations/gitlab/answer";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics/registry";
+import { GITHUB_CHANNEL, type GithubCall } from "@/lib/github/outbox";
+import { sendGithubCall, supersededStatus } from "@/lib/github/send";
 import { announceRelease } from "./announce";
 import { nextRetryDelay, retrySchedule } from "./retry";
 import { sendEmail, sendWebhook, type SendOutcome } from "./send";
@@ -15,7 +17,7 @@ const BATCH = 10;
 /** Audit events that committed late (a long transaction with a lower id) are looked at again for this long. */
 const LATE_COMMIT_MS = 60_000;
 
-type Claimed = { id: string; channel: string; endpointId: string | null; recipient: string | null; tries: number; payload: { type: string; data: never } };
+type Claimed = { id: string; projectId: string; createdAt: Date; channel: string; endpointId: string | null; recipient: string | null; tries: number; payload: { type: string; data: never } };
 
 const pollMs = () => Number(process.env.SHIPCHECK_NOTIFY_POLL_MS) || 2_000;
 
@@ -27,8 +29,13 @@ export async function deliverDue(): Promise<number> {
       SELECT id FROM "NotificationDelivery"
       WHERE status = 'pending' AND "nextAttemptAt" <= (now() AT TIME ZONE 'UTC')
       ORDER BY "nextAttemptAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING id, channel, "endpointId", recipient, tries, payload`;
-  await Promise.all(claimed.map(deliverOne));
+    RETURNING id, "projectId", "createdAt", channel, "endpointId", recipient, tries, payload`;
+  // GitHub calls one after another, oldest first: a commit status must not overtake an earlier one.
+  const toGithub = claimed.filter((d) => d.channel === GITHUB_CHANNEL).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const sequential = async () => {
+    for (const delivery of toGithub) await deliverOne(delivery);
+  };
+  await Promise.all([...claimed.filter((d) => d.channel !== GITHUB_CHANNEL).map(deliverOne), sequential()]);
   return claimed.length;
 }
 
@@ -37,6 +44,8 @@ async function deliverOne(delivery: Claimed): Promise<void> {
   let outcome: SendOutcome;
   if (delivery.channel === "email" && delivery.recipient) {
     outcome = await sendEmail(delivery.recipient, delivery.payload);
+  } else if (delivery.channel === GITHUB_CHANNEL) {
+    outcome = (await supersededStatus(delivery.id)) ?? (await sendGithubCall(delivery.projectId, delivery.payload as unknown as GithubCall));
   } else {
     const endpoint = delivery.endpointId ? await db().webhookEndpoint.findUnique({ where: { id: delivery.endpointId } }) : null;
     // Deleted meanwhile: its deliveries went with it.

@@ -19,6 +19,7 @@ import { gateOverrideInputSchema, projectLockInputSchema, rollbackDecisionInputS
 import { assignItemInputSchema, rejectItemInputSchema, revokeSignOffInputSchema, signOffInputSchema, tickStepInputSchema } from "@/lib/validation/signoff";
 import { deploymentHookSchema } from "@/lib/integrations/gitlab/payload";
 import { setGitlabLinkSchema } from "@/lib/integrations/gitlab/link";
+import { githubRepositoryName, setGithubLinkSchema } from "@/lib/server/set-github-link";
 import { ctrfReportSchema, githubEventPayloadSchema, githubFormPayloadSchema, reportQuerySchemas, signOffFormSchema } from "./requests";
 import * as responses from "./responses";
 
@@ -52,6 +53,10 @@ export const COMPONENT_SCHEMAS = {
   TemplateImport: { schema: responses.templateImportSchema, io: "output" },
   GithubAcknowledged: { schema: responses.githubAcknowledgedSchema, io: "output" },
   GithubAccepted: { schema: responses.githubAcceptedSchema, io: "output" },
+  GithubCreated: { schema: responses.githubCreatedSchema, io: "output" },
+  GithubTaken: { schema: responses.githubTakenSchema, io: "output" },
+  GithubLink: { schema: responses.githubLinkSchema, io: "output" },
+  GithubLinkInput: { schema: setGithubLinkSchema.omit({ repository: true }).extend({ repository: githubRepositoryName }), io: "input" },
   GithubIgnored: { schema: responses.githubIgnoredSchema, io: "output" },
   GitlabAcknowledged: { schema: responses.gitlabDuplicateSchema, io: "output" },
   GitlabAccepted: { schema: responses.gitlabAcceptedSchema, io: "output" },
@@ -808,6 +813,32 @@ export const OPERATIONS: Operation[] = [
     errors: READ_ERRORS,
   },
   {
+    path: "/api/v1/projects/{project}/github",
+    method: "put",
+    operationId: "setGithubLink",
+    tags: ["Webhooks"],
+    summary: "Link a GitHub repository (its webhook secret, and optionally the project's GitHub App)",
+    description:
+      "`{\"repository\":\"owner/name\",\"secret\"?,\"appId\"?,\"privateKey\"?}`: the same as the Settings page. The secret is needed when first linking; `appId` and `privateKey` (the App's PEM) go together, null forgets them (then the instance's SHIPCHECK_GITHUB_APP_* are used). Secrets are write-only: the answer says only whether they are set. 409 when another project links the repository. Project admins only (people, not tokens). Audited as `project.github_linked` (without the secrets).",
+    auth: "session",
+    parameters: [PATH.project],
+    requestBody: { content: { "application/json": { schema: "GithubLinkInput" } } },
+    responses: { 200: { description: "Linked.", content: { "application/json": { schema: "GithubLink" } } } },
+    errors: [...BODY_ERRORS, 409],
+  },
+  {
+    path: "/api/v1/projects/{project}/github",
+    method: "delete",
+    operationId: "unlinkGithub",
+    tags: ["Webhooks"],
+    summary: "Unlink the GitHub repository and forget its webhook secret and App",
+    description: "Project admins only (people, not tokens). Audited as `project.github_unlinked`.",
+    auth: "session",
+    parameters: [PATH.project],
+    responses: { 200: { description: "Unlinked.", content: { "application/json": { schema: "GithubLink" } } } },
+    errors: READ_ERRORS,
+  },
+  {
     path: "/api/v1/projects/{project}/notifications",
     method: "get",
     operationId: "getEmailNotifications",
@@ -985,9 +1016,9 @@ export const OPERATIONS: Operation[] = [
     method: "post",
     operationId: "receiveGithubWebhook",
     tags: ["Webhooks"],
-    summary: "GitHub webhook: workflow_run, check_run and check_suite become results",
+    summary: "GitHub webhook: workflow runs, jobs and checks become results; deployment protection rules and deployment statuses",
     description:
-      "No bearer token: the project is found by `repository.full_name` (linked in the project's Settings) and the delivery is verified with `X-Hub-Signature-256` against the secret stored there. Results go to every release of the project built from the event's head commit, keyed `github:<workflow>` (workflow_run), `github:<app>/<check run>` (check_run) or `github:<app>` (check_suite). A redelivery (same X-GitHub-Delivery) stores nothing.",
+      "No bearer token: the project is found by `repository.full_name` (linked in the project's Settings) and the delivery is verified with `X-Hub-Signature-256` against the secret stored there. Results go to every release of the project built from the event's head commit, keyed `github:<workflow>` (workflow_run), `github:<workflow>/<job>` (workflow_job), `github:<app>/<check run>` (check_run) or `github:<app>` (check_suite). `deployment_protection_rule` is answered at its `deployment_callback_url` as the project's GitHub App, from the gate of the environment of the same name for the release built from `deployment.sha`; a successful `deployment_status` records a deploy. A redelivery (same X-GitHub-Delivery) stores nothing.",
     auth: "github",
     parameters: [
       { name: "X-GitHub-Event", in: "header", required: true, description: "The event name.", schema: { type: "string" } },
@@ -1008,10 +1039,13 @@ export const OPERATIONS: Operation[] = [
     },
     responses: {
       200: { description: "A ping, or a delivery already received.", content: { "application/json": { schema: "GithubAcknowledged" } } },
-      201: { description: "Results recorded.", content: { "application/json": { schema: "GithubAccepted" } } },
-      202: { description: "Valid, but nothing to record (another event or action, no release for the commit).", content: { "application/json": { schema: "GithubIgnored" } } },
+      201: { description: "Results recorded, or (deployment_status) a deploy.", content: { "application/json": { schema: "GithubCreated" } } },
+      202: {
+        description: "Valid, but nothing to record (another event or action, no release for the commit); or a deployment protection rule request taken.",
+        content: { "application/json": { schema: "GithubTaken" } },
+      },
     },
-    errors: [400, 401, 404, 413],
+    errors: [400, 401, 404, 413, 422],
   },
   {
     path: "/api/v1/webhooks/gitlab",

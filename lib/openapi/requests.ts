@@ -18,7 +18,7 @@ export const githubEventPayloadSchema = z
     action: z.string().optional(),
     zen: z.string().optional().meta({ description: "`ping` events only." }),
   })
-  .meta({ description: "A `workflow_run`, `check_run`, `check_suite` or `ping` event as GitHub sends it." });
+  .meta({ description: "A `workflow_run`, `workflow_job`, `check_run`, `check_suite`, `deployment_protection_rule`, `deployment_status` or `ping` event as GitHub sends it." });
 
 /** The form GitHub posts when the webhook's content type is application/x-www-form-urlencoded. */
 export const githubFormPayloadSchema = z.strictObject({

@@ -538,6 +538,27 @@ export const githubAcknowledgedSchema = z
   .union([githubPingSchema, githubDuplicateSchema])
   .meta({ description: "A `ping`, or a delivery already received (by X-GitHub-Delivery): nothing stored." });
 export const githubIgnoredSchema = z.strictObject({ ignored: z.string().meta({ description: "Why nothing was stored." }), delivery: z.string() });
+export const githubProtectionRuleSchema = z
+  .strictObject({
+    delivery: z.string(),
+    environment: z.string(),
+    release: z.string().nullable().meta({ description: "The release built from `deployment.sha`; null when there is none." }),
+    answer: z.enum(["waiting", "rejected"]).meta({
+      description: "`waiting`: the gate is evaluated and GitHub answered through the outbox (approved when open, rejected when something failed or was rejected, else later). `rejected`: no release for the commit, or no such environment.",
+    }),
+    reason: z.string().optional(),
+  })
+  .meta({ description: "A `deployment_protection_rule` request, stored and answered at `deployment_callback_url`." });
+export const githubDeployRecordedSchema = z
+  .strictObject({ delivery: z.string(), release: z.string(), environment: z.string(), deployment: z.uuid() })
+  .meta({ description: "A successful `deployment_status`: the deploy recorded." });
+export const githubLinkSchema = z.strictObject({
+  project: z.string(),
+  repository: z.string().nullable().meta({ description: '"owner/name", lower-case; null when unlinked.' }),
+  secretSet: z.boolean().meta({ description: "Whether a webhook secret is stored (it is never returned)." }),
+  appId: z.string().nullable().meta({ description: "The project's own GitHub App id; null: the instance's (SHIPCHECK_GITHUB_APP_ID), if any." }),
+  privateKeySet: z.boolean().meta({ description: "Whether the project's App private key is stored (it is never returned)." }),
+});
 export const githubAcceptedSchema = z.strictObject({
   delivery: z.string(),
   event: z.string(),
@@ -719,3 +740,8 @@ export const badgeKeyCreatedSchema = z.strictObject({
   key: z.string().regex(/^bdg_/).meta({ description: "The public badge key: shown this once, only its hash is kept." }),
   urls: z.array(z.strictObject({ environment: z.string(), url: z.string(), markdown: z.string().meta({ description: "`![<environment> gate](<url>)` for a README." }) })),
 });
+
+export const githubCreatedSchema = z.union([githubAcceptedSchema, githubDeployRecordedSchema]).meta({ description: "Results recorded, or (deployment_status) a deploy." });
+export const githubTakenSchema = z
+  .union([githubIgnoredSchema, githubProtectionRuleSchema])
+  .meta({ description: "Nothing recorded (with why), or a deployment protection rule request taken." });

@@ -2,6 +2,7 @@
 import { authorize } from "@/lib/auth/permissions";
 import type { ServerContext } from "./context";
 import { listApiTokens } from "./api-tokens";
+import { listGithubDeliveries } from "./github-deliveries";
 import { listMembers } from "./members";
 import { findProject } from "./lookup";
 import { listDeliveries, listWebhooks } from "./webhooks";
@@ -15,7 +16,15 @@ export async function getProjectSettings(ctx: ServerContext, projectSlug: string
     members: await listMembers(ctx, projectSlug),
     webhooks: await Promise.all((await listWebhooks(ctx, projectSlug)).map(async (hook) => ({ ...hook, deliveries: (await listDeliveries(ctx, projectSlug, hook.id)).slice(0, 10) }))),
     email: { enabled: project.emailNotifications, smtpConfigured: Boolean(process.env.SHIPCHECK_SMTP_URL) },
-    github: { repository: project.githubRepository, secretSet: project.githubWebhookSecret !== null },
+    github: {
+      repository: project.githubRepository,
+      secretSet: project.githubWebhookSecret !== null,
+      appId: project.githubAppId,
+      privateKeySet: project.githubAppPrivateKey !== null,
+      instanceApp: Boolean(process.env.SHIPCHECK_GITHUB_APP_ID && process.env.SHIPCHECK_GITHUB_APP_PRIVATE_KEY),
+      installationId: project.githubInstallationId,
+      deliveries: await listGithubDeliveries(project.id),
+    },
     prometheus: { url: project.prometheusUrl, bearerTokenSet: project.prometheusBearerToken !== null },
   };
 }

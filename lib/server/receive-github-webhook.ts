@@ -1,6 +1,7 @@
 // A GitHub webhook delivery: find the linked project by repository, verify the signature over the
-// raw body, then turn workflow_run / check_run / check_suite into results on the release(s) built
-// from the event's head commit. The delivery id (X-GitHub-Delivery) is claimed in the same
+// raw body, then turn workflow_run / workflow_job / check_run / check_suite into results on the
+// release(s) built from the event's head commit; deployment_protection_rule and deployment_status
+// go to their own use cases (github-protection-rule.ts, github-deployment-status.ts). The delivery id (X-GitHub-Delivery) is claimed in the same
 // transaction as the results, raw payload and audit event, so a redelivery, even a concurrent one,
 // is acknowledged without storing anything twice.
 import type { Release } from "@/generated/prisma/client";
@@ -8,10 +9,13 @@ import type { SystemPrincipal } from "@/lib/auth/principal";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { patternMatches } from "@/lib/gate";
+import { installationOf } from "@/lib/ingest/github-deployments";
 import { mapGithubEvent, parseGithubBody, repositoryOf, verifyGithubSignature, type GithubResult } from "@/lib/ingest/github";
 import { runStartProblem } from "@/lib/validation/run-start";
 import { recordAudit } from "./audit";
 import type { ServerContext } from "./context";
+import { receiveDeploymentStatus, type DeploymentStatusResponse } from "./github-deployment-status";
+import { receiveProtectionRule, type ProtectionRuleResponse } from "./github-protection-rule";
 import { keepLatestRuns } from "./result-state";
 import { keepRawPayload } from "./raw-payload";
 import { toGateItem } from "./snapshot";
@@ -42,7 +46,9 @@ export type GithubWebhookResponse =
   | { status: 200; body: { ok: true; zen: string | null } }
   | { status: 200; body: { duplicate: true; delivery: string } }
   | { status: 202; body: { ignored: string; delivery: string } }
-  | { status: 201; body: { delivery: string; event: string; commit: string; accepted: number; results: string[]; releases: ReleaseReport[] } };
+  | { status: 201; body: { delivery: string; event: string; commit: string; accepted: number; results: string[]; releases: ReleaseReport[] } }
+  | ProtectionRuleResponse
+  | DeploymentStatusResponse;
 
 type Meta = { requestId?: string; ip?: string | null };
 
@@ -67,7 +73,7 @@ export async function receiveGithubWebhook(meta: Meta, delivery: GithubDelivery)
   const repository = fullName.toLowerCase();
   // Only a valid "owner/name" can be linked; anything else (NUL included) can't match a project.
   const project = /^[a-z0-9._-]{1,100}\/[a-z0-9._-]{1,100}$/.test(repository)
-    ? await db().project.findUnique({ where: { githubRepository: repository } })
+    ? await db().project.findUnique({ where: { githubRepository: repository }, include: { environments: { orderBy: { position: "asc" } } } })
     : null;
   if (!project || !project.githubWebhookSecret) throw new AppError("not_found", `repository "${fullName}" is not linked to a Shipcheck project`);
 
@@ -78,11 +84,23 @@ export async function receiveGithubWebhook(meta: Meta, delivery: GithubDelivery)
 
   if (event === "ping") return { status: 200, body: { ok: true, zen: typeof payload.zen === "string" ? payload.zen : null } };
 
-  const mapping = mapGithubEvent(event, payload);
-  if ("ignored" in mapping) return { status: 202, body: { ignored: mapping.ignored, delivery: deliveryId } };
-
   const principal: SystemPrincipal = { kind: "system", label: `github:${project.githubRepository}` };
   const ctx: ServerContext = { principal, requestId: meta.requestId, ip: meta.ip };
+
+  // Commit statuses are sent as the App's installation that last signed an event for the repository.
+  const installation = installationOf(payload);
+  if (installation && installation !== project.githubInstallationId) {
+    await db().project.update({ where: { id: project.id }, data: { githubInstallationId: installation } });
+  }
+
+  if (event === "deployment_protection_rule") {
+    const outcome = await receiveProtectionRule({ project, deliveryId, event, payload, ctx });
+    return "ignored" in outcome ? { status: 202, body: { ignored: outcome.ignored, delivery: deliveryId } } : outcome;
+  }
+  if (event === "deployment_status") return receiveDeploymentStatus({ project, repository, deliveryId, event, payload, ctx });
+
+  const mapping = mapGithubEvent(event, payload);
+  if ("ignored" in mapping) return { status: 202, body: { ignored: mapping.ignored, delivery: deliveryId } };
   const releases = await releasesForCommit(project.id, mapping.headSha);
 
   try {
@@ -154,7 +172,7 @@ export async function receiveGithubWebhook(meta: Meta, delivery: GithubDelivery)
  * Releases of the project built from this commit. A release created with a short SHA (a prefix of
  * the full one, as CI sometimes knows it) counts as that commit, as for results posted by CI.
  */
-async function releasesForCommit(projectId: string, sha: string): Promise<Release[]> {
+export async function releasesForCommit(projectId: string, sha: string): Promise<Release[]> {
   const candidates = [sha];
   for (let length = 7; length < sha.length; length++) candidates.push(sha.slice(0, length));
   return db().release.findMany({ where: { projectId, commitSha: { in: candidates } }, orderBy: { createdAt: "asc" } });

@@ -1,7 +1,7 @@
 // A release deployed to an environment: refused unless that environment's gate is open (or overridden).
 import { authorize } from "@/lib/auth/permissions";
 import { principalLabel } from "@/lib/auth/principal";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { evaluateGate } from "@/lib/gate";
 import { recordAudit } from "./audit";
@@ -11,7 +11,11 @@ import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { readBeforeGate } from "./read-prometheus";
 
-export async function recordDeployment(ctx: ServerContext, projectSlug: string, version: string, environment: string) {
+/**
+ * `claim`: runs first in the deploy's transaction (a webhook delivery claims its id there, so a
+ * redelivery records nothing twice).
+ */
+export async function recordDeployment(ctx: ServerContext, projectSlug: string, version: string, environment: string, claim?: (tx: Tx) => Promise<void>) {
   const project = await findProject(projectSlug);
   authorize(ctx.principal, project, "release:write");
   assertEnvironment(project, environment);
@@ -21,6 +25,7 @@ export async function recordDeployment(ctx: ServerContext, projectSlug: string, 
   await readBeforeGate(release, project, environments, ctx);
 
   return db().$transaction(async (tx) => {
+    if (claim) await claim(tx);
     // One deploy decision at a time per release: the gate is read and acted on atomically.
     await tx.$queryRaw`SELECT id FROM "Release" WHERE id = ${release.id}::uuid FOR UPDATE`;
     // A deploy lock taken meanwhile waits for this decision, and this one sees a lock already taken.

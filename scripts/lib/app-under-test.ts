@@ -120,6 +120,8 @@ export async function startApp(
     // Email goes to an SMTP server a test starts on this port when it needs one (projects email
     // nobody until their admins turn it on).
     SHIPCHECK_SMTP_URL: `smtp://127.0.0.1:${options.port + 21}`,
+    // GitHub's REST API is a stand-in the GitHub App tests start on this port (tests/support/github-api.ts).
+    SHIPCHECK_GITHUB_API_URL: `http://127.0.0.1:${options.port + 20}`,
     ...process.env,
     ...options.extraEnv,
     DATABASE_URL: options.databaseUrl,

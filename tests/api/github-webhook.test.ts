@@ -397,12 +397,12 @@ describe("set-github-link", () => {
 
     await expect(setGithubLink(await as(engineer.id), p.slug, { repository, secret })).rejects.toMatchObject({ code: "forbidden" });
     await expect(setGithubLink(await as(outsider.id), p.slug, { repository, secret })).rejects.toMatchObject({ code: "not_found" });
-    expect(await setGithubLink(await as(admin.id), p.slug, { repository, secret })).toEqual({ project: p.slug, repository, secretSet: true });
+    expect(await setGithubLink(await as(admin.id), p.slug, { repository, secret })).toEqual({ project: p.slug, repository, secretSet: true, appId: null, privateKeySet: false });
 
     const events = await db().auditEvent.findMany({ where: { project: { slug: p.slug }, action: "project.github_linked" } });
     expect(events).toHaveLength(1);
     expect(JSON.stringify([events[0]!.before, events[0]!.after])).not.toContain(secret);
-    expect(events[0]!.after).toEqual({ repository, secretSet: true, secretChanged: true });
+    expect(events[0]!.after).toEqual({ repository, secretSet: true, secretChanged: true, appId: null, privateKeyChanged: false });
 
     // Changing only the repository keeps the secret; unlinking clears both.
     const renamed = `octo-org/renamed-${uniqueSuffix()}`;

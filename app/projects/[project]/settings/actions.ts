@@ -40,11 +40,22 @@ export async function revokeTokenAction(project: string, tokenId: string): Promi
   });
 }
 
-export async function setGithubLinkAction(project: string, form: { repository: string; secret: string }): Promise<ActionResult<{ repository: string | null }>> {
+export async function setGithubLinkAction(
+  project: string,
+  form: { repository: string; secret: string; appId?: string; privateKey?: string },
+): Promise<ActionResult<{ repository: string | null }>> {
   return runAction(async () => {
     const link = await setGithubLink(await context(), project, {
       repository: form.repository.trim() === "" ? null : form.repository,
       secret: form.secret === "" ? undefined : form.secret,
+      // An empty App id forgets the project's App (the instance's is used, if any); an empty key
+      // keeps the stored one; a form without the App's fields leaves the App as it is.
+      ...(form.appId === undefined
+        ? {}
+        : {
+            appId: form.appId.trim() === "" ? null : form.appId,
+            privateKey: form.appId.trim() === "" ? null : (form.privateKey ?? "").trim() === "" ? undefined : form.privateKey,
+          }),
     });
     revalidatePath(`/projects/${project}/settings`);
     return { repository: link.repository };

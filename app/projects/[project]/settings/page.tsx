@@ -70,7 +70,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         <h2 id="github" className="mb-3 font-semibold">
           GitHub
         </h2>
-        <GithubPanel project={slug} repository={settings.github.repository} secretSet={settings.github.secretSet} />
+        <GithubPanel project={slug} github={settings.github} />
       </section>
       <section aria-labelledby="prometheus" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="prometheus" className="mb-3 font-semibold">
