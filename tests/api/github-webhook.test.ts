@@ -236,7 +236,10 @@ describe("GitHub webhook: workflow_run, check_run and check_suite become results
     expect(release.status).toBe(200);
     const items = release.body.sections.flatMap((s: { items: { key: string }[] }) => s.items);
     const ci = items.find((i: { key: string }) => i.key === "ci-workflow");
-    expect(ci.environments.staging).toMatchObject({ status: "passed", results: [{ key: "github:test", status: "passed", runUrl: run.html_url }] });
+    // Passing runs are counted on the page and listed when the list is opened.
+    expect(ci.environments.staging).toMatchObject({ status: "passed", resultCount: 1, resultCounts: { passed: 1 }, lastRun: { runUrl: run.html_url } });
+    const listed = await api(`/api/v1/projects/${p.slug}/releases/v1.1.0/items/ci-workflow/results?environment=staging`, { token: p.token });
+    expect(listed.body.results).toMatchObject([{ key: "github:test", status: "passed", runUrl: run.html_url }]);
     const gate = await api(`/api/v1/projects/${p.slug}/releases/v1.1.0/gate?environment=staging`, { token: p.token });
     expect(gate.body.blocking.map((b: { item: string }) => b.item)).toEqual(["linters"]);
 
