@@ -101,10 +101,11 @@ async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promi
   const tallies = tallied
     ? Prisma.sql`,
       'failing', (SELECT coalesce(json_agg(${RUN_ARRAY} ORDER BY l.key, l.environment NULLS FIRST, l.variant NULLS FIRST), '[]') FROM (
-          -- Key by key (LATERAL): a plan that joins every kept run with every failing one costs O(tests²).
+          -- Key by key: a LATERAL with OFFSET 0 is not flattened into a join, so each is one index
+          -- lookup; a join guessed on fresh statistics filtered every kept run per failing one (O(tests²)).
           SELECT s.* FROM (
-            SELECT DISTINCT key FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND status IN ('failed', 'flaky')
-          ) AS f, LATERAL (SELECT ${RUN_COLUMNS} FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND key = f.key) AS s
+            SELECT DISTINCT key FROM "FailingRun" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit}
+          ) AS f, LATERAL (SELECT ${RUN_COLUMNS} FROM "ResultState" WHERE "releaseId" = ${id}::uuid AND "commitSha" = ${commit} AND key = f.key OFFSET 0) AS s
         ) AS l),
       'tallies', (SELECT coalesce(json_agg(json_build_array(t."commitSha", t.item, t.place, t.passed, t.failed, t.flaky, t.skipped, to_json(t.patterns), t."newestAt", t."newestReportedAt", t."newestRunUrl")), '[]')
         FROM "CheckTally" t WHERE t."releaseId" = ${id}::uuid)`

@@ -42,9 +42,10 @@ async function readForBatch(tx: Tx, batch: RunBatch, keys: string[]): Promise<Re
           'title', i.title, 'instructions', i.instructions, 'required', i.required, 'environments', to_json(i.environments), 'config', i.config, 'version', i.version
         ) ORDER BY i.position), '[]') FROM "ReleaseItem" i WHERE i."releaseId" = ${batch.releaseId}::uuid AND i.kind = 'check'),
       'kept', (SELECT coalesce(json_agg(json_build_array(s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)}, s."runUrl")), '[]')
-        -- Key by key (LATERAL), so each is one index lookup whatever the planner guesses.
+        -- Key by key: a LATERAL with OFFSET 0 is not flattened into a join, so each key is one index
+        -- lookup whatever the planner guesses from fresh statistics (a join filtered every kept run per key).
         FROM unnest(${keys}::text[]) AS k(key),
-          LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key) AS s)
+          LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key OFFSET 0) AS s)
     ) AS read`;
   return row.read;
 }
@@ -60,6 +61,10 @@ async function startTallies(tx: Tx, releaseId: string, items: GateItem[], enviro
   const kept = (rows[0]?.kept ?? []).map(([commitSha, ...row]) => keptOf(commitSha, row));
   const tallies = tallyRuns(items, environments, kept);
   await tx.$executeRaw`DELETE FROM "CheckTally" WHERE "releaseId" = ${releaseId}::uuid`;
+  await tx.$executeRaw`DELETE FROM "FailingRun" WHERE "releaseId" = ${releaseId}::uuid`;
+  await tx.$executeRaw`
+    INSERT INTO "FailingRun" ("releaseId", "commitSha", key, environment, variant)
+    SELECT "releaseId", "commitSha", key, environment, variant FROM "ResultState" WHERE "releaseId" = ${releaseId}::uuid AND status IN ('failed', 'flaky')`;
   if (tallies.length) await tx.$executeRaw(Prisma.sql`WITH t AS (${tallyUpsert(releaseId, tallies)}) SELECT 1`);
   await tx.$executeRaw`UPDATE "Release" SET tallied = true WHERE id = ${releaseId}::uuid`;
 }
@@ -124,6 +129,24 @@ export async function keptRunsStatements(tx: Tx, batch: RunBatch): Promise<Prism
           "startedAt" = EXCLUDED."startedAt", "reportedAt" = EXCLUDED."reportedAt"`);
   }
   if (changes.length) statements.push(tallyUpsert(batch.releaseId, changes));
+  // Which kept runs are failing: added when a replacing run fails, removed when one no longer does.
+  const failing = (status: string | undefined) => status === "failed" || status === "flaky";
+  const before = new Map(read.kept.map(([env, variant, key, status]) => [`${env}\u0000${variant}\u0000${key}`, status] as const));
+  const wasFailing = (r: Run) => failing(before.get(`${environment}\u0000${r.variant ?? ""}\u0000${r.key}`));
+  const nowFailing = written.filter((r) => failing(r.status) && !wasFailing(r));
+  const noLonger = written.filter((r) => !failing(r.status) && wasFailing(r));
+  if (nowFailing.length) {
+    statements.push(Prisma.sql`
+      INSERT INTO "FailingRun" ("releaseId", "commitSha", key, environment, variant)
+      SELECT ${batch.releaseId}::uuid, ${batch.commitSha}, f.key, ${environment}, f.variant
+      FROM unnest(${nowFailing.map((r) => r.key)}::text[], ${nowFailing.map((r) => r.variant ?? "")}::text[]) AS f(key, variant)
+      ON CONFLICT DO NOTHING`);
+  }
+  if (noLonger.length) {
+    statements.push(Prisma.sql`
+      DELETE FROM "FailingRun" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND environment = ${environment}
+        AND (key, variant) IN (SELECT * FROM unnest(${noLonger.map((r) => r.key)}::text[], ${noLonger.map((r) => r.variant ?? "")}::text[]))`);
+  }
   return statements;
 }
 

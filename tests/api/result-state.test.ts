@@ -111,6 +111,10 @@ describe("the gate reads ResultState", () => {
           expect(byId(stored.filter((t) => t.passed + t.failed + t.flaky + t.skipped > 0), (t) => [...count(t), t.newestAt, t.newestReportedAt])).toEqual(
             byId(scratch, (t) => [...count(t), t.newest?.at, t.newest?.reportedAt]),
           );
+          // The failing kept runs, which the gate names, are known without reading the passing ones.
+          const failingRows = await db().failingRun.findMany({ where: { releaseId } });
+          const slot = (r: { commitSha: string; environment: string | null; variant?: string | null; key: string }) => `${r.commitSha} ${r.environment ?? ""} ${r.variant ?? ""} ${r.key}`;
+          expect(failingRows.map(slot).sort()).toEqual(keptResults(every).filter((r) => r.status === "failed" || r.status === "flaky").map(slot).sort());
         }
         for (const environment of environments) {
           expect(evaluateGate(input, environment)).toEqual(evaluateGate(full, environment));

@@ -7,8 +7,23 @@ ALTER TABLE "Release" ALTER COLUMN "tallied" SET DEFAULT true;
 ALTER TABLE "ResultState" DROP CONSTRAINT "ResultState_pkey";
 ALTER TABLE "ResultState" ADD CONSTRAINT "ResultState_pkey" PRIMARY KEY ("releaseId", "commitSha", "key", "environment", "variant");
 
--- CreateIndex
-CREATE INDEX "ResultState_releaseId_commitSha_status_idx" ON "ResultState"("releaseId", "commitSha", "status");
+-- CreateTable
+CREATE TABLE "FailingRun" (
+    "releaseId" UUID NOT NULL,
+    "commitSha" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "environment" TEXT NOT NULL,
+    "variant" TEXT NOT NULL,
+
+    CONSTRAINT "FailingRun_pkey" PRIMARY KEY ("releaseId","commitSha","key","environment","variant")
+);
+
+-- AddForeignKey
+ALTER TABLE "FailingRun" ADD CONSTRAINT "FailingRun_releaseId_fkey" FOREIGN KEY ("releaseId") REFERENCES "Release"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Backfill: the failed and flaky kept runs.
+INSERT INTO "FailingRun" ("releaseId", "commitSha", "key", "environment", "variant")
+SELECT "releaseId", "commitSha", "key", "environment", "variant" FROM "ResultState" WHERE "status" IN ('failed', 'flaky');
 
 -- CreateTable
 CREATE TABLE "CheckTally" (
