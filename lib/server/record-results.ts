@@ -19,7 +19,7 @@ import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempoten
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { rawPayloadInsert, type RawBody } from "./raw-payload";
-import { keptRunsStatements } from "./result-state";
+import { asOneStatement, keptRunsStatements } from "./result-state";
 
 export type IngestReport = {
   delivery: string;
@@ -122,16 +122,13 @@ async function insertResults(
     runs: results.map((r) => ({ key: r.key, variant: r.variant ?? null, status: r.status, durationMs: r.durationMs ?? null, message: r.message ?? null, runUrl: run?.url ?? null, startedAt: row.startedAt })),
   });
   const raw = row.raw ? rawPayloadInsert(row.raw, { projectId: row.projectId, releaseId: row.releaseId, source: row.source, deliveryId: row.delivery }) : null;
-  const more = [...(raw ? [raw] : []), ...kept].map((statement, i) => Prisma.sql`, ${Prisma.raw(`w${i}`)} AS (${statement})`);
-  await tx.$executeRaw`
-    WITH runs AS (
-      INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
-      SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
-        (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
-      FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
-        AS r(key, status, duration, message, variant)
-    )${more.length ? Prisma.join(more, "") : Prisma.empty}
-    SELECT 1`;
+  const runs = Prisma.sql`
+    INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
+    SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
+      (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
+    FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
+      AS r(key, status, duration, message, variant)`;
+  await tx.$executeRaw(asOneStatement([runs, ...(raw ? [raw] : []), ...kept]));
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];
