@@ -2,7 +2,8 @@
 // the same run (the app's own GET /api/health, and a bare node:http + pg insert), so the numbers
 // read as ratios rather than as absolute claims about a shared, noisy machine. Then push latency
 // across two instances behind haproxy (scripts/lib/bench-push.ts; BENCH_PUSH=off skips it).
-// BENCH_ONLY=ingest stops after the baselines and the one-result reports (a quick look at ingest).
+// BENCH_ONLY picks parts after the baselines, comma-separated: ingest, large, reads, overview, push
+// (BENCH_ONLY=ingest is a quick look at ingest; BENCH_PUSH=off leaves out push).
 import autocannon from "autocannon";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -23,6 +24,9 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 20;
 const system = { principal: { kind: "system" as const, label: "bench" } };
 const COMMIT = "b".repeat(40);
+const ONLY = process.env.BENCH_ONLY?.split(",").map((part) => part.trim());
+const wants = (part: "ingest" | "large" | "reads" | "overview" | "push") =>
+  (!ONLY || ONLY.includes(part)) && !(part === "push" && process.env.BENCH_PUSH === "off");
 
 const TEMPLATE = `name: bench
 sections:
@@ -200,48 +204,55 @@ async function main() {
         connections: CONNECTIONS,
         duration: DURATION_S,
       });
-    await release("v-empty");
-    say("1-result reports, empty release");
-    const empty = await oneResult("v-empty");
-    await release("v-10k");
-    const filled = await timePost(api("v-10k/results"), token, report(10_000, 0));
-    if (filled.status !== 201) throw new Error(`the 10,000-key report gave ${filled.status}: ${filled.text.slice(0, 300)}`);
-    say("1-result reports, release with 10,000 distinct keys");
-    const full = await oneResult("v-10k");
-    rows.push(["1-result reports, empty release", rate(empty)]);
-    rows.push(["1-result reports, release with 10,000 distinct keys", rate(full)]);
-    rows.push(["  ratio ingest (empty release) / GET /api/health", `${((empty.requests.average / health.requests.average) * 100).toFixed(1)} %`]);
-    rows.push(["  ratio ingest at 10,000 keys / empty release", `${((full.requests.average / empty.requests.average) * 100).toFixed(1)} %`]);
+    let empty: autocannon.Result | null = null;
+    if (wants("ingest")) {
+      await release("v-empty");
+      say("1-result reports, empty release");
+      empty = await oneResult("v-empty");
+    }
+    if (wants("ingest") || wants("reads")) {
+      await release("v-10k");
+      const filled = await timePost(api("v-10k/results"), token, report(10_000, 0));
+      if (filled.status !== 201) throw new Error(`the 10,000-key report gave ${filled.status}: ${filled.text.slice(0, 300)}`);
+    }
+    if (empty) {
+      say("1-result reports, release with 10,000 distinct keys");
+      const full = await oneResult("v-10k");
+      rows.push(["1-result reports, empty release", rate(empty)]);
+      rows.push(["1-result reports, release with 10,000 distinct keys", rate(full)]);
+      rows.push(["  ratio ingest (empty release) / GET /api/health", `${((empty.requests.average / health.requests.average) * 100).toFixed(1)} %`]);
+      rows.push(["  ratio ingest at 10,000 keys / empty release", `${((full.requests.average / empty.requests.average) * 100).toFixed(1)} %`]);
 
-    // The audit chain's lock: one chain per release, held from the event's insert to commit. The
-    // same load on one release and spread over 20 (20 chains) shows what waiting for it costs.
-    // A new key per request, as shards report (the same key would also wait on its row).
-    for (let i = 0; i <= 20; i++) await release(`v-chain-${i}`);
-    let sent = 0;
-    const newKeys = (spread: boolean) =>
-      cannon({
-        url: app.baseUrl,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        requests: [
-          {
-            method: "POST",
-            setupRequest: (request) => {
-              const n = sent++;
-              const body = JSON.stringify({ environment: "staging", results: [{ key: `tests/shard/test_${n}.py::test_ok`, status: "passed" }] });
-              return { ...request, path: `/api/v1/projects/bench/releases/v-chain-${spread ? 1 + (n % 20) : 0}/results`, headers: { ...auth, "content-type": "application/json" }, body };
+      // The audit chain's lock: one chain per release, held from the event's insert to commit. The
+      // same load on one release and spread over 20 (20 chains) shows what waiting for it costs.
+      // A new key per request, as shards report (the same key would also wait on its row).
+      for (let i = 0; i <= 20; i++) await release(`v-chain-${i}`);
+      let sent = 0;
+      const newKeys = (spread: boolean) =>
+        cannon({
+          url: app.baseUrl,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          requests: [
+            {
+              method: "POST",
+              setupRequest: (request) => {
+                const n = sent++;
+                const body = JSON.stringify({ environment: "staging", results: [{ key: `tests/shard/test_${n}.py::test_ok`, status: "passed" }] });
+                return { ...request, path: `/api/v1/projects/bench/releases/v-chain-${spread ? 1 + (n % 20) : 0}/results`, headers: { ...auth, "content-type": "application/json" }, body };
+              },
             },
-          },
-        ],
-      });
-    say("1-result reports with new keys: one release, then spread over 20");
-    const oneChain = await newKeys(false);
-    const manyChains = await newKeys(true);
-    rows.push(["1-result reports, a new key each, one release (one audit chain)", rate(oneChain)]);
-    rows.push(["1-result reports, a new key each, over 20 releases (20 chains)", rate(manyChains)]);
-    rows.push(["  ratio one chain / 20 chains (the chain lock's cost; the one release grows more)", `${((oneChain.requests.average / manyChains.requests.average) * 100).toFixed(1)} %`]);
+          ],
+        });
+      say("1-result reports with new keys: one release, then spread over 20");
+      const oneChain = await newKeys(false);
+      const manyChains = await newKeys(true);
+      rows.push(["1-result reports, a new key each, one release (one audit chain)", rate(oneChain)]);
+      rows.push(["1-result reports, a new key each, over 20 releases (20 chains)", rate(manyChains)]);
+      rows.push(["  ratio one chain / 20 chains (the chain lock's cost; the one release grows more)", `${((oneChain.requests.average / manyChains.requests.average) * 100).toFixed(1)} %`]);
+    }
 
-    if (process.env.BENCH_ONLY !== "ingest") {
+    if (wants("large")) {
       // 3. Large reports: time, the app's peak memory, and how long /api/health waits meanwhile.
       await release("v-large");
       const large: number[] = [];
@@ -259,6 +270,8 @@ async function main() {
         `HTTP ${big.result.status} in ${ms(big.result.ms)}; app peak RSS ${rss}; worst /api/health meanwhile ${ms(big.worstMs)} (${big.probes} probes)${big.result.status === 201 ? "" : `: ${big.result.text.slice(0, 160)}`}`,
       ]);
 
+    }
+    if (wants("reads")) {
       // 4. Reads of a release with 10,000 distinct keys: what the gate API and the page fetch.
       const gate = await timeGets(api("v-10k/gate?environment=staging"), auth);
       const page = await timeGets(api("v-10k"), auth);
@@ -271,6 +284,8 @@ async function main() {
       const gateLoad = await cannon({ url: api("v-10k/gate?environment=staging"), headers: auth, connections: CONNECTIONS, duration: DURATION_S });
       rows.push(["GET gate, 10,000 keys, under load", rate(gateLoad)]);
 
+    }
+    if (wants("overview")) {
       // 5. The overview with 1,000 releases in flight: 100 projects of 10 releases each.
       say("overview: creating 100 projects with 10 releases each");
       const projects = Array.from({ length: 100 }, (_, i) => `o-${String(i).padStart(3, "0")}`);
@@ -289,7 +304,10 @@ async function main() {
       await first.arrayBuffer();
       const firstMs = performance.now() - firstStarted;
       const overview = await timeGets(`${app.baseUrl}/`, { cookie }, 30);
+      // A later page reads and sorts the same 1,000 releases' projects, and skips more of them.
+      const later = await timeGets(`${app.baseUrl}/?page=4`, { cookie }, 30);
       rows.push(["overview page, 1,000 releases (first view, then sequential)", `first ${ms(firstMs)} (HTTP ${first.status}); then p50 ${ms(overview.p50)}, p95 ${ms(overview.p95)}, ${(overview.bytes / 1024).toFixed(0)} KB`]);
+      rows.push(["  its page 4 (20 projects a page, 5 newest releases each)", `p50 ${ms(later.p50)}, p95 ${ms(later.p95)}, ${(later.bytes / 1024).toFixed(0)} KB`]);
     }
   } finally {
     await app.stop();
@@ -299,7 +317,7 @@ async function main() {
   }
   // 6. Push latency across two instances behind haproxy (its own fresh database and apps).
   let push = "";
-  if (process.env.BENCH_PUSH !== "off" && process.env.BENCH_ONLY !== "ingest") {
+  if (wants("push")) {
     say("push latency: two instances behind haproxy, 50 streams and a page in Chromium");
     // Its own fresh database on the same server: the one above is gone.
     process.env.DATABASE_URL = serverUrl;

@@ -1,18 +1,20 @@
-import type { GateDecision } from "@/lib/gate";
+import type { GateDecision, GateSummary } from "@/lib/gate";
 
-export function gateLabel(gate: GateDecision): string {
+export function gateLabel(gate: GateDecision | GateSummary): string {
   if (gate.overridden) return "overridden";
-  return gate.open ? "open" : `blocked (${gate.blocking.length})`;
+  const blocking = typeof gate.blocking === "number" ? gate.blocking : gate.blocking.length;
+  return gate.open ? "open" : `blocked (${blocking})`;
 }
 
-export function GateChip({ gate }: { gate: GateDecision }) {
+/** A gate at a glance; hovering a blocked one names its first blocker. */
+export function GateChip({ gate }: { gate: GateSummary }) {
   const tone = gate.overridden
     ? "bg-amber-100 text-amber-900 ring-amber-300"
     : gate.open
       ? "bg-emerald-100 text-emerald-900 ring-emerald-300"
       : "bg-red-100 text-red-900 ring-red-300";
   return (
-    <span className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ${tone}`}>
+    <span title={gate.firstBlocker ?? undefined} className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-medium ring-1 ${tone}`}>
       <span className="font-semibold">{gate.environment}</span>{" "}
       <span>{gateLabel(gate)}</span>
     </span>

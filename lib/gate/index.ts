@@ -2,3 +2,4 @@ export { adviseRollback, evaluateGate, evaluateItem, latestResults, UnknownEnvir
 export { patternMatches } from "./match";
 export { roleAtLeast } from "./roles";
 export type * from "./types";
+export { summarizeGate, type GateSummary } from "./summary";

@@ -2,13 +2,17 @@
 // the gate API, badges, lists and the overview read one row per release instead of evaluating it.
 // Every change to a release or its project is audited in the change's own transaction, so the ids
 // of the latest audit events are a revision that moves with every change that could move a gate.
-import type { Prisma, Release } from "@/generated/prisma/client";
+import { Prisma, type Release } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
-import type { GateDecision } from "@/lib/gate";
+import { summarizeGate, type GateDecision, type GateSummary } from "@/lib/gate";
 import { healthOf, type ReleaseHealth } from "./release-gates";
 
 /** Outdated releases evaluated at the same time when a list or the overview needs them. */
 const EVALUATE_AT_ONCE = 4;
+
+/** A release's current revision, for a query over `"Release" r`. */
+const REVISION = Prisma.sql`concat('r', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."releaseId" = r.id),
+  ':p', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."projectId" = r."projectId" AND a."releaseId" IS NULL))`;
 
 type Revisions = { releaseId: string; revision: string; stored: string | null; gates: unknown; rollbackRecommended: unknown };
 
@@ -19,10 +23,7 @@ type Revisions = { releaseId: string; revision: string; stored: string | null; g
 async function revisionsOf(releases: Pick<Release, "id" | "projectId">[]): Promise<Map<string, Revisions>> {
   if (releases.length === 0) return new Map();
   const rows = await db().$queryRaw<Revisions[]>`
-    SELECT r.id AS "releaseId",
-      concat('r', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."releaseId" = r.id),
-             ':p', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."projectId" = r."projectId" AND a."releaseId" IS NULL)) AS revision,
-      s.revision AS stored, s.gates, s."rollbackRecommended"
+    SELECT r.id AS "releaseId", ${REVISION} AS revision, s.revision AS stored, s.gates, s."rollbackRecommended"
     FROM unnest(${releases.map((r) => r.id)}::uuid[]) AS ids(id)
     JOIN "Release" r ON r.id = ids.id
     LEFT JOIN "ReleaseGateState" s ON s."releaseId" = r.id`;
@@ -70,6 +71,42 @@ export async function currentHealth(releases: Release[], environments: (release:
   };
   await Promise.all(Array.from({ length: Math.min(EVALUATE_AT_ONCE, outdated.length) }, worker));
   // In the order asked for, as callers list them.
+  return new Map(releases.map((r) => [r.id, out.get(r.id)!]));
+}
+
+export type HealthSummary = { gates: GateSummary[]; rollbackRecommended: string[] };
+
+/**
+ * What lists show of each release's gates (summarizeGate), in one query: the summaries are cut
+ * from the stored gates by the database, so a thousand releases' blockers never reach the app.
+ * Outdated ones are evaluated and stored as currentHealth does, then summarised here.
+ */
+export async function currentGateSummaries(releases: Release[], environments: (release: Release) => string[]): Promise<Map<string, HealthSummary>> {
+  if (releases.length === 0) return new Map();
+  const rows = await db().$queryRaw<{ releaseId: string; current: boolean; summaries: GateSummary[]; rollbackRecommended: unknown }[]>`
+    SELECT r.id AS "releaseId", s.revision IS NOT DISTINCT FROM ${REVISION} AS current, s."rollbackRecommended",
+      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+          'environment', g->>'environment', 'open', (g->>'open')::boolean, 'overridden', (g->>'overridden')::boolean,
+          'blocking', jsonb_array_length(g->'blocking'),
+          'firstBlocker', CASE WHEN jsonb_array_length(g->'blocking') > 0 THEN concat(g->'blocking'->0->>'title', ': ', g->'blocking'->0->>'detail') END
+        ) ORDER BY e.ord), '[]'::jsonb)
+       FROM jsonb_array_elements(s.gates) WITH ORDINALITY AS e(g, ord)) AS summaries
+    FROM unnest(${releases.map((r) => r.id)}::uuid[]) AS ids(id)
+    JOIN "Release" r ON r.id = ids.id
+    LEFT JOIN "ReleaseGateState" s ON s."releaseId" = r.id`;
+  const byId = new Map(rows.map((row) => [row.releaseId, row]));
+  const out = new Map<string, HealthSummary>();
+  const outdated: Release[] = [];
+  for (const release of releases) {
+    const row = byId.get(release.id);
+    const wanted = environments(release);
+    if (row?.current && row.summaries.length === wanted.length && row.summaries.every((g, i) => g.environment === wanted[i])) {
+      out.set(release.id, { gates: row.summaries, rollbackRecommended: row.rollbackRecommended as string[] });
+    } else outdated.push(release);
+  }
+  for (const [id, health] of await currentHealth(outdated, environments)) {
+    out.set(id, { gates: health.gates.map(summarizeGate), rollbackRecommended: health.rollbackRecommended });
+  }
   return new Map(releases.map((r) => [r.id, out.get(r.id)!]));
 }
 
