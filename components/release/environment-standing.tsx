@@ -1,11 +1,12 @@
 // Where a release stands on one environment, for lists: rolled back, deployed, or its gate.
+import { summarizeGate } from "@/lib/gate";
 import type { EnvironmentStanding } from "@/lib/server/list-releases";
 import { gateLabel } from "./gate-chip";
 
 export function standingLabel(standing: EnvironmentStanding): string {
   if (standing.rolledBackAt) return "rolled back";
   if (standing.deployedAt) return "deployed";
-  return `gate ${gateLabel(standing.gate)}`;
+  return `gate ${gateLabel(summarizeGate(standing.gate))}`;
 }
 
 export function EnvironmentStandingChip({ standing }: { standing: EnvironmentStanding }) {

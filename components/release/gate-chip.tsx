@@ -1,9 +1,8 @@
-import type { GateDecision, GateSummary } from "@/lib/gate";
+import type { GateSummary } from "@/lib/gate";
 
-export function gateLabel(gate: GateDecision | GateSummary): string {
+export function gateLabel(gate: GateSummary): string {
   if (gate.overridden) return "overridden";
-  const blocking = typeof gate.blocking === "number" ? gate.blocking : gate.blocking.length;
-  return gate.open ? "open" : `blocked (${blocking})`;
+  return gate.open ? "open" : `blocked (${gate.blocking})`;
 }
 
 /** A gate at a glance; hovering a blocked one names its first blocker. */

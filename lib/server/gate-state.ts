@@ -14,6 +14,9 @@ const EVALUATE_AT_ONCE = 4;
 const REVISION = Prisma.sql`concat('r', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."releaseId" = r.id),
   ':p', (SELECT max(a.id) FROM "AuditEvent" a WHERE a."projectId" = r."projectId" AND a."releaseId" IS NULL))`;
 
+/** Stored gates fit when they are for the environments wanted, in order (a project's may change). */
+const fits = (stored: { environment: string }[], wanted: string[]) => stored.length === wanted.length && stored.every((g, i) => g.environment === wanted[i]);
+
 type Revisions = { releaseId: string; revision: string; stored: string | null; gates: unknown; rollbackRecommended: unknown };
 
 /**
@@ -54,7 +57,7 @@ export async function currentHealth(releases: Release[], environments: (release:
     const wanted = environments(release);
     const stored = row && row.stored === row.revision ? (row.gates as GateDecision[]) : null;
     // A project whose environments changed since is evaluated again too.
-    if (stored && stored.length === wanted.length && stored.every((g, i) => g.environment === wanted[i])) {
+    if (stored && fits(stored, wanted)) {
       out.set(release.id, { gates: stored, rollbackRecommended: row!.rollbackRecommended as string[], revision: row!.revision });
     } else outdated.push(release);
   }
@@ -99,8 +102,7 @@ export async function currentGateSummaries(releases: Release[], environments: (r
   const outdated: Release[] = [];
   for (const release of releases) {
     const row = byId.get(release.id);
-    const wanted = environments(release);
-    if (row?.current && row.summaries.length === wanted.length && row.summaries.every((g, i) => g.environment === wanted[i])) {
+    if (row?.current && fits(row.summaries, environments(release))) {
       out.set(release.id, { gates: row.summaries, rollbackRecommended: row.rollbackRecommended as string[] });
     } else outdated.push(release);
   }
