@@ -3,7 +3,7 @@
 import type { CheckItem, ManualItem, MetricItem, WatchItem } from "@/lib/templates/schema";
 import { patternMatches } from "./match";
 import { roleAtLeast } from "./roles";
-import { newerRun, strictPlace, type CheckTally } from "./tally";
+import { countsOver, newerRun, strictPlace, type CheckTally } from "./tally";
 import type {
   BlockReason,
   Blocker,
@@ -87,13 +87,20 @@ function newer(a: GateResult, b: GateResult): boolean {
   return at !== bt ? at > bt : a.reportedAt.getTime() > b.reportedAt.getTime();
 }
 
+/** Whether result a counts instead of b (the same key): newer, or at the same instant worse (countsOver). */
+const countsOverResult = (a: GateResult, b: GateResult) =>
+  countsOver(
+    { at: (a.startedAt ?? a.reportedAt).getTime(), reportedAt: a.reportedAt.getTime(), status: a.status },
+    { at: (b.startedAt ?? b.reportedAt).getTime(), reportedAt: b.reportedAt.getTime(), status: b.status },
+  );
+
 /** The latest run of each key and variant among the given results. */
 function latestRuns(results: GateResult[]): GateResult[] {
   const latest = new Map<string, GateResult>();
   for (const result of results) {
     const id = `${result.variant ?? ""}\u0000${result.key}`;
     const current = latest.get(id);
-    if (!current || newer(result, current)) latest.set(id, result);
+    if (!current || countsOverResult(result, current)) latest.set(id, result);
   }
   return [...latest.values()];
 }

@@ -71,12 +71,15 @@ describe("check tallies", () => {
           kept = [...kept.filter((r) => !replaced.has(`${r.commitSha} ${r.environment} ${r.variant} ${r.key}`)), ...written];
           all.push(...report);
         }
-        // From scratch: the latest run per slot, first of equals winning, as ResultState keeps it.
+        // From scratch: the latest run per slot, as ResultState keeps it; at the same instant the
+        // worse status (docs/templates.md).
+        const worse = ["failed", "flaky", "skipped", "passed"];
         const latest = new Map<string, KeptRun>();
         for (const r of all) {
           const id = `${r.commitSha} ${r.environment} ${r.variant} ${r.key}`;
           const current = latest.get(id);
-          if (!current || newerRun(r, current)) latest.set(id, r);
+          const tie = current !== undefined && r.at === current.at && r.reportedAt === current.reportedAt;
+          if (!current || newerRun(r, current) || (tie && worse.indexOf(r.status) < worse.indexOf(current.status))) latest.set(id, r);
         }
         expect(byId([...tallies.values()])).toEqual(byId(tallyRuns(ITEMS, ENVIRONMENTS, [...latest.values()])));
       }),

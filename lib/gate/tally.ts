@@ -40,6 +40,16 @@ export function newerRun(a: RunTime, b: RunTime): boolean {
   return a.at !== b.at ? a.at > b.at : a.reportedAt > b.reportedAt;
 }
 
+// Of two runs at the same instant, the worse counts, so a doubtful pair is never a pass.
+const WORSE_FIRST: Record<ResultStatus, number> = { failed: 0, flaky: 1, skipped: 2, passed: 3 };
+
+/** Whether run a counts instead of run b of the same key: the newer; at the same instant, the worse status. */
+export function countsOver(a: RunTime & { status: ResultStatus }, b: RunTime & { status: ResultStatus }): boolean {
+  if (a.at !== b.at || a.reportedAt !== b.reportedAt) return newerRun(a, b);
+  return WORSE_FIRST[a.status] < WORSE_FIRST[b.status];
+}
+
+
 /** Every place some check item reads: each environment, and "=V" for each `verifyOn: V`. */
 export function placesOf(items: GateItem[], environments: string[]): string[] {
   const strict = new Set<string>();
@@ -58,7 +68,7 @@ export function runAtPlace(kept: ReadonlyMap<string, KeptRun>, place: string): K
   const own = kept.get(place) ?? null;
   const none = kept.get("") ?? null;
   if (!own || !none) return own ?? none;
-  return newerRun(own, none) ? own : none;
+  return countsOver(own, none) ? own : none;
 }
 
 export type CheckPatterns = { item: string; patterns: readonly string[] };
@@ -102,7 +112,8 @@ function count(changes: Map<string, TallyChange>, coverage: { item: string; cove
 /**
  * What a batch of runs changes, given the kept runs of the same keys on the same commit (every
  * reported environment): which kept runs it replaces, and what each tally gains or loses. A run
- * replaces the kept one for its environment only when newer; the first of equals in the batch wins.
+ * replaces the kept one for its environment only when it counts over it (countsOver); the first of
+ * equals in the batch wins.
  */
 export function tallyChanges(
   checks: CheckPatterns[],
@@ -124,7 +135,7 @@ export function tallyChanges(
     let runs = byKey.get(slot(run));
     if (!runs) byKey.set(slot(run), (runs = new Map()));
     const current = runs.get(run.environment);
-    if (current && !newerRun(run, current)) continue;
+    if (current && !countsOver(run, current)) continue;
     let coverage = coverageByKey.get(run.key);
     if (!coverage) coverageByKey.set(run.key, (coverage = coverageOf(checks, run.key)));
     const fed = placesFed(run.environment, places);
@@ -178,14 +189,14 @@ export function keptRunOf(r: GateResult): KeptRun {
   };
 }
 
-/** The latest run per commit, reported environment, variant and key (what ResultState keeps), first of equals winning. */
+/** The latest run per commit, reported environment, variant and key (what ResultState keeps), by countsOver. */
 export function keptResults(results: readonly GateResult[]): GateResult[] {
   const kept = new Map<string, { result: GateResult; run: KeptRun }>();
   for (const result of results) {
     const run = keptRunOf(result);
     const id = `${run.commitSha}\u0000${run.environment}\u0000${run.variant}\u0000${run.key}`;
     const current = kept.get(id);
-    if (!current || newerRun(run, current.run)) kept.set(id, { result, run });
+    if (!current || countsOver(run, current.run)) kept.set(id, { result, run });
   }
   return [...kept.values()].map((k) => k.result);
 }

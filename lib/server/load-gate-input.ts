@@ -68,6 +68,10 @@ const RUN_COLUMNS = Prisma.sql`key, status::text AS status, message, "durationMs
  * rebuild left without results says "stale"), and the runs since deploys. Sorted by key: the gate
  * lists failing tests in the order it meets them.
  */
+/** Within one key, environment and variant, the run that counts first (lib/gate/tally.ts countsOver): newer, then worse. */
+const countingFirst = (t: string) =>
+  Prisma.raw(`COALESCE(${t}"startedAt", ${t}"reportedAt") DESC, ${t}"reportedAt" DESC, CASE ${t}status WHEN 'failed' THEN 0 WHEN 'flaky' THEN 1 WHEN 'skipped' THEN 2 ELSE 3 END`);
+
 async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promise<Snapshot> {
   const id = release.id;
   const commit = release.commitSha;
@@ -76,7 +80,7 @@ async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promi
         SELECT DISTINCT ON (r.key, r.environment, r.variant) r.key, r.status::text AS status, r.message, r."durationMs", r."commitSha", r.environment, r.variant, r."startedAt", r."reportedAt", r."runUrl"
         FROM deployed JOIN "Result" r
           ON r."releaseId" = ${id}::uuid AND r."commitSha" = ${commit} AND r.environment = deployed.environment AND r."reportedAt" > deployed.at
-        ORDER BY r.key, r.environment, r.variant, COALESCE(r."startedAt", r."reportedAt") DESC, r."reportedAt" DESC
+        ORDER BY r.key, r.environment, r.variant, ${countingFirst("r.")}
       ) AS after_deploy`;
   const runs = tallied
     ? Prisma.sql`
@@ -94,7 +98,7 @@ async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promi
         SELECT DISTINCT ON (key, environment, variant) ${RUN_COLUMNS}
         FROM "ResultState"
         WHERE "releaseId" = ${id}::uuid AND "commitSha" <> ${commit}
-        ORDER BY key, environment, variant, COALESCE("startedAt", "reportedAt") DESC, "reportedAt" DESC
+        ORDER BY key, environment, variant, ${countingFirst("")}
       ) AS earlier
       UNION ALL
       ${afterDeploy}`;

@@ -175,7 +175,8 @@ function countsFor(input: GateInput, item: GateItem, e: string, result: GateResu
 /**
  * "Of those, per key and variant (browser/project), only the **latest run** counts: the one whose
  * `run.startedAt` (the producer's clock; the arrival time when absent) is latest; on a tie, the
- * one that arrived last."
+ * one that arrived last. Runs that tie on both […] the worse status counts, `failed` before
+ * `flaky` before `skipped` before `passed`."
  */
 function latestRuns(results: GateResult[]): GateResult[] {
   const latest = new Map<string, GateResult>();
@@ -190,7 +191,9 @@ function latestRuns(results: GateResult[]): GateResult[] {
 function isLaterRun(a: GateResult, b: GateResult): boolean {
   const runTime = (r: GateResult) => time(r.startedAt ?? r.reportedAt);
   if (runTime(a) !== runTime(b)) return runTime(a) > runTime(b);
-  return time(a.reportedAt) > time(b.reportedAt);
+  if (time(a.reportedAt) !== time(b.reportedAt)) return time(a.reportedAt) > time(b.reportedAt);
+  const worse = ["failed", "flaky", "skipped", "passed"];
+  return worse.indexOf(a.status) < worse.indexOf(b.status);
 }
 
 type ItemState = "passed" | "failed" | "pending";

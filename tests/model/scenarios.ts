@@ -271,7 +271,8 @@ function envChoice(envs: string[]) {
   return fc.oneof({ arbitrary: fc.constant(null), weight: 1 }, { arbitrary: fc.constantFrom<string | null>(...envs), weight: Math.min(2, envs.length) });
 }
 
-type RawResult = { key: number; variant: string | null | undefined; status: ResultStatus; commitSha: string; environment: string | null; slot: number; startedAt: StartedAtChoice };
+/** `together`: stored in the same moment as the other `together` results of its slot (one batch), so arrivals tie. */
+type RawResult = { key: number; variant: string | null | undefined; status: ResultStatus; commitSha: string; environment: string | null; slot: number; startedAt: StartedAtChoice; together: boolean };
 type RawMetric = { name: string; value: number | null; commitSha: string; environment: string | null; slot: number };
 type RawSignOff = { item: number; user: string; role: RoleName; environment: string; commitSha: string; slot: number; revoked: boolean };
 type RawDeploy = { environment: string; commitSha: string; slot: number };
@@ -280,6 +281,7 @@ type RawRejection = { item: number; user: string; role: RoleName; environment: s
 type Support = { results: RawResult[]; metrics: RawMetric[]; signOffs: RawSignOff[]; deploys: RawDeploy[]; rejections: RawRejection[] };
 const NO_SUPPORT: Support = { results: [], metrics: [], signOffs: [], deploys: [], rejections: [] };
 
+const togetherArb = fc.constantFrom(false, false, false, true);
 const variantArb = fc.constantFrom<string | null | undefined>(undefined, undefined, undefined, null, "chromium", "firefox");
 const lateSlot = fc.integer({ min: 3, max: 8 });
 const earlySlot = fc.integer({ min: 0, max: 3 });
@@ -293,6 +295,7 @@ function rawResultArb(keys: string[], envs: string[]): fc.Arbitrary<RawResult> {
     environment: envChoice(envs),
     slot: slotArb,
     startedAt: startedAtArb,
+    together: togetherArb,
   });
 }
 
@@ -355,6 +358,7 @@ function itemArb(index: number, envs: string[], keys: string[], environment: str
                 environment: whereArb(verifyOn),
                 slot: whenArb(verifyOn),
                 startedAt: startedAtArb,
+                together: togetherArb,
               }),
             ),
           )
@@ -451,7 +455,8 @@ function itemArb(index: number, envs: string[], keys: string[], environment: str
 type ItemWithSupportKind = { kind: Record<string, unknown> & { kind: GateItem["kind"] }; support: Support };
 
 function resultOf(raw: RawResult, index: number, keys: string[]): GateResult {
-  const reportedAt = T0 + raw.slot * MINUTE + index; // offsets 0..99: arrivals are distinct
+  // Offsets 0..99 keep arrivals distinct, except for results stored together (offset 150).
+  const reportedAt = T0 + raw.slot * MINUTE + (raw.together ? 150 : index);
   const result: GateResult = {
     key: keys[raw.key % keys.length]!,
     status: raw.status,
@@ -481,6 +486,8 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
           fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(i, envs, keys, environment))),
         ),
         results: fc.array(rawResultArb(keys, envs), { maxLength: 8 }),
+        // A second run of the same test stored in the same moment, before or after it: a full tie.
+        twins: fc.array(fc.record({ of: fc.nat(), status: statusArb, before: fc.boolean() }), { maxLength: 2 }),
         metrics: fc.array(
           fc.record({
             name: fc.constantFrom("m1", "m2", "m3"),
@@ -522,7 +529,15 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
       .map((s): Scenario => {
         const items = s.items.map((x) => x.item);
         const supports = s.items.map((x) => x.support);
-        const results = [...s.results, ...supports.flatMap((x) => x.results)].map((r, i) => resultOf(r, i, s.keys));
+        const raws = [...s.results, ...supports.flatMap((x) => x.results)];
+        for (const twin of s.twins) {
+          if (raws.length === 0) break;
+          const at = twin.of % raws.length;
+          const original: RawResult = { ...raws[at]!, together: true };
+          const copy: RawResult = { ...original, status: twin.status };
+          raws.splice(at, 1, ...(twin.before ? [copy, original] : [original, copy]));
+        }
+        const results = raws.map((r, i) => resultOf(r, i, s.keys));
         const metrics: GateMetric[] = [...s.metrics, ...supports.flatMap((x) => x.metrics)].map((m, i) => ({
           name: m.name,
           value: m.value,
