@@ -96,12 +96,12 @@ export async function chainHead(tx: Tx, chain: string): Promise<ChainHead> {
 }
 
 /**
- * After a writer appended `event` to a chain, still under the chain's lock: signs a
+ * After a writer appended `appended` events to a chain, `event` the last, still under the chain's lock: signs a
  * checkpoint of it when the chain is due (docs/decisions/009). The count builds on the last
  * checkpoint when that one verifies and the gap was counted exactly; otherwise it is counted.
  */
-export async function checkpointAfterWrite(tx: Tx, chain: string, head: ChainHead, event: { id: bigint; hash: string }, now: Date): Promise<void> {
-  const since = head.since + 1;
+export async function checkpointAfterWrite(tx: Tx, chain: string, head: ChainHead, event: { id: bigint; hash: string }, now: Date, appended = 1): Promise<void> {
+  const since = head.since + appended;
   const last = head.last;
   if (!checkpointDue(last ? { createdAt: new Date(last.createdAt) } : null, since, now)) return;
   const key = auditSigningKey();

@@ -22,8 +22,12 @@ export type AuditEntry = {
 };
 
 export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry): Promise<void> {
+  await recordAudits(tx, [{ ctx, entry }]);
+}
+
+function chainedEvent(ctx: ServerContext, entry: AuditEntry, createdAt: Date): ChainedEvent {
   const { principal } = ctx;
-  const event: ChainedEvent = {
+  return {
     projectId: entry.projectId,
     releaseId: entry.releaseId ?? null,
     actorUserId: principal.kind === "user" ? principal.user.id : null,
@@ -37,30 +41,45 @@ export async function recordAudit(tx: Tx, ctx: ServerContext, entry: AuditEntry)
     after: entry.after === undefined ? null : JSON.parse(JSON.stringify(entry.after)),
     requestId: ctx.requestId ?? null,
     ip: ctx.ip ?? null,
-    createdAt: new Date().toISOString(),
+    createdAt: createdAt.toISOString(),
   };
+}
+
+/**
+ * Events of one chain, in order, appended in one go (a batch of reports stored together): one lock,
+ * one look at the chain's head, each event linked to the one before it, one insert.
+ */
+export async function recordAudits(tx: Tx, entries: { ctx: ServerContext; entry: AuditEntry }[]): Promise<void> {
+  if (entries.length === 0) return;
+  const now = new Date();
+  const events = entries.map(({ ctx, entry }) => chainedEvent(ctx, entry, now));
+  const chain = chainOf(events[0]!);
+  if (events.some((e) => chainOf(e) !== chain)) throw new Error("recordAudits: every event of one call must belong to one chain");
   // One writer per chain at a time, so every event links to the one truly before it.
-  const chain = chainOf(event);
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
   // Every chain is checkpointed (docs/decisions/009): one query finds the previous hash and
   // whether a checkpoint is due.
   const head = await chainHead(tx, chain);
-  const prevHash = head.prevHash;
-  const hash = eventHash(prevHash, event);
-  const created = await tx.auditEvent.create({
-    data: {
-      ...event,
-      before: event.before ?? undefined,
-      after: event.after ?? undefined,
-      createdAt: new Date(event.createdAt),
-      prevHash,
-      hash,
-    } as Prisma.AuditEventUncheckedCreateInput,
-    select: { id: true },
+  let prevHash = head.prevHash;
+  const rows = events.map((event) => {
+    const hash = eventHash(prevHash, event);
+    const row = { ...event, before: event.before ?? undefined, after: event.after ?? undefined, createdAt: now, prevHash, hash } as Prisma.AuditEventUncheckedCreateInput;
+    prevHash = hash;
+    return row;
   });
-  await checkpointAfterWrite(tx, chain, head, { id: created.id, hash }, new Date(event.createdAt));
-  // A deploy or a rejection is a notification by itself: queued with the change, or not at all.
-  await announceAuditedChange(tx, { ...entry, actor: event.actorLabel });
-  // Sign-ins and accounts belong to no project: no page shows them live.
-  if (event.projectId) await notifyChange(tx, { projectId: event.projectId, releaseId: event.releaseId, kind: event.action, eventId: String(created.id) });
+  // A multi-row INSERT numbers its rows in order, so ids follow the chain.
+  const created =
+    rows.length === 1
+      ? [await tx.auditEvent.create({ data: rows[0]!, select: { id: true, hash: true } })]
+      : await tx.auditEvent.createManyAndReturn({ data: rows, select: { id: true, hash: true } });
+  const last = created.reduce((a, b) => (b.id > a.id ? b : a));
+  await checkpointAfterWrite(tx, chain, head, { id: last.id, hash: last.hash! }, now, rows.length);
+  for (const [i, { entry }] of entries.entries()) {
+    // A deploy or a rejection is a notification by itself: queued with the change, or not at all.
+    await announceAuditedChange(tx, { ...entry, actor: events[i]!.actorLabel });
+  }
+  // Sign-ins and accounts belong to no project: no page shows them live. One notice per call:
+  // open pages read the release again, once.
+  const event = events.at(-1)!;
+  if (event.projectId) await notifyChange(tx, { projectId: event.projectId, releaseId: event.releaseId, kind: event.action, eventId: String(last.id) });
 }

@@ -38,6 +38,28 @@ export async function claimIdempotencyKey(tx: Tx, idempotency: Idempotency | nul
   if (claimed === 0) throw new IdempotentReplay();
 }
 
+/**
+ * The same for a batch, in one statement: which requests claimed their key (true for those without
+ * one). Of two in the batch with one key, the first claims it and the other replays its response.
+ * Keys are claimed in a fixed order, so two batches waiting on each other's keys cannot deadlock.
+ */
+export async function claimIdempotencyKeys(tx: Tx, batch: (Idempotency | null)[]): Promise<boolean[]> {
+  const id = (i: Idempotency) => `${i.scope}\u0000${i.key}`;
+  const first = new Map<string, Idempotency>();
+  for (const i of batch) if (i && !first.has(id(i))) first.set(id(i), i);
+  if (first.size === 0) return batch.map(() => true);
+  const keys = [...first.values()].sort((a, b) => (id(a) < id(b) ? -1 : 1));
+  const rows = await tx.$queryRaw<{ scope: string; key: string }[]>`
+    INSERT INTO "IdempotencyRecord" (id, scope, key, "requestHash", status, response)
+    SELECT gen_random_uuid(), k.scope, k.key, k.hash, 0, '{}'::jsonb
+    FROM unnest(${keys.map((k) => k.scope)}::text[], ${keys.map((k) => k.key)}::text[], ${keys.map((k) => k.requestHash)}::text[]) WITH ORDINALITY AS k(scope, key, hash, n)
+    ORDER BY k.n
+    ON CONFLICT (scope, key) DO NOTHING
+    RETURNING scope, key`;
+  const claimed = new Set(rows.map((r) => `${r.scope}\u0000${r.key}`));
+  return batch.map((i) => i === null || (claimed.has(id(i)) && first.get(id(i)) === i));
+}
+
 /** Inside the same transaction, once the response is known. */
 export async function storeIdempotentResponse(tx: Tx, idempotency: Idempotency | null, status: number, body: unknown): Promise<void> {
   if (!idempotency) return;
@@ -55,4 +77,14 @@ export async function replayIdempotent(idempotency: Idempotency): Promise<Stored
     throw new AppError("validation_failed", "this Idempotency-Key was already used for a different request; use a new key for new content");
   }
   return { status: record.status, body: record.response, replayed: true };
+}
+
+/** The same for a batch, in one statement. */
+export async function storeIdempotentResponses(tx: Tx, responses: { idempotency: Idempotency; status: number; body: unknown }[]): Promise<void> {
+  if (responses.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "IdempotencyRecord" r SET status = v.status, response = v.response::jsonb
+    FROM unnest(${responses.map((x) => x.idempotency.scope)}::text[], ${responses.map((x) => x.idempotency.key)}::text[], ${responses.map((x) => x.status)}::int[],
+      ${responses.map((x) => JSON.stringify(x.body))}::text[]) AS v(scope, key, status, response)
+    WHERE r.scope = v.scope AND r.key = v.key`;
 }

@@ -1,7 +1,8 @@
 // CI results in: validated payload -> rows for the release, the raw payload, an audit event and,
 // with an Idempotency-Key, the response to replay, all in one transaction; then the gate.
-// Every report pays for each round trip to the database, so the writes share one statement and
-// the gate's input is one query (load-gate-input.ts).
+// Every report pays for each round trip to the database, so the writes share one statement, the
+// gate's input is one query (load-gate-input.ts), and reports of one release that arrive together
+// share one transaction (group-commit.ts, docs/decisions/021).
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { authorize } from "@/lib/auth/permissions";
@@ -11,11 +12,12 @@ import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
 import { metrics, timeGate } from "@/lib/metrics/registry";
 import type { ResultsPayload } from "@/lib/validation/results";
 import { assertRunStart } from "@/lib/validation/run-start";
-import { recordAudit } from "./audit";
+import { recordAudits } from "./audit";
 import { resolveCommit } from "./commit";
 import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
-import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempotentResponse, type Idempotency, type StoredResponse } from "./idempotency";
+import { GroupCommit } from "./group-commit";
+import { claimIdempotencyKeys, replayIdempotent, storeIdempotentResponses, type Idempotency, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findRelease } from "./lookup";
 import { rawPayloadInsert, type RawBody } from "./raw-payload";
@@ -52,6 +54,29 @@ function assertUniqueKeys(payload: ResultsPayload): void {
   });
 }
 
+/** A report checked and ready to store: everything the batch needs, found before it waits. */
+type PendingReport = {
+  ctx: ServerContext;
+  project: Awaited<ReturnType<typeof findProject>>;
+  release: Awaited<ReturnType<typeof findRelease>>;
+  payload: ResultsPayload;
+  options: IngestOptions;
+  source: string;
+  delivery: string;
+  commit: string;
+  startedAt: Date | null;
+};
+
+type Stored = { replay: false; body: IngestReport } | { replay: true };
+
+// Reports of one release that arrive together are stored together (group-commit.ts): those for the
+// same commit and environment, up to 50 reports or 5,000 results; a larger report goes alone.
+const reports = new GroupCommit<PendingReport, Stored>(storeReports, {
+  maxItems: 50,
+  maxWeight: 5_000,
+  fits: (first, other) => other.commit === first.commit && (other.payload.environment ?? null) === (first.payload.environment ?? null),
+});
+
 export async function recordResults(
   ctx: ServerContext,
   projectSlug: string,
@@ -66,78 +91,126 @@ export async function recordResults(
   assertUniqueKeys(payload);
 
   const source = options.source ?? "json";
-  const delivery = randomUUID();
-  const commit = resolveCommit(payload.commit, release.commitSha);
-  const startedAt = assertRunStart(payload.run?.startedAt);
-  const environments = project.environments.map((e) => e.name);
-  try {
-    const body = await db().$transaction(
-      async (tx) => {
-        await claimIdempotencyKey(tx, options.idempotency ?? null);
-        await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, payload, startedAt, source, delivery, raw: options.raw });
-        const { input } = await loadGateInput(release, environments, tx);
-        const report = ingestReport(input.items, payload, environments, (e) => evaluateGate(input, e));
-        const warnings = options.warnings ?? [];
-        const body: IngestReport = { delivery, accepted: payload.results.length, commit, countsForRelease: commit === release.commitSha, ...report, warnings };
-        await storeIdempotentResponse(tx, options.idempotency ?? null, 201, body);
-        // Last: the audit chain's lock is then held only for the moment before commit.
-        await recordAudit(tx, ctx, {
-          projectId: project.id,
-          releaseId: release.id,
-          action: "results.recorded",
-          targetType: "release",
-          targetId: release.id,
-          after: { delivery, source, count: payload.results.length, commit, environment: payload.environment ?? null, run: payload.run ?? null },
-        });
-        return body;
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
-    metrics().ingestReports.inc({ source });
-    metrics().ingestResults.inc({ source }, payload.results.length);
-    return { status: 201, body, replayed: false };
-  } catch (error) {
-    if (error instanceof IdempotentReplay && options.idempotency) return (await replayIdempotent(options.idempotency)) as StoredResponse & { body: IngestReport };
-    throw error;
-  }
+  const pending: PendingReport = {
+    ctx,
+    project,
+    release,
+    payload,
+    options,
+    source,
+    delivery: randomUUID(),
+    commit: resolveCommit(payload.commit, release.commitSha),
+    startedAt: assertRunStart(payload.run?.startedAt),
+  };
+  const stored = await reports.add(release.id, pending, Math.max(1, payload.results.length));
+  if (stored.replay) return (await replayIdempotent(options.idempotency!)) as StoredResponse & { body: IngestReport };
+  metrics().ingestReports.inc({ source });
+  metrics().ingestResults.inc({ source }, payload.results.length);
+  return { status: 201, body: stored.body, replayed: false };
 }
 
 /**
- * The runs, the latest run per key (ResultState), the check tallies and the raw payload in ONE
- * statement, after one read of the kept runs those keys replace (result-state.ts): an INSERT …
- * SELECT FROM unnest(…) for the whole report (a 10,000-test report is five array parameters, not
- * thousands of bound values), the others as data-modifying CTEs, which PostgreSQL runs to
- * completion in the same statement. Timestamps are written in UTC, as Prisma writes them,
- * whatever the session's time zone.
+ * One transaction for a batch of one release's reports (same commit and environment): the keys
+ * they carry claimed, their runs and bookkeeping in one read and one statement, the gate evaluated
+ * once, and one audit event per report chained in one insert. All or nothing.
  */
-async function insertResults(
-  tx: Tx,
-  row: { projectId: string; releaseId: string; commit: string; payload: ResultsPayload; startedAt: Date | null; source: string; delivery: string; raw?: RawBody },
-): Promise<void> {
-  const { results, environment, run } = row.payload;
+async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
+  const { project, release, commit, payload } = batch[0]!;
+  const environments = project.environments.map((e) => e.name);
+  return db().$transaction(
+    async (tx) => {
+      const claimed = await claimIdempotencyKeys(tx, batch.map((r) => r.options.idempotency ?? null));
+      const stored = batch.filter((_, i) => claimed[i]);
+      if (stored.length === 0) return batch.map((): Stored => ({ replay: true }));
+      await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, environment: payload.environment ?? null }, stored);
+      const { input } = await loadGateInput(release, environments, tx);
+      const shown = payload.environment ? [payload.environment] : environments;
+      const gate = Object.fromEntries(timeGate(() => shown.map((e) => evaluateGate(input, e))).map((g) => [g.environment, g]));
+      const patterns = checkPatternsOf(input.items);
+      const bodies = new Map<PendingReport, IngestReport>();
+      for (const r of stored) {
+        bodies.set(r, {
+          delivery: r.delivery,
+          accepted: r.payload.results.length,
+          commit,
+          countsForRelease: commit === release.commitSha,
+          ...matchedKeys(patterns, r.payload),
+          warnings: r.options.warnings ?? [],
+          gate,
+        });
+      }
+      await storeIdempotentResponses(tx, stored.flatMap((r) => (r.options.idempotency ? [{ idempotency: r.options.idempotency, status: 201, body: bodies.get(r) }] : [])));
+      // Last: the audit chain's lock is then held only for the moment before commit.
+      await recordAudits(
+        tx,
+        stored.map((r) => ({
+          ctx: r.ctx,
+          entry: {
+            projectId: project.id,
+            releaseId: release.id,
+            action: "results.recorded",
+            targetType: "release",
+            targetId: release.id,
+            after: { delivery: r.delivery, source: r.source, count: r.payload.results.length, commit, environment: r.payload.environment ?? null, run: r.payload.run ?? null },
+          },
+        })),
+      );
+      return batch.map((r, i): Stored => (claimed[i] ? { replay: false, body: bodies.get(r)! } : { replay: true }));
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * The runs of a batch's reports, the latest run per key (ResultState), the check tallies and each
+ * raw payload in ONE statement, after one read of the kept runs those keys replace
+ * (result-state.ts): an INSERT … SELECT FROM unnest(…) for every result (a 10,000-test report is a
+ * few array parameters, not thousands of bound values), the others as data-modifying CTEs, which
+ * PostgreSQL runs to completion in the same statement. Timestamps are written in UTC, as Prisma
+ * writes them, whatever the session's time zone.
+ */
+async function insertResults(tx: Tx, at: { projectId: string; releaseId: string; commit: string; environment: string | null }, batch: PendingReport[]): Promise<void> {
+  const rows = batch.flatMap((r) => r.payload.results.map((result) => ({ result, report: r })));
   const kept = await keptRunsStatements(tx, {
-    releaseId: row.releaseId,
-    commitSha: row.commit,
-    environment: environment ?? null,
-    runs: results.map((r) => ({ key: r.key, variant: r.variant ?? null, status: r.status, durationMs: r.durationMs ?? null, message: r.message ?? null, runUrl: run?.url ?? null, startedAt: row.startedAt })),
+    releaseId: at.releaseId,
+    commitSha: at.commit,
+    environment: at.environment,
+    runs: rows.map(({ result: r, report }) => ({
+      key: r.key,
+      variant: r.variant ?? null,
+      status: r.status,
+      durationMs: r.durationMs ?? null,
+      message: r.message ?? null,
+      runUrl: report.payload.run?.url ?? null,
+      startedAt: report.startedAt,
+    })),
   });
-  const raw = row.raw ? rawPayloadInsert(row.raw, { projectId: row.projectId, releaseId: row.releaseId, source: row.source, deliveryId: row.delivery }) : null;
+  const raws = batch.flatMap((r) => (r.options.raw ? [rawPayloadInsert(r.options.raw, { projectId: at.projectId, releaseId: at.releaseId, source: r.source, deliveryId: r.delivery })] : []));
+  const column = <T,>(f: (row: (typeof rows)[number]) => T) => rows.map(f);
   const runs = Prisma.sql`
     INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
-    SELECT gen_random_uuid(), ${row.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${row.commit}, ${environment ?? null}, ${run?.id ?? null}, ${run?.url ?? null},
-      (${row.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${row.source}, ${row.delivery}
-    FROM unnest(${results.map((r) => r.key)}::text[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.durationMs ?? null)}::int[], ${results.map((r) => r.message ?? null)}::text[], ${results.map((r) => r.variant ?? null)}::text[])
-      AS r(key, status, duration, message, variant)`;
-  await tx.$executeRaw(asOneStatement([runs, ...(raw ? [raw] : []), ...kept]));
+    SELECT gen_random_uuid(), ${at.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${at.commit}, ${at.environment}, r.run_id, r.run_url,
+      (r.started::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), r.source, r.delivery
+    FROM unnest(${column((x) => x.result.key)}::text[], ${column((x) => x.result.status)}::text[], ${column((x) => x.result.durationMs ?? null)}::int[],
+      ${column((x) => x.result.message ?? null)}::text[], ${column((x) => x.result.variant ?? null)}::text[], ${column((x) => x.report.payload.run?.id ?? null)}::text[],
+      ${column((x) => x.report.payload.run?.url ?? null)}::text[], ${column((x) => x.report.startedAt?.toISOString() ?? null)}::text[], ${column((x) => x.report.source)}::text[],
+      ${column((x) => x.report.delivery)}::text[])
+      AS r(key, status, duration, message, variant, run_id, run_url, started, source, delivery)`;
+  await tx.$executeRaw(asOneStatement([runs, ...raws, ...kept]));
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];
+type ItemPattern = { item: string; pattern: string };
 
-/** Which items the reported keys fed, which keys fed none, and the gates after ingestion. */
-function ingestReport(items: GateItems, payload: ResultsPayload, environments: string[], gateOf: (environment: string) => GateDecision) {
-  const patterns = items.flatMap((item) =>
+/** Every pattern that feeds an item: a check's, and a watch item's check. */
+function checkPatternsOf(items: GateItems): ItemPattern[] {
+  return items.flatMap((item) =>
     item.kind === "check" ? item.patterns.map((p) => ({ item: item.key, pattern: p })) : item.kind === "watch" && item.check ? [{ item: item.key, pattern: item.check }] : [],
   );
+}
+
+/** Which items the reported keys fed, and which keys fed none. */
+function matchedKeys(patterns: ItemPattern[], payload: ResultsPayload) {
   const perItem = new Map<string, number>();
   const unmatched: string[] = [];
   for (const result of payload.results) {
@@ -145,11 +218,5 @@ function ingestReport(items: GateItems, payload: ResultsPayload, environments: s
     if (hits.size === 0) unmatched.push(result.key);
     for (const item of hits) perItem.set(item, (perItem.get(item) ?? 0) + 1);
   }
-  const shown = payload.environment ? [payload.environment] : environments;
-  return {
-    matched: [...perItem].map(([item, results]) => ({ item, results })),
-    unmatched: unmatched.slice(0, 100),
-    unmatchedCount: unmatched.length,
-    gate: Object.fromEntries(timeGate(() => shown.map(gateOf)).map((g) => [g.environment, g])),
-  };
+  return { matched: [...perItem].map(([item, results]) => ({ item, results })), unmatched: unmatched.slice(0, 100), unmatchedCount: unmatched.length };
 }
