@@ -393,7 +393,7 @@ export const ingestReportSchema = z.strictObject({
   unmatched: z.array(z.string()).meta({ description: "Keys no item's pattern covers (the first 100)." }),
   unmatchedCount: count,
   warnings: z.array(z.string()).meta({ description: "What the sender should fix, such as keys that still start with an absolute path (pass `baseDir`). The results are recorded all the same." }),
-  gate: gatesByEnvironment.meta({ description: "The gate after ingestion: the request's environment, or every environment." }),
+  gate: gatesByEnvironment.meta({ description: "The gate after ingestion (after the reports stored with this one, when several for the release arrived together): the request's environment, or every environment." }),
 });
 
 export const metricsReportSchema = z.strictObject({

@@ -21,3 +21,25 @@ export async function findRelease(projectId: string, version: string, client: Tx
   if (!release) throw notFound(`release "${version}"`);
   return release;
 }
+
+type Row = Record<string, unknown>;
+// Timestamps come back from to_jsonb as UTC without a zone (the columns hold UTC).
+const instant = (value: unknown) => (typeof value === "string" ? new Date(`${value}Z`) : null);
+
+/**
+ * A project with its environments and one of its releases, as findProject and findRelease return
+ * them, in one round trip: for ingest, which pays for every query on every report. Null when
+ * either is missing (or the names can't exist), so the caller asks again the way that says which.
+ */
+export async function findProjectRelease(slug: string, version: string): Promise<{ project: Awaited<ReturnType<typeof findProject>>; release: Awaited<ReturnType<typeof findRelease>> } | null> {
+  if (holdsNul(slug) || holdsNul(version)) return null;
+  const [row] = await db().$queryRaw<{ project: Row; release: Row; environments: Row[] }[]>`
+    SELECT to_jsonb(p) AS project, to_jsonb(r) AS release,
+      (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.position), '[]') FROM "Environment" e WHERE e."projectId" = p.id) AS environments
+    FROM "Project" p JOIN "Release" r ON r."projectId" = p.id AND r.version = ${version}
+    WHERE p.slug = ${slug}`;
+  if (!row) return null;
+  const project = { ...row.project, lockedAt: instant(row.project.lockedAt), createdAt: instant(row.project.createdAt), environments: row.environments };
+  const release = { ...row.release, createdAt: instant(row.release.createdAt), updatedAt: instant(row.release.updatedAt) };
+  return { project, release } as unknown as NonNullable<Awaited<ReturnType<typeof findProjectRelease>>>;
+}

@@ -19,7 +19,7 @@ import { assertEnvironment } from "./environments";
 import { GroupCommit } from "./group-commit";
 import { claimIdempotencyKeys, replayIdempotent, storeIdempotentResponses, type Idempotency, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
-import { findProject, findRelease } from "./lookup";
+import { findProject, findProjectRelease, findRelease } from "./lookup";
 import { rawPayloadInsert, type RawBody } from "./raw-payload";
 import { asOneStatement, keptRunsStatements } from "./result-state";
 
@@ -84,9 +84,12 @@ export async function recordResults(
   payload: ResultsPayload,
   options: IngestOptions = {},
 ): Promise<StoredResponse & { body: IngestReport }> {
-  const project = await findProject(projectSlug);
+  // One round trip when both exist; otherwise the lookups that say which is missing, in the order
+  // that keeps a release's existence from anyone who may not write to its project.
+  const found = await findProjectRelease(projectSlug, version);
+  const project = found?.project ?? (await findProject(projectSlug));
   authorize(ctx.principal, project, "results:write");
-  const release = await findRelease(project.id, version);
+  const release = found?.release ?? (await findRelease(project.id, version));
   if (payload.environment) assertEnvironment(project, payload.environment);
   assertUniqueKeys(payload);
 

@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { evaluateGate, type GateResult } from "@/lib/gate";
 import { keptResults, keptRunOf, tallyRuns } from "@/lib/gate/tally";
 import { loadGateInput } from "@/lib/server/load-gate-input";
+import { findProject, findProjectRelease, findRelease } from "@/lib/server/lookup";
 import { makeProject, randomSha } from "../support/fixtures";
 import { api } from "../support/http";
 import { releaseRow } from "../support/db-state";
@@ -113,5 +114,19 @@ describe("reports that arrive together", () => {
       expect(gate.body.open, JSON.stringify(gate.body.blocking)).toBe(environment === "staging");
     }
     expect((await trail(p)).chain).toMatchObject({ ok: true, events: 31 });
+  });
+
+  it("ingest's one-round-trip lookup returns exactly what the two lookups return, and null when either is missing", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    // A locked project has every kind of column set.
+    await db().project.update({ where: { slug: p.slug }, data: { lockedAt: new Date("2026-01-02T03:04:05.006Z"), lockedBy: "someone", lockedReason: "freeze" } });
+    const project = await findProject(p.slug);
+    const release = await findRelease(project.id, p.version);
+    expect(await findProjectRelease(p.slug, p.version)).toEqual({ project, release });
+    await db().project.update({ where: { slug: p.slug }, data: { lockedAt: null, lockedBy: null, lockedReason: null } });
+    expect(await findProjectRelease(p.slug, p.version)).toEqual({ project: await findProject(p.slug), release });
+    expect(await findProjectRelease(p.slug, "no-such-version")).toBeNull();
+    expect(await findProjectRelease("no-such-project", p.version)).toBeNull();
+    expect(await findProjectRelease(p.slug, "v\u0000")).toBeNull();
   });
 });
