@@ -3,7 +3,7 @@
 import type { CheckItem, ManualItem, MetricItem, WatchItem } from "@/lib/templates/schema";
 import { patternMatches } from "./match";
 import { roleAtLeast } from "./roles";
-import { countsOver, newerRun, strictPlace, type CheckTally } from "./tally";
+import { newerRun, strictPlace, worseStatus, type CheckTally } from "./tally";
 import type {
   BlockReason,
   Blocker,
@@ -87,12 +87,15 @@ function newer(a: GateResult, b: GateResult): boolean {
   return at !== bt ? at > bt : a.reportedAt.getTime() > b.reportedAt.getTime();
 }
 
-/** Whether result a counts instead of b (the same key): newer, or at the same instant worse (countsOver). */
-const countsOverResult = (a: GateResult, b: GateResult) =>
-  countsOver(
-    { at: (a.startedAt ?? a.reportedAt).getTime(), reportedAt: a.reportedAt.getTime(), status: a.status },
-    { at: (b.startedAt ?? b.reportedAt).getTime(), reportedAt: b.reportedAt.getTime(), status: b.status },
-  );
+/** Whether result a counts instead of b (the same key): newer, or at the same instant worse (tally.ts countsOver). */
+function countsOverResult(a: GateResult, b: GateResult): boolean {
+  const at = (a.startedAt ?? a.reportedAt).getTime();
+  const bt = (b.startedAt ?? b.reportedAt).getTime();
+  if (at !== bt) return at > bt;
+  const ar = a.reportedAt.getTime();
+  const br = b.reportedAt.getTime();
+  return ar !== br ? ar > br : worseStatus(a.status, b.status);
+}
 
 /** The latest run of each key and variant among the given results. */
 function latestRuns(results: GateResult[]): GateResult[] {

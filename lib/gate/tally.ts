@@ -43,10 +43,13 @@ export function newerRun(a: RunTime, b: RunTime): boolean {
 // Of two runs at the same instant, the worse counts, so a doubtful pair is never a pass.
 const WORSE_FIRST: Record<ResultStatus, number> = { failed: 0, flaky: 1, skipped: 2, passed: 3 };
 
+/** Whether status a is worse than status b: failed, flaky, skipped, passed. */
+export const worseStatus = (a: ResultStatus, b: ResultStatus) => WORSE_FIRST[a] < WORSE_FIRST[b];
+
 /** Whether run a counts instead of run b of the same key: the newer; at the same instant, the worse status. */
 export function countsOver(a: RunTime & { status: ResultStatus }, b: RunTime & { status: ResultStatus }): boolean {
   if (a.at !== b.at || a.reportedAt !== b.reportedAt) return newerRun(a, b);
-  return WORSE_FIRST[a.status] < WORSE_FIRST[b.status];
+  return worseStatus(a.status, b.status);
 }
 
 

@@ -167,8 +167,8 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
 /**
  * The runs of a batch's reports, the latest run per key (ResultState), the check tallies and each
  * raw payload in ONE statement, after one read of the kept runs those keys replace
- * (result-state.ts): an INSERT … SELECT FROM unnest(…) for every result (a 10,000-test report is a
- * few array parameters, not thousands of bound values), the others as data-modifying CTEs, which
+ * (result-state.ts): an INSERT … SELECT FROM unnest(…) per report (a 10,000-test report is five
+ * array parameters, not thousands of bound values), the others as data-modifying CTEs, which
  * PostgreSQL runs to completion in the same statement. Timestamps are written in UTC, as Prisma
  * writes them, whatever the session's time zone.
  */
@@ -189,17 +189,17 @@ async function insertResults(tx: Tx, at: { projectId: string; releaseId: string;
     })),
   });
   const raws = batch.flatMap((r) => (r.options.raw ? [rawPayloadInsert(r.options.raw, { projectId: at.projectId, releaseId: at.releaseId, source: r.source, deliveryId: r.delivery })] : []));
-  const column = <T,>(f: (row: (typeof rows)[number]) => T) => rows.map(f);
-  const runs = Prisma.sql`
-    INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
-    SELECT gen_random_uuid(), ${at.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${at.commit}, ${at.environment}, r.run_id, r.run_url,
-      (r.started::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), r.source, r.delivery
-    FROM unnest(${column((x) => x.result.key)}::text[], ${column((x) => x.result.status)}::text[], ${column((x) => x.result.durationMs ?? null)}::int[],
-      ${column((x) => x.result.message ?? null)}::text[], ${column((x) => x.result.variant ?? null)}::text[], ${column((x) => x.report.payload.run?.id ?? null)}::text[],
-      ${column((x) => x.report.payload.run?.url ?? null)}::text[], ${column((x) => x.report.startedAt?.toISOString() ?? null)}::text[], ${column((x) => x.report.source)}::text[],
-      ${column((x) => x.report.delivery)}::text[])
-      AS r(key, status, duration, message, variant, run_id, run_url, started, source, delivery)`;
-  await tx.$executeRaw(asOneStatement([runs, ...raws, ...kept]));
+  // One INSERT per report: what all its rows share is one parameter, not one per row.
+  const runs = batch.map((r) => {
+    const { results, run } = r.payload;
+    return Prisma.sql`
+      INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
+      SELECT gen_random_uuid(), ${at.releaseId}::uuid, r.key, r.status::"ResultStatus", r.duration, r.message, r.variant, ${at.commit}, ${at.environment}, ${run?.id ?? null}, ${run?.url ?? null},
+        (${r.startedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'), ${r.source}, ${r.delivery}
+      FROM unnest(${results.map((x) => x.key)}::text[], ${results.map((x) => x.status)}::text[], ${results.map((x) => x.durationMs ?? null)}::int[], ${results.map((x) => x.message ?? null)}::text[],
+        ${results.map((x) => x.variant ?? null)}::text[]) AS r(key, status, duration, message, variant)`;
+  });
+  await tx.$executeRaw(asOneStatement([...runs, ...raws, ...kept]));
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];
