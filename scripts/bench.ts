@@ -6,6 +6,7 @@
 // (BENCH_ONLY=ingest is a quick look at ingest; BENCH_PUSH=off leaves out push).
 import autocannon from "autocannon";
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import pg from "pg";
@@ -178,12 +179,31 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<unkn
   }));
 }
 
+const METRICS_TOKEN = randomBytes(16).toString("hex");
+
+/** The app's ingest transactions so far (GET /api/metrics): how many, the reports in them, their seconds. */
+async function ingestBatches(baseUrl: string): Promise<{ count: number; reports: number; seconds: number }> {
+  const text = await (await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const value = (series: string) => Number(text.split("\n").find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
+  return { count: value("shipcheck_ingest_batch_reports_count"), reports: value("shipcheck_ingest_batch_reports_sum"), seconds: value("shipcheck_ingest_batch_duration_seconds_sum") };
+}
+
+/** Runs a load and says what its ingest transactions were: reports per transaction, and how long each held its release. */
+async function withBatches(baseUrl: string, load: () => Promise<autocannon.Result>): Promise<{ result: autocannon.Result; batches: string }> {
+  const before = await ingestBatches(baseUrl);
+  const result = await load();
+  const after = await ingestBatches(baseUrl);
+  const count = after.count - before.count;
+  const batches = count === 0 ? "no ingest transaction" : `${((after.reports - before.reports) / count).toFixed(1)} reports per transaction (${count} transactions, warm-up included), each ${(((after.seconds - before.seconds) / count) * 1000).toFixed(1)} ms begin to commit (the release's lock is held for it)`;
+  return { result, batches };
+}
+
 async function main() {
   const fuzz = gateFuzz();
   const serverUrl = process.env.DATABASE_URL;
   const database = await freshDatabase(root, { prefix: "shipcheck_bench", embeddedDir: "pg-bench", embeddedPort: 54331, say });
   process.env.DATABASE_URL = database.databaseUrl;
-  const app = await startApp(root, { port: PORT, databaseUrl: database.appDatabaseUrl, say, extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "100000000" } });
+  const app = await startApp(root, { port: PORT, databaseUrl: database.appDatabaseUrl, say, extraEnv: { SHIPCHECK_RATE_LIMIT_PER_MINUTE: "100000000", SHIPCHECK_METRICS_TOKEN: METRICS_TOKEN } });
   const rows: [string, string][] = [["gate against the model of docs/templates.md (scripts/gate-fuzz.ts)", fuzz.line]];
   const api = (path: string) => `${app.baseUrl}/api/v1/projects/bench/releases/${path}`;
   try {
@@ -211,10 +231,13 @@ async function main() {
         duration: DURATION_S,
       });
     let empty: autocannon.Result | null = null;
+    let emptyBatches = "";
     if (wants("ingest")) {
       await release("v-empty");
       say("1-result reports, empty release");
-      empty = await oneResult("v-empty");
+      const measured = await withBatches(app.baseUrl, () => oneResult("v-empty"));
+      empty = measured.result;
+      emptyBatches = measured.batches;
     }
     if (wants("ingest") || wants("reads")) {
       await release("v-10k");
@@ -225,6 +248,7 @@ async function main() {
       say("1-result reports, release with 10,000 distinct keys");
       const full = await oneResult("v-10k");
       rows.push(["1-result reports, empty release", rate(empty)]);
+      rows.push(["  its ingest transactions", emptyBatches]);
       rows.push(["1-result reports, release with 10,000 distinct keys", rate(full)]);
       rows.push(["  ratio ingest (empty release) / GET /api/health", `${((empty.requests.average / health.requests.average) * 100).toFixed(1)} %`]);
       rows.push(["  ratio ingest at 10,000 keys / empty release", `${((full.requests.average / empty.requests.average) * 100).toFixed(1)} %`]);
@@ -251,11 +275,13 @@ async function main() {
           ],
         });
       say("1-result reports with new keys: one release, then spread over 20");
-      const oneChain = await newKeys(false);
-      const manyChains = await newKeys(true);
-      rows.push(["1-result reports, a new key each, one release (one audit chain)", rate(oneChain)]);
-      rows.push(["1-result reports, a new key each, over 20 releases (20 chains)", rate(manyChains)]);
-      rows.push(["  ratio one chain / 20 chains (the chain lock's cost; the one release grows more)", `${((oneChain.requests.average / manyChains.requests.average) * 100).toFixed(1)} %`]);
+      const oneChain = await withBatches(app.baseUrl, () => newKeys(false));
+      const manyChains = await withBatches(app.baseUrl, () => newKeys(true));
+      rows.push(["1-result reports, a new key each, one release (one audit chain)", rate(oneChain.result)]);
+      rows.push(["  its ingest transactions", oneChain.batches]);
+      rows.push(["1-result reports, a new key each, over 20 releases (20 chains)", rate(manyChains.result)]);
+      rows.push(["  its ingest transactions", manyChains.batches]);
+      rows.push(["  ratio one chain / 20 chains (the chain lock's cost; the one release grows more)", `${((oneChain.result.requests.average / manyChains.result.requests.average) * 100).toFixed(1)} %`]);
     }
 
     if (wants("large")) {

@@ -27,6 +27,18 @@ function createMetrics() {
     }),
     ingestReports: new client.Counter({ name: "shipcheck_ingest_reports_total", help: "Test reports accepted, by format.", labelNames: ["source"] as const, registers }),
     ingestResults: new client.Counter({ name: "shipcheck_ingest_results_total", help: "Test results accepted, by format.", labelNames: ["source"] as const, registers }),
+    ingestBatchReports: new client.Histogram({
+      name: "shipcheck_ingest_batch_reports",
+      help: "Reports stored per ingest transaction (reports of one release that arrived together; docs/decisions/021).",
+      buckets: [1, 2, 5, 10, 20, 50],
+      registers,
+    }),
+    ingestBatchDuration: new client.Histogram({
+      name: "shipcheck_ingest_batch_duration_seconds",
+      help: "One ingest transaction, begin to commit: how long its release waits (it holds the release's lock from its first write).",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
     gateEvaluations: new client.Counter({ name: "shipcheck_gate_evaluations_total", help: "Gates evaluated (one per release and environment), by outcome.", labelNames: ["open"] as const, registers }),
     gateDuration: new client.Histogram({
       name: "shipcheck_gate_evaluation_duration_seconds",

@@ -120,7 +120,8 @@ export async function recordResults(
 async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
   const { project, release, commit, payload } = batch[0]!;
   const environments = project.environments.map((e) => e.name);
-  return db().$transaction(
+  const end = metrics().ingestBatchDuration.startTimer();
+  const stored = await db().$transaction(
     async (tx) => {
       const claimed = await claimIdempotencyKeys(tx, batch.map((r) => r.options.idempotency ?? null));
       const stored = batch.filter((_, i) => claimed[i]);
@@ -162,6 +163,9 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
+  end();
+  metrics().ingestBatchReports.observe(batch.length);
+  return stored;
 }
 
 /**

@@ -52,6 +52,10 @@ describe("GET /api/metrics", () => {
     expect(sample(after, 'shipcheck_ingest_results_total{source="json"}')).toBeGreaterThanOrEqual(sample(before, 'shipcheck_ingest_results_total{source="json"}') + 3);
     expect(sample(after, 'shipcheck_ingest_reports_total{source="json"}')).toBeGreaterThanOrEqual(sample(before, 'shipcheck_ingest_reports_total{source="json"}') + 1);
     expect(sample(after, "shipcheck_gate_evaluation_duration_seconds_count")).toBeGreaterThan(sample(before, "shipcheck_gate_evaluation_duration_seconds_count"));
+    // The report was one ingest transaction of at least one report, and it took some time.
+    expect(sample(after, "shipcheck_ingest_batch_reports_count")).toBeGreaterThanOrEqual(sample(before, "shipcheck_ingest_batch_reports_count") + 1);
+    expect(sample(after, "shipcheck_ingest_batch_reports_sum")).toBeGreaterThanOrEqual(sample(before, "shipcheck_ingest_batch_reports_sum") + 1);
+    expect(sample(after, "shipcheck_ingest_batch_duration_seconds_sum")).toBeGreaterThan(sample(before, "shipcheck_ingest_batch_duration_seconds_sum"));
     const route = 'method="POST",route="/api/v1/projects/:project/releases/:version/results",status="201"';
     expect(sample(after, `shipcheck_http_requests_total{${route}}`)).toBeGreaterThanOrEqual(sample(before, `shipcheck_http_requests_total{${route}}`) + 1);
     expect(after).toMatch(/^shipcheck_db_pool_max_connections \d+$/m);
