@@ -389,6 +389,22 @@ describe("check items", () => {
       expect(gateFor(checkItem(), { results: [passedFirst, failedLater] }).open).toBe(false);
     });
 
+    it("runs tied on start and arrival (stored together) count by the worse status, in either order", () => {
+      const worseFirst: ResultStatus[] = ["failed", "flaky", "skipped", "passed"];
+      for (const [i, worse] of worseFirst.entries()) {
+        for (const better of worseFirst.slice(i + 1)) {
+          const a = result(key, worse, { startedAt: null, reportedAt: at(10) });
+          const b = result(key, better, { startedAt: null, reportedAt: at(10) });
+          expect(latestResults([a, b], "staging", SHA)).toEqual([a]);
+          expect(latestResults([b, a], "staging", SHA)).toEqual([a]);
+        }
+      }
+      const failed = result(key, "failed", { startedAt: at(5), reportedAt: at(10) });
+      const passed = result(key, "passed", { startedAt: at(5), reportedAt: at(10) });
+      expect(gateFor(checkItem(), { results: [failed, passed] }).open).toBe(false);
+      expect(gateFor(checkItem(), { results: [passed, failed] }).open).toBe(false);
+    });
+
     it("falls back to reportedAt when the producer gave no start time", () => {
       const older = result(key, "failed", { startedAt: null, reportedAt: at(5) });
       const newer = result(key, "passed", { startedAt: null, reportedAt: at(6) });
