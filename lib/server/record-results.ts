@@ -121,7 +121,7 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
   const { project, release, commit, payload } = batch[0]!;
   const environments = project.environments.map((e) => e.name);
   const end = metrics().ingestBatchDuration.startTimer();
-  const stored = await db().$transaction(
+  const outcomes = await db().$transaction(
     async (tx) => {
       const claimed = await claimIdempotencyKeys(tx, batch.map((r) => r.options.idempotency ?? null));
       const stored = batch.filter((_, i) => claimed[i]);
@@ -165,7 +165,7 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
   );
   end();
   metrics().ingestBatchReports.observe(batch.length);
-  return stored;
+  return outcomes;
 }
 
 /**
@@ -177,20 +177,21 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
  * writes them, whatever the session's time zone.
  */
 async function insertResults(tx: Tx, at: { projectId: string; releaseId: string; commit: string; environment: string | null }, batch: PendingReport[]): Promise<void> {
-  const rows = batch.flatMap((r) => r.payload.results.map((result) => ({ result, report: r })));
   const kept = await keptRunsStatements(tx, {
     releaseId: at.releaseId,
     commitSha: at.commit,
     environment: at.environment,
-    runs: rows.map(({ result: r, report }) => ({
-      key: r.key,
-      variant: r.variant ?? null,
-      status: r.status,
-      durationMs: r.durationMs ?? null,
-      message: r.message ?? null,
-      runUrl: report.payload.run?.url ?? null,
-      startedAt: report.startedAt,
-    })),
+    runs: batch.flatMap((report) =>
+      report.payload.results.map((r) => ({
+        key: r.key,
+        variant: r.variant ?? null,
+        status: r.status,
+        durationMs: r.durationMs ?? null,
+        message: r.message ?? null,
+        runUrl: report.payload.run?.url ?? null,
+        startedAt: report.startedAt,
+      })),
+    ),
   });
   const raws = batch.flatMap((r) => (r.options.raw ? [rawPayloadInsert(r.options.raw, { projectId: at.projectId, releaseId: at.releaseId, source: r.source, deliveryId: r.delivery })] : []));
   // One INSERT per report: what all its rows share is one parameter, not one per row.
