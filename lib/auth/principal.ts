@@ -1,5 +1,6 @@
 // Who is calling: a signed-in person (roles re-read from the database on every request) or an API token.
 import { db } from "@/lib/db/client";
+import { prepared, runPrepared } from "@/lib/db/prepared";
 import type { RoleName } from "@/lib/templates/schema";
 import { toRoleName } from "./roles";
 import { hashToken, isWellFormedToken, type TokenPermission } from "./tokens";
@@ -47,26 +48,38 @@ export async function loadUserPrincipal(userId: string, session?: { sessionVersi
   };
 }
 
-/** A valid, unexpired, unrevoked token, or null. Only the hash is looked up. */
-export async function loadTokenPrincipal(token: string): Promise<TokenPrincipal | null> {
+type TokenRow = { id: string; name: string; projectId: string; permissions: string[]; valid: boolean; usedLongAgo: boolean; requests: number | null };
+
+// Every API request asks this: one indexed read, checked in SQL (timestamps never leave the
+// database, so no time zone can move them), and with $2, the request counted in the token's
+// rate-limit window (lib/server/rate-limit.ts) in the same statement, only if the token is valid.
+const TOKEN_LOOKUP = prepared(
+  "token_lookup",
+  `WITH t AS (
+     SELECT id, name, "projectId", permissions,
+       ("revokedAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" > (now() AT TIME ZONE 'UTC'))) AS valid,
+       ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute') AS "usedLongAgo"
+     FROM "ApiToken" WHERE hash = $1),
+   counted AS (
+     INSERT INTO "RateLimitWindow" (subject, "windowStart", count)
+     SELECT 'token:' || t.id, ($2::timestamptz AT TIME ZONE 'UTC'), 1 FROM t WHERE t.valid AND $2::timestamptz IS NOT NULL
+     ON CONFLICT (subject, "windowStart") DO UPDATE SET count = "RateLimitWindow".count + 1
+     RETURNING count)
+   SELECT t.id::text, t.name, t."projectId"::text, t.permissions, t.valid, t."usedLongAgo", (SELECT count FROM counted) AS requests FROM t`,
+);
+
+/**
+ * A valid, unexpired, unrevoked token, or null. Only the hash is looked up. With `countIn` (the
+ * start of the current rate-limit window), the request is counted against the token's budget in
+ * the same round trip, and `requests` says how many it has made in that window, this one included.
+ */
+export async function loadTokenPrincipal(token: string, countIn?: Date): Promise<{ principal: TokenPrincipal; requests: number | null } | null> {
   if (!isWellFormedToken(token)) return null;
-  // Every API request asks this: one plain indexed read of what the check needs.
-  const [row] = await db().$queryRaw<{ id: string; name: string; projectId: string; permissions: string[]; expiresAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null }[]>`
-    SELECT id, name, "projectId", permissions, "expiresAt", "revokedAt", "lastUsedAt" FROM "ApiToken" WHERE hash = ${hashToken(token)}`;
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
+  const [row] = await runPrepared<TokenRow>(TOKEN_LOOKUP, [hashToken(token), countIn?.toISOString() ?? null]);
+  if (!row?.valid) return null;
   // Last-used time is informational: written at most once a minute, so busy CI doesn't pay a
   // write per request; a lost update here is harmless.
-  const now = new Date();
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
-  }
-  return {
-    kind: "token",
-    token: {
-      id: row.id,
-      name: row.name,
-      projectId: row.projectId,
-      permissions: row.permissions as TokenPermission[],
-    },
-  };
+  if (row.usedLongAgo) await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  const principal: TokenPrincipal = { kind: "token", token: { id: row.id, name: row.name, projectId: row.projectId, permissions: row.permissions as TokenPermission[] } };
+  return { principal, requests: row.requests };
 }

@@ -1,6 +1,7 @@
 // Authenticates an API request: a bearer token for machines, the session cookie for people.
 import { headers } from "next/headers";
-import { AppError } from "@/lib/errors";
+import { AppError, type RateLimitState } from "@/lib/errors";
+import { counted, enforceRateLimit, rateLimitWindow } from "@/lib/server/rate-limit";
 import { loadTokenPrincipal, type Principal } from "./principal";
 import { currentUser } from "./session";
 
@@ -49,15 +50,42 @@ export async function assertActionOrigin(): Promise<void> {
   if (!isSameOrigin(h, protocol)) throw new AppError("forbidden", CROSS_ORIGIN);
 }
 
+/** The bearer token of a request that sends an Authorization header; 401 when it is not one. */
+function bearerOf(authorization: string): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match?.[1]) throw new AppError("unauthorized", "Authorization header must be `Bearer <token>`");
+  return match[1];
+}
+
+const INVALID_TOKEN = "invalid, expired or revoked API token";
+
 export async function authenticate(request: Request): Promise<Principal> {
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match?.[1]) throw new AppError("unauthorized", "Authorization header must be `Bearer <token>`");
-    const principal = await loadTokenPrincipal(match[1]);
-    if (!principal) throw new AppError("unauthorized", "invalid, expired or revoked API token");
-    return principal;
+    const found = await loadTokenPrincipal(bearerOf(authorization));
+    if (!found) throw new AppError("unauthorized", INVALID_TOKEN);
+    return found.principal;
   }
+  return authenticateUser(request);
+}
+
+/**
+ * authenticate, and the request counted against the caller's per-minute budget (429 once it is
+ * spent), for the routes CI calls in bulk. A token's request is counted in the same round trip
+ * as its lookup; an invalid token is refused first and counts for nothing.
+ */
+export async function authenticateCounted(request: Request, now = new Date()): Promise<{ principal: Principal; rateLimit: RateLimitState | null }> {
+  const authorization = request.headers.get("authorization");
+  if (authorization === null) {
+    const principal = await authenticateUser(request);
+    return { principal, rateLimit: await enforceRateLimit(principal, now) };
+  }
+  const found = await loadTokenPrincipal(bearerOf(authorization), rateLimitWindow(now));
+  if (!found) throw new AppError("unauthorized", INVALID_TOKEN);
+  return { principal: found.principal, rateLimit: await counted(found.requests ?? 0, now) };
+}
+
+async function authenticateUser(request: Request): Promise<Principal> {
   const user = await currentUser();
   if (!user) throw new AppError("unauthorized", "sign in or send `Authorization: Bearer <token>`");
   if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);

@@ -33,6 +33,15 @@ export function db(): PrismaClient {
   return globalForPrisma.shipcheckPrisma;
 }
 
+/**
+ * The same pool, for the few statements every API request runs (lib/db/prepared.ts): the client's
+ * own connections, so limits, outages and metrics stay one thing.
+ */
+export function pool(): pg.Pool {
+  db();
+  return globalForPrisma.shipcheckPool!;
+}
+
 export async function disconnectDb(): Promise<void> {
   const client = globalForPrisma.shipcheckPrisma;
   const pool = globalForPrisma.shipcheckPool;

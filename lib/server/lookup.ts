@@ -1,5 +1,6 @@
 // Finding projects and releases by the slugs and versions people and CI already use.
 import { db, type Tx } from "@/lib/db/client";
+import { prepared, runPrepared } from "@/lib/db/prepared";
 import { notFound } from "@/lib/errors";
 
 // PostgreSQL text cannot hold NUL, so a name with one (say `%00` in a URL) can't exist: 404, not a driver error.
@@ -26,6 +27,15 @@ type Row = Record<string, unknown>;
 // Timestamps come back from to_jsonb as UTC without a zone (the columns hold UTC).
 const instant = (value: unknown) => (typeof value === "string" ? new Date(`${value}Z`) : null);
 
+// Prepared (lib/db/prepared.ts): ingest asks it for every report. JSON only, read alike by both drivers.
+const PROJECT_RELEASE = prepared(
+  "project_release",
+  `SELECT to_jsonb(p) AS project, to_jsonb(r) AS release,
+     (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.position), '[]') FROM "Environment" e WHERE e."projectId" = p.id) AS environments
+   FROM "Project" p JOIN "Release" r ON r."projectId" = p.id AND r.version = $2
+   WHERE p.slug = $1`,
+);
+
 /**
  * A project with its environments and one of its releases, as findProject and findRelease return
  * them, in one round trip: for ingest, which pays for every query on every report. Null when
@@ -33,11 +43,7 @@ const instant = (value: unknown) => (typeof value === "string" ? new Date(`${val
  */
 export async function findProjectRelease(slug: string, version: string): Promise<{ project: Awaited<ReturnType<typeof findProject>>; release: Awaited<ReturnType<typeof findRelease>> } | null> {
   if (holdsNul(slug) || holdsNul(version)) return null;
-  const [row] = await db().$queryRaw<{ project: Row; release: Row; environments: Row[] }[]>`
-    SELECT to_jsonb(p) AS project, to_jsonb(r) AS release,
-      (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.position), '[]') FROM "Environment" e WHERE e."projectId" = p.id) AS environments
-    FROM "Project" p JOIN "Release" r ON r."projectId" = p.id AND r.version = ${version}
-    WHERE p.slug = ${slug}`;
+  const [row] = await runPrepared<{ project: Row; release: Row; environments: Row[] }>(PROJECT_RELEASE, [slug, version]);
   if (!row) return null;
   const project = { ...row.project, lockedAt: instant(row.project.lockedAt), createdAt: instant(row.project.createdAt), environments: row.environments };
   const release = { ...row.release, createdAt: instant(row.release.createdAt), updatedAt: instant(row.release.updatedAt) };

@@ -118,6 +118,21 @@ describe("rate limit", () => {
     expect(limited.headers.get("ratelimit-reset")).toBe(limited.headers.get("retry-after"));
     expect(await db().result.count({ where: { releaseId: await releaseId(p) } })).toBe(0);
   });
+
+  it("counts a token's requests in the window Prisma writes, once each, and a refused token's not at all", async () => {
+    const p = await makeProject();
+    const token = await db().apiToken.findUniqueOrThrow({ where: { hash: hashToken(p.token) } });
+    const windows = () => db().rateLimitWindow.findMany({ where: { subject: `token:${token.id}` } });
+    for (let i = 0; i < 3; i++) expect((await api(resultsPath(p), { token: p.token, json: batch(1, i + 1) })).status).toBe(201);
+    const counted = await windows();
+    // One row per minute (the requests may straddle a boundary), on the minute, three in all.
+    expect(counted.reduce((sum, w) => sum + w.count, 0)).toBe(3);
+    for (const w of counted) expect(w.windowStart.getTime() % 60_000).toBe(0);
+    expect(counted.some((w) => Math.abs(w.windowStart.getTime() - Date.now()) < 120_000)).toBe(true);
+    await db().apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
+    expect((await api(resultsPath(p), { token: p.token, json: batch(1, 9) })).status).toBe(401);
+    expect((await windows()).reduce((sum, w) => sum + w.count, 0)).toBe(3);
+  });
 });
 
 describe("raw payloads", () => {

@@ -1,15 +1,14 @@
-import { authenticate } from "@/lib/auth/request";
+import { authenticateCounted } from "@/lib/auth/request";
 import { readJsonText } from "@/lib/http/body";
 import { json } from "@/lib/http/respond";
 import { apiRoute } from "@/lib/http/route";
 import { idempotencyOf } from "@/lib/server/idempotency";
-import { enforceRateLimit } from "@/lib/server/rate-limit";
 import { recordMetrics } from "@/lib/server/record-metrics";
 import { metricsPayloadSchema } from "@/lib/validation/results";
 
 export const POST = apiRoute<{ project: string; version: string }>(async (request, { project, version }, meta) => {
-  const principal = await authenticate(request);
-  meta.rateLimit = await enforceRateLimit(principal);
+  const { principal, rateLimit } = await authenticateCounted(request);
+  meta.rateLimit = rateLimit;
   const { text, value } = await readJsonText(request, 1024 * 1024);
   const payload = metricsPayloadSchema.parse(value);
   const outcome = await recordMetrics({ principal, ...meta }, project, version, payload, {

@@ -1,18 +1,17 @@
-import { authenticate } from "@/lib/auth/request";
+import { authenticateCounted } from "@/lib/auth/request";
 import { readText } from "@/lib/http/body";
 import { json } from "@/lib/http/respond";
 import { apiRoute } from "@/lib/http/route";
 import { resultsPayloadFrom } from "@/lib/ingest/negotiate";
 import { idempotencyOf } from "@/lib/server/idempotency";
-import { enforceRateLimit } from "@/lib/server/rate-limit";
 import { recordResults } from "@/lib/server/record-results";
 
 const LIMIT = 25 * 1024 * 1024;
 
 /** Shipcheck JSON, JUnit XML or CTRF, chosen by Content-Type or `?format=`. */
 export const POST = apiRoute<{ project: string; version: string }>(async (request, { project, version }, meta) => {
-  const principal = await authenticate(request);
-  meta.rateLimit = await enforceRateLimit(principal);
+  const { principal, rateLimit } = await authenticateCounted(request);
+  meta.rateLimit = rateLimit;
   const text = await readText(request, LIMIT);
   const idempotency = idempotencyOf(request, principal, text);
   const { payload, source, warnings } = resultsPayloadFrom(request, text);
