@@ -1,6 +1,7 @@
 // Which format a results request carries (Content-Type, or ?format= to override), parsed into
 // the Shipcheck JSON contract so every format takes the same path from here on.
 import { AppError } from "@/lib/errors";
+import { countResultsOffThread, formatBudget, MarkdownBudgetError } from "@/lib/templates/markdown-pool";
 import { parseCtrf } from "./ctrf";
 import { parseJUnit } from "./junit";
 import { absolutePathWarnings, isAbsolutePath, normalisePath, type ParsedReport, type ParseOptions } from "./report";
@@ -55,6 +56,26 @@ function envelopeFrom(url: URL): Omit<ResultsPayload, "results"> {
     commit: query("commit"),
     ...(run.id || run.url || run.startedAt ? { run } : {}),
   };
+}
+
+/** Past this many characters a JSON report is first counted in a worker (screenLargeReport). */
+export const SCREEN_ABOVE_CHARS = 2 * 1024 * 1024;
+
+/**
+ * A JSON report this large is parsed once in a worker first, so that one that must be refused (too
+ * many results: 413; not JSON: 400) is refused without the event loop, which every other request
+ * shares, spending 100 ms and more on parsing it. One within the limit is then read as usual.
+ * (A JUnit report is read by a streaming parser that stops at the limit: lib/ingest/report.ts.)
+ */
+export async function screenLargeReport(request: Request, text: string): Promise<void> {
+  if (text.length <= SCREEN_ABOVE_CHARS || formatOf(request) === "junit") return;
+  const counted = await countResultsOffThread(text).catch((error: unknown) => {
+    if (error instanceof MarkdownBudgetError) throw new AppError("payload_too_large", `the report could not be read within ${formatBudget(error.budgetMs)}: split it into smaller reports`);
+    // Busy or not started: nothing is wrong with the report, so it may be sent again.
+    throw new AppError("service_unavailable", `the report could not be read just now (${(error as Error).message}); retry shortly`, undefined, { retryAfter: 5 });
+  });
+  if ("invalid" in counted) throw new AppError("bad_request", `the request body is not valid JSON: ${counted.invalid}`);
+  if (counted.count !== null && counted.count > MAX_RESULTS_PER_REQUEST) throw new AppError("payload_too_large", tooManyResults(counted.count));
 }
 
 export function resultsPayloadFrom(request: Request, text: string): NegotiatedResults {

@@ -1,5 +1,6 @@
 // What the Markdown worker is asked to do, and what it answers: the messages between
 // markdown-pool.ts (the server's side) and markdown-worker.ts (the worker thread's side).
+import type { ResultCount } from "../ingest/count-results";
 import type { MarkdownImport, MarkdownImportOptions } from "./markdown-import";
 import type { ParseOutcome } from "./parse";
 import type { RenderedMarkdown } from "./rendered-markdown";
@@ -13,7 +14,9 @@ export type MarkdownJob =
   /** A template's YAML or JSON -> the validated template, and its texts rendered (for saving it). */
   | { kind: "template"; source: string }
   /** Texts -> renderings, one after the other. */
-  | { kind: "render"; sources: RenderSource[] };
+  | { kind: "render"; sources: RenderSource[] }
+  /** A large JSON report -> how many results it holds (lib/ingest/count-results.ts). */
+  | { kind: "count-results"; text: string };
 
 export type ImportOutcome = { imported: MarkdownImport; rendered: Record<string, RenderedMarkdown> };
 
@@ -24,7 +27,9 @@ export type JobResult<J extends MarkdownJob> = J extends { kind: "import" }
   ? ImportOutcome
   : J extends { kind: "template" }
     ? TemplateOutcome
-    : Record<string, RenderedMarkdown>;
+    : J extends { kind: "count-results" }
+      ? ResultCount
+      : Record<string, RenderedMarkdown>;
 
 export type ToWorker = { id: number; job: MarkdownJob };
 
@@ -35,7 +40,7 @@ export type FromWorker =
   /** One text of a render or template job, done (they come in the order asked). */
   | { id: number; type: "rendered"; path: string; rendered: RenderedMarkdown }
   /** The job is finished; an import or template job's outcome comes with it. */
-  | { id: number; type: "done"; result?: ImportOutcome | TemplateOutcome }
+  | { id: number; type: "done"; result?: ImportOutcome | TemplateOutcome | ResultCount }
   /** The document cannot become a template (MarkdownImportError): a message for the person who sent it. */
   | { id: number; type: "refused"; message: string }
   | { id: number; type: "failed"; message: string };

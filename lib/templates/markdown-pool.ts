@@ -8,6 +8,7 @@
 // pay for starting a thread and loading the parser again; jobs beyond that wait their turn, and
 // past MAX_WAITING are refused (MarkdownBusyError). See docs/decisions/007-markdown-off-the-event-loop.md.
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import type { ResultCount } from "../ingest/count-results";
 import { MarkdownImportError } from "./markdown-error";
 import type { FromWorker, ImportOutcome, JobResult, MarkdownJob, RenderSource, TemplateOutcome } from "./markdown-jobs";
 import type { MarkdownImportOptions } from "./markdown-import";
@@ -75,6 +76,11 @@ export function parseTemplateOffThread(source: string, budgetMs = markdownBudget
 export function renderOffThread(sources: RenderSource[], budgetMs = markdownBudgetMs()): Promise<Record<string, RenderedMarkdown>> {
   if (sources.length === 0) return Promise.resolve({});
   return runMarkdownJob({ kind: "render", sources }, budgetMs);
+}
+
+/** How many results a large JSON report holds, parsed in a worker (lib/ingest/count-results.ts). */
+export function countResultsOffThread(text: string, budgetMs = markdownBudgetMs()): Promise<ResultCount> {
+  return runMarkdownJob({ kind: "count-results", text }, budgetMs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +164,7 @@ type Running = {
   done: Record<string, RenderedMarkdown>;
   /** The texts a render or template job renders, in order, once known. */
   paths: string[] | undefined;
-  resolve: (result: ImportOutcome | TemplateOutcome | Record<string, RenderedMarkdown>) => void;
+  resolve: (result: ImportOutcome | TemplateOutcome | ResultCount | Record<string, RenderedMarkdown>) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 };
@@ -183,7 +189,7 @@ class PooledWorker {
     this.worker.on("exit", () => this.exited());
   }
 
-  run(job: MarkdownJob, budgetMs: number): Promise<ImportOutcome | TemplateOutcome | Record<string, RenderedMarkdown>> {
+  run(job: MarkdownJob, budgetMs: number): Promise<ImportOutcome | TemplateOutcome | ResultCount | Record<string, RenderedMarkdown>> {
     return new Promise((resolve, reject) => {
       const id = pool.nextJob++;
       const timer = setTimeout(() => this.outOfTime(), budgetMs);

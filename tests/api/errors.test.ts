@@ -270,6 +270,18 @@ describe("body size limits", () => {
     expect(fits.status).toBe(201);
   }, 60_000);
 
+  it("reads a report over 2 MB in a worker first: too many CTRF tests are a 413 with their count, broken JSON a 400", async () => {
+    const p = await makeProject();
+    const tests = Array.from({ length: 40_000 }, (_, i) => ({ name: `suite ${i} does what it says`, status: "passed", duration: 1 }));
+    const ctrf = await unchanged(p, () =>
+      send(`${base(p)}/results?environment=staging`, { token: p.token, body: JSON.stringify({ results: { tool: { name: "jest" }, tests } }), headers: { "content-type": "application/json" } }),
+    );
+    expect(expectApiError(ctrf, 413, "payload_too_large").message).toContain("this one has 40,000");
+    const broken = JSON.stringify({ environment: "staging", results: tests.map((t) => ({ key: t.name, status: "passed" })) }).slice(0, -1);
+    const invalid = await unchanged(p, () => send(`${base(p)}/results`, { token: p.token, body: broken, headers: { "content-type": "application/json" } }));
+    expect(expectApiError(invalid, 400, "bad_request").message).toContain("not valid JSON");
+  }, 60_000);
+
   it("refuses metrics over 1 MiB with 413 and accepts exactly 1 MiB", async () => {
     const p = await makeProject();
     const payload = JSON.stringify(throughput);
