@@ -50,6 +50,8 @@ export async function checkpointVerifiedHead(tx: Tx, chain: string, events: read
 export type ChainHead = {
   prevHash: string | null;
   last: CheckpointFields & { signature: string } | null;
+  /** Ids reserved for the events about to be appended, ascending. */
+  ids: bigint[];
   /** Events after the last checkpoint's head, counted up to CHECKPOINT_EVERY_EVENTS. */
   since: number;
 };
@@ -62,6 +64,7 @@ type HeadRow = {
   createdAt: Date | null;
   signature: string | null;
   since: number;
+  ids: string[] | null;
 };
 
 /** The chain's events, as a Prisma filter. */
@@ -78,21 +81,27 @@ function chainSql(chain: string): Prisma.Sql {
   return Prisma.sql`e."releaseId" IS NULL AND e."projectId" IS NULL`;
 }
 
-/** One round trip, under the chain's lock: the previous hash and the checkpoint state. */
-export async function chainHead(tx: Tx, chain: string): Promise<ChainHead> {
+/**
+ * One round trip, under the chain's lock: the previous hash and the checkpoint state, and with
+ * `reserve`, that many ids for the events about to be appended (ascending: taken under the lock,
+ * so they follow the chain's order), so the insert needs no answer back before the next statement.
+ */
+export async function chainHead(tx: Tx, chain: string, reserve = 0): Promise<ChainHead> {
   const events = chainSql(chain);
   const [row] = await tx.$queryRaw<HeadRow[]>`
     SELECT
       (SELECT e.hash FROM "AuditEvent" e WHERE ${events} ORDER BY e.id DESC LIMIT 1) AS "prevHash",
       c."headId", c."headHash", c.events, c."createdAt", c.signature,
-      (SELECT count(*)::int FROM (SELECT 1 FROM "AuditEvent" e WHERE ${events} AND e.id > c."headId" LIMIT ${CHECKPOINT_EVERY_EVENTS}) s) AS since
+      (SELECT count(*)::int FROM (SELECT 1 FROM "AuditEvent" e WHERE ${events} AND e.id > c."headId" LIMIT ${CHECKPOINT_EVERY_EVENTS}) s) AS since,
+      (SELECT coalesce(array_agg(nextval(pg_get_serial_sequence('"AuditEvent"', 'id'))::text), '{}') FROM generate_series(1, ${reserve}::int)) AS ids
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (SELECT * FROM "AuditCheckpoint" k WHERE k.chain = ${chain} ORDER BY k.id DESC LIMIT 1) c ON true`;
   const last =
     row?.headId != null && row.headHash && row.events != null && row.createdAt && row.signature
       ? { chain, headId: row.headId.toString(), headHash: row.headHash, events: row.events, createdAt: row.createdAt.toISOString(), signature: row.signature }
       : null;
-  return { prevHash: row?.prevHash ?? null, last, since: row?.since ?? 0 };
+  const ids = (row?.ids ?? []).map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { prevHash: row?.prevHash ?? null, last, since: row?.since ?? 0, ids };
 }
 
 /**
