@@ -49,14 +49,18 @@ function chainedEvent(ctx: ServerContext, entry: AuditEntry, createdAt: Date): C
  * Events of one chain, in order, appended in one go (a batch of reports stored together): one lock,
  * one look at the chain's head, each event linked to the one before it, one insert.
  */
-export async function recordAudits(tx: Tx, entries: { ctx: ServerContext; entry: AuditEntry }[]): Promise<void> {
+/** The chain's lock, as an SQL expression, for a writer that takes it together with its own (keptRunsStatements). */
+export const chainLock = (chain: string) => Prisma.sql`pg_advisory_xact_lock(hashtext(${chain}))`;
+
+export async function recordAudits(tx: Tx, entries: { ctx: ServerContext; entry: AuditEntry }[], options: { chainLocked?: string } = {}): Promise<void> {
   if (entries.length === 0) return;
   const now = new Date();
   const events = entries.map(({ ctx, entry }) => chainedEvent(ctx, entry, now));
   const chain = chainOf(events[0]!);
   if (events.some((e) => chainOf(e) !== chain)) throw new Error("recordAudits: every event of one call must belong to one chain");
-  // One writer per chain at a time, so every event links to the one truly before it.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
+  // One writer per chain at a time, so every event links to the one truly before it. `chainLocked`:
+  // the caller already holds this chain's lock, taken with its own.
+  if (options.chainLocked !== chain) await tx.$executeRaw`SELECT ${chainLock(chain)}`;
   // Every chain is checkpointed (docs/decisions/009): one query finds the previous hash, whether a
   // checkpoint is due, and the ids the events will have.
   const head = await chainHead(tx, chain, events.length);

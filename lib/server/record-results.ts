@@ -5,6 +5,7 @@
 // share one transaction (group-commit.ts, docs/decisions/021).
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
+import { chainOf } from "@/lib/audit/chain";
 import { authorize } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -12,7 +13,7 @@ import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
 import { metrics, timeGate } from "@/lib/metrics/registry";
 import type { ResultsPayload } from "@/lib/validation/results";
 import { assertRunStart } from "@/lib/validation/run-start";
-import { recordAudits } from "./audit";
+import { chainLock, recordAudits } from "./audit";
 import { resolveCommit } from "./commit";
 import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
@@ -21,7 +22,7 @@ import { claimIdempotencyKeys, replayIdempotent, storeIdempotentResponses, type 
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findProjectRelease, findRelease } from "./lookup";
 import { rawPayloadInsert, type RawBody } from "./raw-payload";
-import { asOneStatement, keptRunsStatements } from "./result-state";
+import { asOneStatement, keptRunsStatements, type Run } from "./result-state";
 
 export type IngestReport = {
   delivery: string;
@@ -126,7 +127,10 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
       const claimed = await claimIdempotencyKeys(tx, batch.map((r) => r.options.idempotency ?? null));
       const stored = batch.filter((_, i) => claimed[i]);
       if (stored.length === 0) return batch.map((): Stored => ({ replay: true }));
-      await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, environment: payload.environment ?? null }, stored);
+      // The chain's lock with the tally lock, in one statement: results are this release's only
+      // writer that takes both, always in this order (docs/decisions/021).
+      const chain = chainOf({ releaseId: release.id, projectId: project.id });
+      await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, environment: payload.environment ?? null }, stored, [chainLock(chain)]);
       const { input } = await loadGateInput(release, environments, tx);
       const shown = payload.environment ? [payload.environment] : environments;
       const gate = Object.fromEntries(timeGate(() => shown.map((e) => evaluateGate(input, e))).map((g) => [g.environment, g]));
@@ -144,7 +148,6 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
         });
       }
       await storeIdempotentResponses(tx, stored.flatMap((r) => (r.options.idempotency ? [{ idempotency: r.options.idempotency, status: 201, body: bodies.get(r) }] : [])));
-      // Last: the audit chain's lock is then held only for the moment before commit.
       await recordAudits(
         tx,
         stored.map((r) => ({
@@ -158,6 +161,7 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
             after: { delivery: r.delivery, source: r.source, count: r.payload.results.length, commit, environment: r.payload.environment ?? null, run: r.payload.run ?? null },
           },
         })),
+        { chainLocked: chain },
       );
       return batch.map((r, i): Stored => (claimed[i] ? { replay: false, body: bodies.get(r)! } : { replay: true }));
     },
@@ -168,6 +172,21 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
   return outcomes;
 }
 
+/** Every run of a batch's reports, as the kept-run bookkeeping sees them. */
+function keptRunsOf(batch: PendingReport[]): Run[] {
+  return batch.flatMap((report) =>
+    report.payload.results.map((r) => ({
+      key: r.key,
+      variant: r.variant ?? null,
+      status: r.status,
+      durationMs: r.durationMs ?? null,
+      message: r.message ?? null,
+      runUrl: report.payload.run?.url ?? null,
+      startedAt: report.startedAt,
+    })),
+  );
+}
+
 /**
  * The runs of a batch's reports, the latest run per key (ResultState), the check tallies and each
  * raw payload in ONE statement, after one read of the kept runs those keys replace
@@ -176,23 +195,8 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
  * PostgreSQL runs to completion in the same statement. Timestamps are written in UTC, as Prisma
  * writes them, whatever the session's time zone.
  */
-async function insertResults(tx: Tx, at: { projectId: string; releaseId: string; commit: string; environment: string | null }, batch: PendingReport[]): Promise<void> {
-  const kept = await keptRunsStatements(tx, {
-    releaseId: at.releaseId,
-    commitSha: at.commit,
-    environment: at.environment,
-    runs: batch.flatMap((report) =>
-      report.payload.results.map((r) => ({
-        key: r.key,
-        variant: r.variant ?? null,
-        status: r.status,
-        durationMs: r.durationMs ?? null,
-        message: r.message ?? null,
-        runUrl: report.payload.run?.url ?? null,
-        startedAt: report.startedAt,
-      })),
-    ),
-  });
+async function insertResults(tx: Tx, at: { projectId: string; releaseId: string; commit: string; environment: string | null }, batch: PendingReport[], alsoLock: Prisma.Sql[]): Promise<void> {
+  const kept = await keptRunsStatements(tx, { releaseId: at.releaseId, commitSha: at.commit, environment: at.environment, runs: keptRunsOf(batch) }, { alsoLock });
   const raws = batch.flatMap((r) => (r.options.raw ? [rawPayloadInsert(r.options.raw, { projectId: at.projectId, releaseId: at.releaseId, source: r.source, deliveryId: r.delivery })] : []));
   // One INSERT per report: what all its rows share is one parameter, not one per row.
   const runs = batch.map((r) => {

@@ -33,6 +33,21 @@ async function trail(p: Project): Promise<Trail> {
 }
 
 describe("reports that arrive together", () => {
+  it("results and other writes to the release's chain at once all succeed, each with one event, the chain intact", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const writes = Array.from({ length: 30 }, (_, n) =>
+      n % 3 === 0
+        ? api(`${base(p)}/metrics`, { token: p.token, json: { environment: "staging", metrics: [{ name: "events_per_sec", value: 800 + n }] } })
+        : post(p, { environment: "staging", results: [{ key: `tests/shard/test_${n}.py::test_a`, status: "passed" }] }),
+    );
+    const responses = await Promise.all(writes);
+    for (const r of responses) expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const { events, chain } = await trail(p);
+    expect(chain).toMatchObject({ ok: true, events: 31 });
+    expect(events.filter((e) => e.action === "results.recorded")).toHaveLength(20);
+    expect(events.filter((e) => e.action === "metrics.recorded")).toHaveLength(10);
+  });
+
   it("40 shards at once: 40 deliveries, each stored once with its own event, the chain intact, the tallies and the gate as on every result", async () => {
     const p = await makeProject({ template: TEMPLATE });
     const shards = Array.from({ length: 40 }, (_, n) => ({
