@@ -56,15 +56,16 @@ export type ChainHead = {
   since: number;
 };
 
-type HeadRow = {
+/** chainHeadSql's JSON: ids as text, the checkpoint's time as toISOString() writes it. */
+export type HeadRow = {
   prevHash: string | null;
-  headId: bigint | null;
+  headId: string | null;
   headHash: string | null;
   events: number | null;
-  createdAt: Date | null;
+  createdAt: string | null;
   signature: string | null;
-  since: number;
-  ids: string[] | null;
+  since: number | null;
+  ids: string[];
 };
 
 /** The chain's events, as a Prisma filter. */
@@ -82,26 +83,37 @@ function chainSql(chain: string): Prisma.Sql {
 }
 
 /**
- * One round trip, under the chain's lock: the previous hash and the checkpoint state, and with
- * `reserve`, that many ids for the events about to be appended (ascending: taken under the lock,
- * so they follow the chain's order), so the insert needs no answer back before the next statement.
+ * The chain's head as one JSON value, to read under the chain's lock: the previous hash and the
+ * checkpoint state, and `reserve` ids for the events about to be appended (taken under the lock,
+ * so they follow the chain's order), so the insert needs no answer back. A scalar subquery, so a
+ * writer can read it in a statement of its own (keptRunsStatements' `alsoRead`).
  */
-export async function chainHead(tx: Tx, chain: string, reserve = 0): Promise<ChainHead> {
+export function chainHeadSql(chain: string, reserve: number): Prisma.Sql {
   const events = chainSql(chain);
-  const [row] = await tx.$queryRaw<HeadRow[]>`
-    SELECT
-      (SELECT e.hash FROM "AuditEvent" e WHERE ${events} ORDER BY e.id DESC LIMIT 1) AS "prevHash",
-      c."headId", c."headHash", c.events, c."createdAt", c.signature,
-      (SELECT count(*)::int FROM (SELECT 1 FROM "AuditEvent" e WHERE ${events} AND e.id > c."headId" LIMIT ${CHECKPOINT_EVERY_EVENTS}) s) AS since,
-      (SELECT coalesce(array_agg(nextval(pg_get_serial_sequence('"AuditEvent"', 'id'))::text), '{}') FROM generate_series(1, ${reserve}::int)) AS ids
+  return Prisma.sql`(SELECT json_build_object(
+      'prevHash', (SELECT e.hash FROM "AuditEvent" e WHERE ${events} ORDER BY e.id DESC LIMIT 1),
+      'headId', c."headId"::text, 'headHash', c."headHash", 'events', c.events, 'signature', c.signature,
+      'createdAt', to_char(c."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'since', (SELECT count(*)::int FROM (SELECT 1 FROM "AuditEvent" e WHERE ${events} AND e.id > c."headId" LIMIT ${CHECKPOINT_EVERY_EVENTS}) s),
+      'ids', (SELECT coalesce(json_agg(nextval(pg_get_serial_sequence('"AuditEvent"', 'id'))::text), '[]') FROM generate_series(1, ${reserve}::int)))
     FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (SELECT * FROM "AuditCheckpoint" k WHERE k.chain = ${chain} ORDER BY k.id DESC LIMIT 1) c ON true`;
+    LEFT JOIN LATERAL (SELECT * FROM "AuditCheckpoint" k WHERE k.chain = ${chain} ORDER BY k.id DESC LIMIT 1) c ON true)`;
+}
+
+/** What chainHeadSql read. */
+export function chainHeadFrom(chain: string, row: HeadRow): ChainHead {
   const last =
-    row?.headId != null && row.headHash && row.events != null && row.createdAt && row.signature
-      ? { chain, headId: row.headId.toString(), headHash: row.headHash, events: row.events, createdAt: row.createdAt.toISOString(), signature: row.signature }
+    row.headId !== null && row.headHash && row.events !== null && row.createdAt && row.signature
+      ? { chain, headId: row.headId, headHash: row.headHash, events: row.events, createdAt: row.createdAt, signature: row.signature }
       : null;
-  const ids = (row?.ids ?? []).map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { prevHash: row?.prevHash ?? null, last, since: row?.since ?? 0, ids };
+  const ids = row.ids.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { prevHash: row.prevHash, last, since: row.since ?? 0, ids };
+}
+
+/** The chain's head in a round trip of its own, under the chain's lock (chainHeadSql). */
+export async function chainHead(tx: Tx, chain: string, reserve = 0): Promise<ChainHead> {
+  const [row] = await tx.$queryRaw<{ head: HeadRow }[]>`SELECT ${chainHeadSql(chain, reserve)} AS head`;
+  return chainHeadFrom(chain, row!.head);
 }
 
 /**

@@ -13,7 +13,8 @@ import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
 import { metrics, timeGate } from "@/lib/metrics/registry";
 import type { ResultsPayload } from "@/lib/validation/results";
 import { assertRunStart } from "@/lib/validation/run-start";
-import { chainLock, recordAudits } from "./audit";
+import { afterChainAppend, chainAppend, chainLock, insertEvents, noticeOf, type AuditEntry } from "./audit";
+import { chainHeadFrom, chainHeadSql, type HeadRow } from "./audit-checkpoints";
 import { resolveCommit } from "./commit";
 import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
@@ -127,10 +128,7 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
       const claimed = await claimIdempotencyKeys(tx, batch.map((r) => r.options.idempotency ?? null));
       const stored = batch.filter((_, i) => claimed[i]);
       if (stored.length === 0) return batch.map((): Stored => ({ replay: true }));
-      // The chain's lock with the tally lock, in one statement: results are this release's only
-      // writer that takes both, always in this order (docs/decisions/021).
-      const chain = chainOf({ releaseId: release.id, projectId: project.id });
-      await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, environment: payload.environment ?? null }, stored, [chainLock(chain)]);
+      await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, environment: payload.environment ?? null }, stored);
       const { input } = await loadGateInput(release, environments, tx);
       const shown = payload.environment ? [payload.environment] : environments;
       const gate = Object.fromEntries(timeGate(() => shown.map((e) => evaluateGate(input, e))).map((g) => [g.environment, g]));
@@ -148,21 +146,6 @@ async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
         });
       }
       await storeIdempotentResponses(tx, stored.flatMap((r) => (r.options.idempotency ? [{ idempotency: r.options.idempotency, status: 201, body: bodies.get(r) }] : [])));
-      await recordAudits(
-        tx,
-        stored.map((r) => ({
-          ctx: r.ctx,
-          entry: {
-            projectId: project.id,
-            releaseId: release.id,
-            action: "results.recorded",
-            targetType: "release",
-            targetId: release.id,
-            after: { delivery: r.delivery, source: r.source, count: r.payload.results.length, commit, environment: r.payload.environment ?? null, run: r.payload.run ?? null },
-          },
-        })),
-        { chainLocked: chain },
-      );
       return batch.map((r, i): Stored => (claimed[i] ? { replay: false, body: bodies.get(r)! } : { replay: true }));
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -195,8 +178,17 @@ function keptRunsOf(batch: PendingReport[]): Run[] {
  * PostgreSQL runs to completion in the same statement. Timestamps are written in UTC, as Prisma
  * writes them, whatever the session's time zone.
  */
-async function insertResults(tx: Tx, at: { projectId: string; releaseId: string; commit: string; environment: string | null }, batch: PendingReport[], alsoLock: Prisma.Sql[]): Promise<void> {
-  const kept = await keptRunsStatements(tx, { releaseId: at.releaseId, commitSha: at.commit, environment: at.environment, runs: keptRunsOf(batch) }, { alsoLock });
+async function insertResults(tx: Tx, at: { projectId: string; releaseId: string; commit: string; environment: string | null }, batch: PendingReport[]): Promise<void> {
+  // The chain's lock with the tally lock, in one statement, and its head read with the kept runs:
+  // results are the only writer that takes the tally lock, always first (docs/decisions/021).
+  const chain = chainOf({ releaseId: at.releaseId, projectId: at.projectId });
+  const { statements: kept, also: head } = await keptRunsStatements(
+    tx,
+    { releaseId: at.releaseId, commitSha: at.commit, environment: at.environment, runs: keptRunsOf(batch) },
+    { alsoLock: [chainLock(chain)], alsoRead: chainHeadSql(chain, batch.length) },
+  );
+  // One audit event per report, in the same statement as the rows they describe.
+  const events = chainAppend(chain, chainHeadFrom(chain, head as HeadRow), batch.map((r) => ({ ctx: r.ctx, entry: auditEntryOf(r, at) })));
   const raws = batch.flatMap((r) => (r.options.raw ? [rawPayloadInsert(r.options.raw, { projectId: at.projectId, releaseId: at.releaseId, source: r.source, deliveryId: r.delivery })] : []));
   // One INSERT per report: what all its rows share is one parameter, not one per row.
   const runs = batch.map((r) => {
@@ -208,7 +200,20 @@ async function insertResults(tx: Tx, at: { projectId: string; releaseId: string;
       FROM unnest(${results.map((x) => x.key)}::text[], ${results.map((x) => x.status)}::text[], ${results.map((x) => x.durationMs ?? null)}::int[], ${results.map((x) => x.message ?? null)}::text[],
         ${results.map((x) => x.variant ?? null)}::text[]) AS r(key, status, duration, message, variant)`;
   });
-  await tx.$executeRaw(asOneStatement([...runs, ...raws, ...kept]));
+  await tx.$executeRaw(asOneStatement([...runs, ...raws, ...kept, insertEvents(events)], noticeOf(events)));
+  await afterChainAppend(tx, events);
+}
+
+/** A report's audit entry: what was delivered, from where, for which commit, environment and run. */
+function auditEntryOf(r: PendingReport, at: { projectId: string; releaseId: string; commit: string }): AuditEntry {
+  return {
+    projectId: at.projectId,
+    releaseId: at.releaseId,
+    action: "results.recorded",
+    targetType: "release",
+    targetId: at.releaseId,
+    after: { delivery: r.delivery, source: r.source, count: r.payload.results.length, commit: at.commit, environment: r.payload.environment ?? null, run: r.payload.run ?? null },
+  };
 }
 
 type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];

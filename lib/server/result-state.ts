@@ -16,7 +16,7 @@ export type RunBatch = { releaseId: string; commitSha: string; environment: stri
 type ItemRow = Parameters<typeof toGateItem>[0];
 /** environment, variant, key, status, at, reportedAt (ms), runUrl */
 type KeptRow = [string, string, string, ResultStatus, number, number, string | null];
-type Read = { tallied: boolean; now: number; environments: string[]; items: ItemRow[]; kept: KeptRow[] };
+type Read = { tallied: boolean; now: number; environments: string[]; items: ItemRow[]; kept: KeptRow[]; also: unknown };
 
 const keptOf = (commitSha: string, [environment, variant, key, status, at, reportedAt, runUrl]: KeptRow): KeptRun => ({ commitSha, environment, variant, key, status, at, reportedAt, runUrl });
 
@@ -31,7 +31,7 @@ const tallyLock = (releaseId: string) => Prisma.sql`pg_advisory_xact_lock(hashte
  * (a run for no environment changes what every environment sees). `now` is the arrival time the
  * statement will write, to the millisecond the columns keep.
  */
-async function readForBatch(tx: Tx, batch: RunBatch, keys: string[], locks: Prisma.Sql[]): Promise<Read> {
+async function readForBatch(tx: Tx, batch: RunBatch, keys: string[], locks: Prisma.Sql[], also: Prisma.Sql): Promise<Read> {
   await tx.$executeRaw`SELECT ${Prisma.join([tallyLock(batch.releaseId), ...locks])}`;
   // A new statement after the lock: it sees what the previous holder committed.
   const [row] = await tx.$queryRaw<[{ read: Read }]>`
@@ -47,7 +47,8 @@ async function readForBatch(tx: Tx, batch: RunBatch, keys: string[], locks: Pris
         -- Key by key: a LATERAL with OFFSET 0 is not flattened into a join, so each key is one index
         -- lookup whatever the planner guesses from fresh statistics (a join filtered every kept run per key).
         FROM unnest(${keys}::text[]) AS k(key),
-          LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key OFFSET 0) AS s)
+          LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key OFFSET 0) AS s),
+      'also', ${also}
     ) AS read`;
   return row.read;
 }
@@ -102,15 +103,18 @@ const newerClause = Prisma.sql`EXCLUDED."newestAt" IS NOT NULL AND ("CheckTally"
  * trip) that keep a batch's latest runs and the tallies; none for an empty batch. Only runs newer
  * than the kept ones are written, by the rule of lib/gate/tally.ts, decided here under the lock.
  * `alsoLock`: the caller's other advisory locks, taken in the same statement, after the tally lock
- * (the audit chain's, say: one round trip instead of two).
+ * (the audit chain's, say: one round trip instead of two); `alsoRead`: an SQL value read with the
+ * kept runs, under those locks (the chain's head), returned as `also`.
  */
-export async function keptRunsStatements(tx: Tx, batch: RunBatch, options: { alsoLock?: Prisma.Sql[] } = {}): Promise<Prisma.Sql[]> {
+export async function keptRunsStatements(tx: Tx, batch: RunBatch, options: { alsoLock?: Prisma.Sql[]; alsoRead?: Prisma.Sql } = {}): Promise<{ statements: Prisma.Sql[]; also: unknown }> {
   const locks = options.alsoLock ?? [];
+  const alsoRead = options.alsoRead ?? Prisma.sql`NULL`;
   if (batch.runs.length === 0) {
     if (locks.length) await tx.$executeRaw`SELECT ${Prisma.join(locks)}`;
-    return [];
+    const [row] = await tx.$queryRaw<{ also: unknown }[]>`SELECT ${alsoRead} AS also`;
+    return { statements: [], also: row?.also ?? null };
   }
-  const read = await readForBatch(tx, batch, [...new Set(batch.runs.map((r) => r.key))], locks);
+  const read = await readForBatch(tx, batch, [...new Set(batch.runs.map((r) => r.key))], locks, alsoRead);
   const items = read.items.map(toGateItem);
   if (!read.tallied) await startTallies(tx, batch.releaseId, items, read.environments);
 
@@ -155,20 +159,20 @@ export async function keptRunsStatements(tx: Tx, batch: RunBatch, options: { als
       DELETE FROM "FailingRun" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND environment = ${environment}
         AND (key, variant) IN (SELECT * FROM unnest(${noLonger.map((r) => r.key)}::text[], ${noLonger.map((r) => r.variant ?? "")}::text[]))`);
   }
-  return statements;
+  return { statements, also: read.also };
 }
 
-/** The statements as one: `WITH a AS (…), b AS (…) SELECT 1`, each run to completion. */
-export function asOneStatement(statements: Prisma.Sql[]): Prisma.Sql {
-  if (statements.length === 0) return Prisma.sql`SELECT 1`;
+/** The statements as one: `WITH a AS (…), b AS (…) SELECT 1` (or SELECT `last`, such as a notice), each run to completion. */
+export function asOneStatement(statements: Prisma.Sql[], last: Prisma.Sql = Prisma.sql`1`): Prisma.Sql {
+  if (statements.length === 0) return Prisma.sql`SELECT ${last}`;
   return Prisma.sql`WITH ${Prisma.join(
     statements.map((s, i) => Prisma.sql`${Prisma.raw(`s${i}`)} AS (${s})`),
     ", ",
-  )} SELECT 1`;
+  )} SELECT ${last}`;
 }
 
 /** For writers that send the bookkeeping on its own. */
 export async function keepLatestRuns(tx: Tx, batch: RunBatch): Promise<void> {
-  const statements = await keptRunsStatements(tx, batch);
+  const { statements } = await keptRunsStatements(tx, batch);
   if (statements.length) await tx.$executeRaw(asOneStatement(statements));
 }
