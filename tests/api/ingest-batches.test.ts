@@ -33,6 +33,32 @@ async function trail(p: Project): Promise<Trail> {
 }
 
 describe("reports that arrive together", () => {
+  it("a report refused in a batch gets its own error, as it would alone; the others are stored", async () => {
+    const p = await makeProject({ template: TEMPLATE });
+    const other = await makeProject({ template: TEMPLATE });
+    const good = (n: number) => ({ environment: "staging", results: [{ key: `tests/shard/test_${n}.py::test_a`, status: "passed" }] });
+    const sent = await Promise.all([
+      ...Array.from({ length: 12 }, (_, n) => post(p, good(n))),
+      post(p, { environment: "nowhere", results: [{ key: "tests/shard/x.py::t", status: "passed" }] }),
+      post(p, { environment: "staging", results: [{ key: "tests/shard/d.py::t", status: "passed" }, { key: "tests/shard/d.py::t", status: "failed" }] }),
+      api(`${base(p)}/results`, { token: other.token, json: good(99) }),
+      api(`/api/v1/projects/${p.slug}/releases/no-such-version/results`, { token: p.token, json: good(98) }),
+    ]);
+    for (const r of sent.slice(0, 12)) expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const [environment, twice, foreign, missing] = sent.slice(12);
+    expect(environment!.status).toBe(422);
+    expect(environment!.body.error.message).toContain('unknown environment "nowhere"');
+    expect(twice!.status).toBe(422);
+    expect(twice!.body.error.message).toContain("appears twice");
+    // Another project's token learns nothing of this project: 404, as alone.
+    expect(foreign!.status).toBe(404);
+    expect(missing!.status).toBe(404);
+    expect(missing!.body.error.message).toContain('release "no-such-version"');
+    const { releaseId } = await releaseRow(p.slug, p.version);
+    expect(await db().result.count({ where: { releaseId } })).toBe(12);
+    expect((await trail(p)).chain).toMatchObject({ ok: true, events: 13 });
+  });
+
   it("results and other writes to the release's chain at once all succeed, each with one event, the chain intact", async () => {
     const p = await makeProject({ template: TEMPLATE });
     const writes = Array.from({ length: 30 }, (_, n) =>
