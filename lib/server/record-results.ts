@@ -56,33 +56,27 @@ function assertUniqueKeys(payload: ResultsPayload): void {
   });
 }
 
-/** A report as it arrives: checked against its project and release once its batch is taken. */
-type ArrivingReport = {
+/** A report checked and ready to store: everything the batch needs, found before it waits. */
+type PendingReport = {
   ctx: ServerContext;
-  projectSlug: string;
-  version: string;
+  project: Awaited<ReturnType<typeof findProject>>;
+  release: Awaited<ReturnType<typeof findRelease>>;
   payload: ResultsPayload;
   options: IngestOptions;
   source: string;
   delivery: string;
-};
-
-/** A report checked against its project and release, ready to store. */
-type PendingReport = ArrivingReport & {
-  project: Awaited<ReturnType<typeof findProject>>;
-  release: Awaited<ReturnType<typeof findRelease>>;
   commit: string;
   startedAt: Date | null;
 };
 
-type Stored = { replay: false; body: IngestReport } | { replay: true } | { refused: unknown };
+type Stored = { replay: false; body: IngestReport } | { replay: true };
 
 // Reports of one release that arrive together are stored together (group-commit.ts): those for the
-// same commit (as sent) and environment, up to 50 reports or 5,000 results; a larger one goes alone.
-const reports = new GroupCommit<ArrivingReport, Stored>(checkAndStore, {
+// same commit and environment, up to 50 reports or 5,000 results; a larger report goes alone.
+const reports = new GroupCommit<PendingReport, Stored>(storeReports, {
   maxItems: 50,
   maxWeight: 5_000,
-  fits: (first, other) => (other.payload.commit ?? null) === (first.payload.commit ?? null) && (other.payload.environment ?? null) === (first.payload.environment ?? null),
+  fits: (first, other) => other.commit === first.commit && (other.payload.environment ?? null) === (first.payload.environment ?? null),
 });
 
 export async function recordResults(
@@ -92,44 +86,32 @@ export async function recordResults(
   payload: ResultsPayload,
   options: IngestOptions = {},
 ): Promise<StoredResponse & { body: IngestReport }> {
-  const source = options.source ?? "json";
-  const arriving: ArrivingReport = { ctx, projectSlug, version, payload, options, source, delivery: randomUUID() };
-  const stored = await reports.add(`${projectSlug}\u0000${version}`, arriving, Math.max(1, payload.results.length));
-  if ("refused" in stored) throw stored.refused;
-  if (stored.replay) return (await replayIdempotent(options.idempotency!)) as StoredResponse & { body: IngestReport };
-  metrics().ingestReports.inc({ source });
-  metrics().ingestResults.inc({ source }, payload.results.length);
-  return { status: 201, body: stored.body, replayed: false };
-}
-
-/**
- * A batch's project and release are looked up once, when the batch is taken (after every report
- * in it arrived, so each sees what was committed before it was sent); then each report is checked
- * as a lone one would be, and those that pass are stored together. A refused report is answered
- * with its own error; the others are stored.
- */
-async function checkAndStore(batch: ArrivingReport[]): Promise<Stored[]> {
-  const { projectSlug, version } = batch[0]!;
-  // One round trip when both exist; otherwise each report asks the lookups that say which is
-  // missing, in the order that keeps a release's existence from anyone who may not write to its project.
+  // One round trip when both exist; otherwise the lookups that say which is missing, in the order
+  // that keeps a release's existence from anyone who may not write to its project.
   const found = await findProjectRelease(projectSlug, version);
-  const outcomes: (Stored | PendingReport)[] = [];
-  for (const report of batch) outcomes.push(await checked(report, found).catch((refused: unknown) => ({ refused })));
-  const pending = outcomes.filter((o): o is PendingReport => "ctx" in o);
-  // The same release for all (it was looked up once, or again by each when it was missing).
-  const stored = pending.length ? await storeReports(pending) : [];
-  const storedOf = new Map(pending.map((p, i) => [p, stored[i]!]));
-  return outcomes.map((o) => ("ctx" in o ? storedOf.get(o)! : o));
-}
-
-async function checked(report: ArrivingReport, found: Awaited<ReturnType<typeof findProjectRelease>>): Promise<PendingReport> {
-  const { ctx, projectSlug, version, payload } = report;
   const project = found?.project ?? (await findProject(projectSlug));
   authorize(ctx.principal, project, "results:write");
   const release = found?.release ?? (await findRelease(project.id, version));
   if (payload.environment) assertEnvironment(project, payload.environment);
   assertUniqueKeys(payload);
-  return { ...report, project, release, commit: resolveCommit(payload.commit, release.commitSha), startedAt: assertRunStart(payload.run?.startedAt) };
+
+  const source = options.source ?? "json";
+  const pending: PendingReport = {
+    ctx,
+    project,
+    release,
+    payload,
+    options,
+    source,
+    delivery: randomUUID(),
+    commit: resolveCommit(payload.commit, release.commitSha),
+    startedAt: assertRunStart(payload.run?.startedAt),
+  };
+  const stored = await reports.add(release.id, pending, Math.max(1, payload.results.length));
+  if (stored.replay) return (await replayIdempotent(options.idempotency!)) as StoredResponse & { body: IngestReport };
+  metrics().ingestReports.inc({ source });
+  metrics().ingestResults.inc({ source }, payload.results.length);
+  return { status: 201, body: stored.body, replayed: false };
 }
 
 /**
