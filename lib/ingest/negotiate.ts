@@ -1,8 +1,9 @@
 // Which format a results request carries (Content-Type, or ?format= to override), parsed into
 // the Shipcheck JSON contract so every format takes the same path from here on.
 import { AppError } from "@/lib/errors";
-import { countResultsOffThread, formatBudget, MarkdownBudgetError } from "@/lib/templates/markdown-pool";
+import { countResultsOffThread, formatBudget, MarkdownBudgetError, readJUnitOffThread } from "@/lib/templates/markdown-pool";
 import { parseCtrf } from "./ctrf";
+import { refusal } from "./junit-job";
 import { parseJUnit } from "./junit";
 import { absolutePathWarnings, isAbsolutePath, normalisePath, type ParsedReport, type ParseOptions } from "./report";
 import { MAX_RESULTS_PER_REQUEST, resultsPayloadSchema, tooManyResults, type ResultsPayload } from "@/lib/validation/results";
@@ -61,21 +62,43 @@ function envelopeFrom(url: URL): Omit<ResultsPayload, "results"> {
 /** Past this many characters a JSON report is first counted in a worker (screenLargeReport). */
 export const SCREEN_ABOVE_CHARS = 2 * 1024 * 1024;
 
+/** Past this many characters a JUnit report is read in a worker: XML takes the parser about 0.5 ms a KB. */
+export const JUNIT_OFF_THREAD_CHARS = 256 * 1024;
+
+/** How long a worker may take over one report: a JUnit report of 20,000 tests takes about a second here. */
+const REPORT_BUDGET_MS = 20_000;
+
+/** The worker pool's failures as answers: a report it could not finish is too large; a busy pool, a retry. */
+function offThreadFailure(error: unknown): never {
+  if (error instanceof MarkdownBudgetError) {
+    throw new AppError("payload_too_large", `the report could not be read within ${formatBudget(error.budgetMs)} or the memory a report may take: split it into smaller reports`);
+  }
+  // Busy or not started: nothing is wrong with the report, so it may be sent again.
+  throw new AppError("service_unavailable", `the report could not be read just now (${(error as Error).message}); retry shortly`, undefined, { retryAfter: 5 });
+}
+
 /**
  * A JSON report this large is parsed once in a worker first, so that one that must be refused (too
  * many results: 413; not JSON: 400) is refused without the event loop, which every other request
  * shares, spending 100 ms and more on parsing it. One within the limit is then read as usual.
- * (A JUnit report is read by a streaming parser that stops at the limit: lib/ingest/report.ts.)
  */
 export async function screenLargeReport(request: Request, text: string): Promise<void> {
   if (text.length <= SCREEN_ABOVE_CHARS || formatOf(request) === "junit") return;
-  const counted = await countResultsOffThread(text).catch((error: unknown) => {
-    if (error instanceof MarkdownBudgetError) throw new AppError("payload_too_large", `the report could not be read within ${formatBudget(error.budgetMs)}: split it into smaller reports`);
-    // Busy or not started: nothing is wrong with the report, so it may be sent again.
-    throw new AppError("service_unavailable", `the report could not be read just now (${(error as Error).message}); retry shortly`, undefined, { retryAfter: 5 });
-  });
+  const counted = await countResultsOffThread(text, REPORT_BUDGET_MS).catch(offThreadFailure);
   if ("invalid" in counted) throw new AppError("bad_request", `the request body is not valid JSON: ${counted.invalid}`);
   if (counted.count !== null && counted.count > MAX_RESULTS_PER_REQUEST) throw new AppError("payload_too_large", tooManyResults(counted.count));
+}
+
+/**
+ * resultsPayloadFrom, with what would hold up other requests done in a worker: a large JSON report
+ * screened (screenLargeReport), a large JUnit report read there altogether.
+ */
+export async function negotiateResults(request: Request, text: string): Promise<NegotiatedResults> {
+  await screenLargeReport(request, text);
+  if (formatOf(request) !== "junit" || text.length <= JUNIT_OFF_THREAD_CHARS) return resultsPayloadFrom(request, text);
+  const outcome = await readJUnitOffThread(text, { baseDir: baseDirOf(request) }, REPORT_BUDGET_MS).catch(offThreadFailure);
+  if ("refused" in outcome) throw refusal(outcome);
+  return fromReport(request, outcome.report);
 }
 
 export function resultsPayloadFrom(request: Request, text: string): NegotiatedResults {

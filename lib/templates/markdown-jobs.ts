@@ -1,6 +1,8 @@
 // What the Markdown worker is asked to do, and what it answers: the messages between
 // markdown-pool.ts (the server's side) and markdown-worker.ts (the worker thread's side).
 import type { ResultCount } from "../ingest/count-results";
+import type { JUnitOutcome } from "../ingest/junit-job";
+import type { ParseOptions } from "../ingest/report";
 import type { MarkdownImport, MarkdownImportOptions } from "./markdown-import";
 import type { ParseOutcome } from "./parse";
 import type { RenderedMarkdown } from "./rendered-markdown";
@@ -16,7 +18,9 @@ export type MarkdownJob =
   /** Texts -> renderings, one after the other. */
   | { kind: "render"; sources: RenderSource[] }
   /** A large JSON report -> how many results it holds (lib/ingest/count-results.ts). */
-  | { kind: "count-results"; text: string };
+  | { kind: "count-results"; text: string }
+  /** A JUnit report -> its results, or the error it gets (lib/ingest/junit-job.ts). */
+  | { kind: "junit"; text: string; options: ParseOptions };
 
 export type ImportOutcome = { imported: MarkdownImport; rendered: Record<string, RenderedMarkdown> };
 
@@ -29,7 +33,9 @@ export type JobResult<J extends MarkdownJob> = J extends { kind: "import" }
     ? TemplateOutcome
     : J extends { kind: "count-results" }
       ? ResultCount
-      : Record<string, RenderedMarkdown>;
+      : J extends { kind: "junit" }
+        ? JUnitOutcome
+        : Record<string, RenderedMarkdown>;
 
 export type ToWorker = { id: number; job: MarkdownJob };
 
@@ -40,7 +46,7 @@ export type FromWorker =
   /** One text of a render or template job, done (they come in the order asked). */
   | { id: number; type: "rendered"; path: string; rendered: RenderedMarkdown }
   /** The job is finished; an import or template job's outcome comes with it. */
-  | { id: number; type: "done"; result?: ImportOutcome | TemplateOutcome | ResultCount }
+  | { id: number; type: "done"; result?: ImportOutcome | TemplateOutcome | ResultCount | JUnitOutcome }
   /** The document cannot become a template (MarkdownImportError): a message for the person who sent it. */
   | { id: number; type: "refused"; message: string }
   | { id: number; type: "failed"; message: string };

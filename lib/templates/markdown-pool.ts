@@ -9,6 +9,8 @@
 // past MAX_WAITING are refused (MarkdownBusyError). See docs/decisions/007-markdown-off-the-event-loop.md.
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { ResultCount } from "../ingest/count-results";
+import type { JUnitOutcome } from "../ingest/junit-job";
+import type { ParseOptions } from "../ingest/report";
 import { MarkdownImportError } from "./markdown-error";
 import type { FromWorker, ImportOutcome, JobResult, MarkdownJob, RenderSource, TemplateOutcome } from "./markdown-jobs";
 import type { MarkdownImportOptions } from "./markdown-import";
@@ -81,6 +83,11 @@ export function renderOffThread(sources: RenderSource[], budgetMs = markdownBudg
 /** How many results a large JSON report holds, parsed in a worker (lib/ingest/count-results.ts). */
 export function countResultsOffThread(text: string, budgetMs = markdownBudgetMs()): Promise<ResultCount> {
   return runMarkdownJob({ kind: "count-results", text }, budgetMs);
+}
+
+/** A JUnit report read in a worker (lib/ingest/junit-job.ts). */
+export function readJUnitOffThread(text: string, options: ParseOptions, budgetMs: number): Promise<JUnitOutcome> {
+  return runMarkdownJob({ kind: "junit", text, options }, budgetMs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +171,7 @@ type Running = {
   done: Record<string, RenderedMarkdown>;
   /** The texts a render or template job renders, in order, once known. */
   paths: string[] | undefined;
-  resolve: (result: ImportOutcome | TemplateOutcome | ResultCount | Record<string, RenderedMarkdown>) => void;
+  resolve: (result: ImportOutcome | TemplateOutcome | ResultCount | JUnitOutcome | Record<string, RenderedMarkdown>) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 };
@@ -189,7 +196,7 @@ class PooledWorker {
     this.worker.on("exit", () => this.exited());
   }
 
-  run(job: MarkdownJob, budgetMs: number): Promise<ImportOutcome | TemplateOutcome | ResultCount | Record<string, RenderedMarkdown>> {
+  run(job: MarkdownJob, budgetMs: number): Promise<ImportOutcome | TemplateOutcome | ResultCount | JUnitOutcome | Record<string, RenderedMarkdown>> {
     return new Promise((resolve, reject) => {
       const id = pool.nextJob++;
       const timer = setTimeout(() => this.outOfTime(), budgetMs);

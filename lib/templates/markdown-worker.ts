@@ -3,6 +3,7 @@
 // needs to watch the clock. Jobs come one at a time.
 import { parentPort } from "node:worker_threads";
 import { countResults, type ResultCount } from "../ingest/count-results";
+import { readJUnit, type JUnitOutcome } from "../ingest/junit-job";
 import { importMarkdownChecklist, MarkdownImportError } from "./markdown-import";
 import { templateSources, type FromWorker, type ImportOutcome, type MarkdownJob, type RenderSource, type TemplateOutcome, type ToWorker } from "./markdown-jobs";
 import { parseTemplate } from "./parse";
@@ -13,8 +14,9 @@ const port = parentPort;
 if (!port) throw new Error("markdown-worker.ts runs as a worker thread (see markdown-pool.ts)");
 const send = (message: FromWorker) => port.postMessage(message);
 
-function run(id: number, job: MarkdownJob): ImportOutcome | TemplateOutcome | ResultCount | undefined {
+function run(id: number, job: MarkdownJob): ImportOutcome | TemplateOutcome | ResultCount | JUnitOutcome | undefined {
   if (job.kind === "count-results") return countResults(job.text);
+  if (job.kind === "junit") return readJUnit(job.text, job.options);
   if (job.kind === "import") {
     const imported = importMarkdownChecklist(job.markdown, job.options);
     const sources = templateSources(imported.template);

@@ -2,7 +2,7 @@ import { authenticateCounted } from "@/lib/auth/request";
 import { readText } from "@/lib/http/body";
 import { json } from "@/lib/http/respond";
 import { apiRoute } from "@/lib/http/route";
-import { resultsPayloadFrom, screenLargeReport } from "@/lib/ingest/negotiate";
+import { negotiateResults } from "@/lib/ingest/negotiate";
 import { idempotencyOf } from "@/lib/server/idempotency";
 import { recordResults } from "@/lib/server/record-results";
 
@@ -13,9 +13,8 @@ export const POST = apiRoute<{ project: string; version: string }>(async (reques
   const { principal, rateLimit } = await authenticateCounted(request);
   meta.rateLimit = rateLimit;
   const text = await readText(request, LIMIT);
-  await screenLargeReport(request, text);
   const idempotency = idempotencyOf(request, principal, text);
-  const { payload, source, warnings } = resultsPayloadFrom(request, text);
+  const { payload, source, warnings } = await negotiateResults(request, text);
   const outcome = await recordResults({ principal, ...meta }, project, version, payload, {
     source,
     warnings,
