@@ -52,6 +52,16 @@ function report(size: number, run: number, prefix = "tests") {
   });
 }
 
+/** A JUnit XML report of `size` test cases, one in 97 failing. */
+function junitReport(size: number) {
+  const cases = Array.from({ length: size }, (_, i) =>
+    i % 97 === 0
+      ? `<testcase classname="tests.module_${i % 100}.TestCase${i % 11}" name="test_${i}" time="0.01"><failure message="AssertionError: ${i}">trace</failure></testcase>`
+      : `<testcase classname="tests.module_${i % 100}.TestCase${i % 11}" name="test_${i}" time="0.01"/>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="suite" tests="${size}">\n${cases.join("\n")}\n</testsuite></testsuites>\n`;
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
@@ -300,6 +310,17 @@ async function main() {
       rows.push([
         `100,000-result report (${(huge.length / 1e6).toFixed(1)} MB)`,
         `HTTP ${big.result.status} in ${ms(big.result.ms)}; app peak RSS ${rss}; worst /api/health meanwhile ${ms(big.worstMs)} (${big.probes} probes)${big.result.status === 201 ? "" : `: ${big.result.text.slice(0, 160)}`}`,
+      ]);
+      // The same as JUnit XML, which is read by an XML parser: how long other requests wait meanwhile.
+      const junit = junitReport(100_000);
+      const xml = await healthDuring(app.baseUrl, async () => {
+        const started = performance.now();
+        const response = await fetch(api("v-large/results?environment=staging"), { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/xml" }, body: junit });
+        return { status: response.status, ms: performance.now() - started, text: await response.text() };
+      });
+      rows.push([
+        `100,000-test JUnit report (${(junit.length / 1e6).toFixed(1)} MB)`,
+        `HTTP ${xml.result.status} in ${ms(xml.result.ms)}; worst /api/health meanwhile ${ms(xml.worstMs)} (${xml.probes} probes)`,
       ]);
 
     }
