@@ -63,7 +63,7 @@ export type ChainAppend = {
 };
 
 /** The chain every entry belongs to; they must share one. */
-export function chainOfEntries(entries: { ctx: ServerContext; entry: AuditEntry }[]): string {
+function chainOfEntries(entries: { ctx: ServerContext; entry: AuditEntry }[]): string {
   const chains = new Set(entries.map(({ entry }) => chainOf({ releaseId: entry.releaseId ?? null, projectId: entry.projectId })));
   if (chains.size !== 1) throw new Error("recordAudits: every event of one call must belong to one chain");
   return [...chains][0]!;

@@ -25,7 +25,7 @@ export function rateLimitWindow(now: Date): Date {
  * What is left of the budget after the caller's `count`-th request in the window; 429 with
  * Retry-After once the budget for the minute is spent.
  */
-export function judgeRateLimit(count: number, now: Date): RateLimitState {
+function judgeRateLimit(count: number, now: Date): RateLimitState {
   const windowStart = rateLimitWindow(now);
   const limit = rateLimitPerMinute();
   const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now.getTime()) / 1000));

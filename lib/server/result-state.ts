@@ -111,6 +111,8 @@ export async function keptRunsStatements(tx: Tx, batch: RunBatch, options: { als
   const alsoRead = options.alsoRead ?? Prisma.sql`NULL`;
   if (batch.runs.length === 0) {
     if (locks.length) await tx.$executeRaw`SELECT ${Prisma.join(locks)}`;
+    // Nothing to read for a caller that asked for nothing: no round trip.
+    if (!options.alsoRead) return { statements: [], also: null };
     const [row] = await tx.$queryRaw<{ also: unknown }[]>`SELECT ${alsoRead} AS also`;
     return { statements: [], also: row?.also ?? null };
   }
