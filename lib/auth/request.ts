@@ -2,7 +2,8 @@
 import { headers } from "next/headers";
 import { AppError, type RateLimitState } from "@/lib/errors";
 import { counted, enforceRateLimit, rateLimitWindow } from "@/lib/server/rate-limit";
-import { loadTokenPrincipal, type Principal } from "./principal";
+import type { ProjectRelease } from "@/lib/server/lookup";
+import { loadTokenPrincipal, type Principal, type ReleaseNamed } from "./principal";
 import { currentUser } from "./session";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -72,17 +73,23 @@ export async function authenticate(request: Request): Promise<Principal> {
 /**
  * authenticate, and the request counted against the caller's per-minute budget (429 once it is
  * spent), for the routes CI calls in bulk. A token's request is counted in the same round trip
- * as its lookup; an invalid token is refused first and counts for nothing.
+ * as its lookup; an invalid token is refused first and counts for nothing. With `release` (the
+ * names in the URL), a token's own project and that release come back as `found`, read in the
+ * same round trip; null for a person, another project or a missing release.
  */
-export async function authenticateCounted(request: Request, now = new Date()): Promise<{ principal: Principal; rateLimit: RateLimitState | null }> {
+export async function authenticateCounted(
+  request: Request,
+  options: { release?: ReleaseNamed; now?: Date } = {},
+): Promise<{ principal: Principal; rateLimit: RateLimitState | null; found: ProjectRelease | null }> {
+  const now = options.now ?? new Date();
   const authorization = request.headers.get("authorization");
   if (authorization === null) {
     const principal = await authenticateUser(request);
-    return { principal, rateLimit: await enforceRateLimit(principal, now) };
+    return { principal, rateLimit: await enforceRateLimit(principal, now), found: null };
   }
-  const found = await loadTokenPrincipal(bearerOf(authorization), rateLimitWindow(now));
+  const found = await loadTokenPrincipal(bearerOf(authorization), rateLimitWindow(now), options.release);
   if (!found) throw new AppError("unauthorized", INVALID_TOKEN);
-  return { principal: found.principal, rateLimit: await counted(found.requests ?? 0, now) };
+  return { principal: found.principal, rateLimit: await counted(found.requests ?? 0, now), found: found.found };
 }
 
 async function authenticateUser(request: Request): Promise<Principal> {

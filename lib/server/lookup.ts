@@ -27,25 +27,40 @@ type Row = Record<string, unknown>;
 // Timestamps come back from to_jsonb as UTC without a zone (the columns hold UTC).
 const instant = (value: unknown) => (typeof value === "string" ? new Date(`${value}Z`) : null);
 
-// Prepared (lib/db/prepared.ts): ingest asks it for every report. JSON only, read alike by both drivers.
+/** A project with its environments and one of its releases, as findProject and findRelease return them. */
+export type ProjectRelease = { project: Awaited<ReturnType<typeof findProject>>; release: Awaited<ReturnType<typeof findRelease>> };
+
+/**
+ * The columns of a project-and-release row (p and r), for statements that find both in one round
+ * trip. JSON only, read alike by both drivers; projectReleaseOf turns them into what the
+ * Prisma lookups return.
+ */
+export const PROJECT_RELEASE_COLUMNS = `to_jsonb(p) AS project, to_jsonb(r) AS release,
+     (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.position), '[]') FROM "Environment" e WHERE e."projectId" = p.id) AS environments`;
+
+export type ProjectReleaseRow = { project: Row; release: Row; environments: Row[] };
+
+export function projectReleaseOf(row: ProjectReleaseRow): ProjectRelease {
+  const project = { ...row.project, lockedAt: instant(row.project.lockedAt), createdAt: instant(row.project.createdAt), environments: row.environments };
+  const release = { ...row.release, createdAt: instant(row.release.createdAt), updatedAt: instant(row.release.updatedAt) };
+  return { project, release } as unknown as ProjectRelease;
+}
+
+// Prepared (lib/db/prepared.ts): ingest asks it for every report it was not given the answer for.
 const PROJECT_RELEASE = prepared(
   "project_release",
-  `SELECT to_jsonb(p) AS project, to_jsonb(r) AS release,
-     (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.position), '[]') FROM "Environment" e WHERE e."projectId" = p.id) AS environments
+  `SELECT ${PROJECT_RELEASE_COLUMNS}
    FROM "Project" p JOIN "Release" r ON r."projectId" = p.id AND r.version = $2
    WHERE p.slug = $1`,
 );
 
 /**
- * A project with its environments and one of its releases, as findProject and findRelease return
- * them, in one round trip: for ingest, which pays for every query on every report. Null when
- * either is missing (or the names can't exist), so the caller asks again the way that says which.
+ * A project with its environments and one of its releases in one round trip: for ingest, which
+ * pays for every query on every report. Null when either is missing (or the names can't exist),
+ * so the caller asks again the way that says which.
  */
-export async function findProjectRelease(slug: string, version: string): Promise<{ project: Awaited<ReturnType<typeof findProject>>; release: Awaited<ReturnType<typeof findRelease>> } | null> {
+export async function findProjectRelease(slug: string, version: string): Promise<ProjectRelease | null> {
   if (holdsNul(slug) || holdsNul(version)) return null;
-  const [row] = await runPrepared<{ project: Row; release: Row; environments: Row[] }>(PROJECT_RELEASE, [slug, version]);
-  if (!row) return null;
-  const project = { ...row.project, lockedAt: instant(row.project.lockedAt), createdAt: instant(row.project.createdAt), environments: row.environments };
-  const release = { ...row.release, createdAt: instant(row.release.createdAt), updatedAt: instant(row.release.updatedAt) };
-  return { project, release } as unknown as NonNullable<Awaited<ReturnType<typeof findProjectRelease>>>;
+  const [row] = await runPrepared<ProjectReleaseRow>(PROJECT_RELEASE, [slug, version]);
+  return row ? projectReleaseOf(row) : null;
 }

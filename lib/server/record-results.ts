@@ -21,7 +21,7 @@ import { assertEnvironment } from "./environments";
 import { GroupCommit } from "./group-commit";
 import { claimIdempotencyKeys, replayIdempotent, storeIdempotentResponses, type Idempotency, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
-import { findProject, findProjectRelease, findRelease } from "./lookup";
+import { findProject, findProjectRelease, findRelease, type ProjectRelease } from "./lookup";
 import { rawPayloadInsert, type RawBody } from "./raw-payload";
 import { asOneStatement, keptRunsStatements, type Run } from "./result-state";
 
@@ -39,7 +39,14 @@ export type IngestReport = {
   gate: Record<string, GateDecision>;
 };
 
-export type IngestOptions = { source?: string; idempotency?: Idempotency | null; raw?: RawBody; warnings?: string[] };
+export type IngestOptions = {
+  source?: string;
+  idempotency?: Idempotency | null;
+  raw?: RawBody;
+  warnings?: string[];
+  /** The project and release, when the caller already read them (with the token: authenticateCounted). */
+  found?: ProjectRelease | null;
+};
 
 function assertUniqueKeys(payload: ResultsPayload): void {
   const seen = new Set<string>();
@@ -88,7 +95,7 @@ export async function recordResults(
 ): Promise<StoredResponse & { body: IngestReport }> {
   // One round trip when both exist; otherwise the lookups that say which is missing, in the order
   // that keeps a release's existence from anyone who may not write to its project.
-  const found = await findProjectRelease(projectSlug, version);
+  const found = (options.found && options.found.project.slug === projectSlug && options.found.release.version === version ? options.found : null) ?? (await findProjectRelease(projectSlug, version));
   const project = found?.project ?? (await findProject(projectSlug));
   authorize(ctx.principal, project, "results:write");
   const release = found?.release ?? (await findRelease(project.id, version));

@@ -3,8 +3,10 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { loadTokenPrincipal } from "@/lib/auth/principal";
 import { hashToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db/client";
+import { findProject, findRelease } from "@/lib/server/lookup";
 import { rateLimitPerMinute } from "@/lib/server/rate-limit";
 import { makeProject } from "../support/fixtures";
 import { api } from "../support/http";
@@ -132,6 +134,36 @@ describe("rate limit", () => {
     await db().apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
     expect((await api(resultsPath(p), { token: p.token, json: batch(1, 9) })).status).toBe(401);
     expect((await windows()).reduce((sum, w) => sum + w.count, 0)).toBe(3);
+  });
+});
+
+describe("the release read with the token", () => {
+  it("comes back only for a valid token of that project and a release that exists, as findProject and findRelease read it", async () => {
+    const p = await makeProject();
+    const other = await makeProject();
+    const named = await loadTokenPrincipal(p.token, undefined, { project: p.slug, version: p.version });
+    const project = await findProject(p.slug);
+    expect(named?.found?.project).toEqual(project);
+    expect(named?.found?.release).toEqual(await findRelease(project.id, p.version));
+    // Another project's release, a missing one, and names that cannot exist: the token, but nothing found.
+    for (const release of [{ project: other.slug, version: other.version }, { project: p.slug, version: "v9.9.9" }, { project: p.slug, version: "v1\u0000" }]) {
+      const found = await loadTokenPrincipal(p.token, undefined, release);
+      expect(found?.principal.token.projectId).toBe(project.id);
+      expect(found?.found).toBeNull();
+    }
+    await db().apiToken.update({ where: { hash: hashToken(p.token) }, data: { revokedAt: new Date() } });
+    expect(await loadTokenPrincipal(p.token, undefined, { project: p.slug, version: p.version })).toBeNull();
+  });
+
+  it("a token of another project still gets 404 (its projects are not told apart), a missing release of its own 404, and nothing is stored", async () => {
+    const p = await makeProject();
+    const other = await makeProject();
+    const foreign = await api(resultsPath(other), { token: p.token, json: batch(1, 1) });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.message).toContain(other.slug);
+    const missing = await api(`/api/v1/projects/${p.slug}/releases/v9.9.9/results`, { token: p.token, json: batch(1, 1) });
+    expect(missing.status).toBe(404);
+    expect(await db().result.count({ where: { release: { project: { slug: { in: [p.slug, other.slug] } } } } })).toBe(0);
   });
 });
 
