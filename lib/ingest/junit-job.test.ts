@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeMarkdownPool, markdownPoolState } from "@/lib/templates/markdown-pool";
+import { closeMarkdownPool, importMarkdownOffThread, markdownPoolState } from "@/lib/templates/markdown-pool";
 import { parseJUnit } from "./junit";
 import { JUNIT_OFF_THREAD_CHARS, negotiateResults, resultsPayloadFrom } from "./negotiate";
 
@@ -18,7 +18,7 @@ describe("a large JUnit report is read in a worker thread", () => {
     expect(text.length).toBeGreaterThan(JUNIT_OFF_THREAD_CHARS);
     const read = await negotiateResults(post(), text);
     // The worker that read it stays for the next report.
-    expect(markdownPoolState().live).toBeGreaterThan(0);
+    expect(markdownPoolState("reports").live).toBeGreaterThan(0);
     expect(read).toEqual(resultsPayloadFrom(post(), text));
     expect(read.payload.results).toHaveLength(parseJUnit(text).results.length);
     expect(read.payload.results.filter((r) => r.status === "failed")).toHaveLength(Math.ceil(6_000 / 97));
@@ -34,6 +34,33 @@ describe("a large JUnit report is read in a worker thread", () => {
       onLoop = error;
     }
     await expect(negotiateResults(post(), broken)).rejects.toMatchObject({ code: (onLoop as { code: string }).code, message: (onLoop as Error).message });
+  }, 60_000);
+
+  it("in a lane of its own: a checklist import does not wait behind reports", async () => {
+    // Both report threads busy with 20,000-test reports (about a second each here), four more waiting.
+    let settled = 0;
+    const reports = Array.from({ length: 6 }, () => negotiateResults(post(), junit(20_000)).then(() => settled++, () => settled++));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(markdownPoolState("reports").waiting).toBe(4);
+    const { imported } = await importMarkdownOffThread("# Release\n\n## Before\n\n- [ ] Tests pass\n", {}, 30_000);
+    const reportsDone = settled;
+    await Promise.all(reports);
+    expect(imported.template.sections.length).toBeGreaterThan(0);
+    // Had it queued behind them, four reports would have been read first; beside them, at most the first.
+    expect(reportsDone).toBeLessThan(2);
+  }, 120_000);
+
+  it("over 64 KB of XML (about 30 ms of parsing), and not below", async () => {
+    await closeMarkdownPool();
+    const small = junit(400);
+    expect(small.length).toBeLessThan(JUNIT_OFF_THREAD_CHARS);
+    await negotiateResults(post(), small);
+    expect(markdownPoolState("reports").live).toBe(0);
+    const large = junit(1_200);
+    expect(large.length).toBeGreaterThan(JUNIT_OFF_THREAD_CHARS);
+    expect(large.length).toBeLessThan(256 * 1024);
+    await negotiateResults(post(), large);
+    expect(markdownPoolState("reports").live).toBe(1);
   }, 60_000);
 
   it("reads a small report on the event loop, as before", async () => {

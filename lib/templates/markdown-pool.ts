@@ -4,9 +4,12 @@
 // (SHIPCHECK_MARKDOWN_BUDGET_MS); a worker still busy when it runs out is terminated, and the
 // job fails with MarkdownBudgetError, which the use cases answer with a 422 naming the budget.
 //
-// A small pool: up to MAX_WORKERS threads, kept for IDLE_MS after a job so the next one does not
-// pay for starting a thread and loading the parser again; jobs beyond that wait their turn, and
-// past MAX_WAITING are refused (MarkdownBusyError). See docs/decisions/007-markdown-off-the-event-loop.md.
+// Two small pools ("lanes"), so that a burst of one kind cannot starve the other: documents
+// (Markdown imports, templates, renderings) and reports (large results reports from CI, which a
+// sharded run sends many of at once). Each has up to its maxWorkers threads, kept for IDLE_MS
+// after a job so the next one does not pay for starting a thread and loading the parser again;
+// jobs beyond that wait their turn, and past its maxWaiting are refused (MarkdownBusyError).
+// See docs/decisions/007-markdown-off-the-event-loop.md.
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { ResultCount } from "../ingest/count-results";
 import type { JUnitOutcome } from "../ingest/junit-job";
@@ -17,8 +20,13 @@ import type { MarkdownImportOptions } from "./markdown-import";
 import type { RenderedMarkdown } from "./rendered-markdown";
 
 export const DEFAULT_MARKDOWN_BUDGET_MS = 3_000;
-const MAX_WORKERS = 2;
-const MAX_WAITING = 16;
+export type Lane = "documents" | "reports";
+const LANES: Record<Lane, { maxWorkers: number; maxWaiting: number; waitingWhat: string }> = {
+  documents: { maxWorkers: 2, maxWaiting: 16, waitingWhat: "Markdown documents" },
+  // CI's shards post together; a report waits here rather than being refused while two are read.
+  reports: { maxWorkers: 2, maxWaiting: 64, waitingWhat: "reports" },
+};
+const laneOf = (job: MarkdownJob): Lane => (job.kind === "count-results" || job.kind === "junit" ? "reports" : "documents");
 const IDLE_MS = 60_000;
 /** Starting a thread is not part of a job's budget, but must not hang forever either. */
 const START_TIMEOUT_MS = 30_000;
@@ -91,39 +99,45 @@ export function readJUnitOffThread(text: string, options: ParseOptions, budgetMs
 }
 
 // ---------------------------------------------------------------------------------------------
-// The pool. One per process (on globalThis: Next.js and test runners may evaluate this module twice).
+// The pools. One of each lane per process (on globalThis: Next.js and test runners may evaluate
+// this module twice).
 
-type Pool = { idle: PooledWorker[]; live: number; waiting: Array<() => void>; nextJob: number };
-const POOL_KEY = Symbol.for("shipcheck.markdownPool");
-const pool: Pool = ((globalThis as { [POOL_KEY]?: Pool })[POOL_KEY] ??= { idle: [], live: 0, waiting: [], nextJob: 1 });
+type Pool = { lane: Lane; idle: PooledWorker[]; live: number; waiting: Array<() => void> };
+const POOLS_KEY = Symbol.for("shipcheck.workerPools");
+const newPool = (lane: Lane): Pool => ({ lane, idle: [], live: 0, waiting: [] });
+const pools: Record<Lane, Pool> = ((globalThis as { [POOLS_KEY]?: Record<Lane, Pool> })[POOLS_KEY] ??= { documents: newPool("documents"), reports: newPool("reports") });
+let nextJob = 1;
 
-/** For tests: threads alive, of them idle, and jobs waiting for one. */
-export function markdownPoolState() {
+/** For tests: a lane's threads alive, of them idle, and jobs waiting for one. */
+export function markdownPoolState(lane: Lane = "documents") {
+  const pool = pools[lane];
   return { live: pool.live, idle: pool.idle.length, waiting: pool.waiting.length };
 }
 
-/** Stops the idle threads (busy ones stop when their job ends). */
+/** Stops the idle threads of both lanes (busy ones stop when their job ends). */
 export async function closeMarkdownPool(): Promise<void> {
-  await Promise.all(pool.idle.splice(0).map((w) => w.stop()));
+  await Promise.all(Object.values(pools).flatMap((pool) => pool.idle.splice(0).map((w) => w.stop())));
 }
 
 export async function runMarkdownJob<J extends MarkdownJob>(job: J, budgetMs = markdownBudgetMs()): Promise<JobResult<J>> {
-  const worker = await acquire();
+  const pool = pools[laneOf(job)];
+  const worker = await acquire(pool);
   try {
     return (await worker.run(job, budgetMs)) as JobResult<J>;
   } finally {
-    release(worker);
+    release(pool, worker);
   }
 }
 
-async function acquire(): Promise<PooledWorker> {
+async function acquire(pool: Pool): Promise<PooledWorker> {
+  const { maxWorkers, maxWaiting, waitingWhat } = LANES[pool.lane];
   for (;;) {
     const idle = pool.idle.pop();
     if (idle) {
       idle.wake();
       return idle;
     }
-    if (pool.live < MAX_WORKERS) {
+    if (pool.live < maxWorkers) {
       pool.live++;
       let thread: Worker;
       try {
@@ -133,20 +147,20 @@ async function acquire(): Promise<PooledWorker> {
         pool.waiting.shift()?.();
         throw new MarkdownWorkerError(`the Markdown worker could not be started: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const worker = new PooledWorker(thread);
+      const worker = new PooledWorker(pool, thread);
       await worker.started;
       return worker;
     }
-    if (pool.waiting.length >= MAX_WAITING) {
-      throw new MarkdownBusyError(`${MAX_WAITING} Markdown documents are already waiting to be read; try again in a few seconds`);
+    if (pool.waiting.length >= maxWaiting) {
+      throw new MarkdownBusyError(`${maxWaiting} ${waitingWhat} are already waiting to be read; try again in a few seconds`);
     }
     await new Promise<void>((resolve) => pool.waiting.push(resolve));
   }
 }
 
-function release(worker: PooledWorker): void {
+function release(pool: Pool, worker: PooledWorker): void {
   if (!worker.alive) return; // its end already woke the next waiter
-  if (pool.idle.length < MAX_WORKERS) {
+  if (pool.idle.length < LANES[pool.lane].maxWorkers) {
     worker.sleep();
     pool.idle.push(worker);
     pool.waiting.shift()?.();
@@ -184,7 +198,10 @@ class PooledWorker {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `worker`: just started, counted in `pool.live` already. */
-  constructor(private readonly worker: Worker) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly worker: Worker,
+  ) {
     this.started = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.notStarted("it did not start in time"), START_TIMEOUT_MS);
       this.starting = { resolve, reject, timer };
@@ -198,7 +215,7 @@ class PooledWorker {
 
   run(job: MarkdownJob, budgetMs: number): Promise<ImportOutcome | TemplateOutcome | ResultCount | JUnitOutcome | Record<string, RenderedMarkdown>> {
     return new Promise((resolve, reject) => {
-      const id = pool.nextJob++;
+      const id = nextJob++;
       const timer = setTimeout(() => this.outOfTime(), budgetMs);
       this.running = { id, job, budgetMs, done: {}, paths: job.kind === "render" ? job.sources.map((s) => s.path) : undefined, resolve, reject, timer };
       this.worker.postMessage({ id, job });
@@ -289,6 +306,7 @@ class PooledWorker {
   private markDead(): void {
     if (!this.alive) return;
     this.alive = false;
+    const pool = this.pool;
     pool.live--;
     clearTimeout(this.idleTimer);
     const at = pool.idle.indexOf(this);
