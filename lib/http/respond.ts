@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { AppError, databaseUnavailable, rateLimitHeaders } from "@/lib/errors";
 import { UnknownEnvironmentError } from "@/lib/gate";
 import { log } from "@/lib/log";
-import { humanDetails } from "@/lib/validation/wording";
+import { humanDetails, invalidBody } from "@/lib/validation/wording";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(body, { status, headers });
@@ -21,7 +21,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
     error instanceof AppError
       ? error
       : error instanceof ZodError
-        ? new AppError("validation_failed", "the request body is not valid", zodDetails(error))
+        ? invalidBody(error)
         : error instanceof UnknownEnvironmentError
           ? new AppError("validation_failed", error.message)
           : isDatabaseUnavailable(error)

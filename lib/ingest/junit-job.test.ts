@@ -1,4 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import type { ZodError } from "zod";
+import { AppError } from "@/lib/errors";
+import { invalidBody } from "@/lib/validation/wording";
 import { closeMarkdownPool, importMarkdownOffThread, markdownPoolState } from "@/lib/templates/markdown-pool";
 import { parseJUnit } from "./junit";
 import { JUNIT_OFF_THREAD_CHARS, negotiateResults, resultsPayloadFrom } from "./negotiate";
@@ -34,6 +37,21 @@ describe("a large JUnit report is read in a worker thread", () => {
       onLoop = error;
     }
     await expect(negotiateResults(post(), broken)).rejects.toMatchObject({ code: (onLoop as { code: string }).code, message: (onLoop as Error).message });
+  }, 60_000);
+
+  it("validated there too: an envelope the schema refuses is the same 422, with the same details, as on the event loop", async () => {
+    const request = () => post("?environment=staging&runUrl=not-a-url");
+    const text = junit(6_000);
+    let onLoop: unknown;
+    try {
+      resultsPayloadFrom(request(), text);
+    } catch (error) {
+      onLoop = invalidBody(error as ZodError);
+    }
+    expect(onLoop).toBeInstanceOf(AppError);
+    const details = (onLoop as AppError).details;
+    expect(details?.length).toBeGreaterThan(0);
+    await expect(negotiateResults(request(), text)).rejects.toMatchObject({ code: "validation_failed", message: (onLoop as AppError).message, details });
   }, 60_000);
 
   it("in a lane of its own: a checklist import does not wait behind reports", async () => {

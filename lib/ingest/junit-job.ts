@@ -1,18 +1,24 @@
 // A JUnit report read in a worker thread (lib/templates/markdown-pool.ts): XML of 20,000 test
 // cases takes the parser about a second, and one of 100,000 (refused in the end) over two, all of
-// it time every other request would wait. What crosses back is the parsed report, or the error a
-// report gets, as plain data.
+// it time every other request would wait. Validating the 2,000 results of a common shard took
+// the event loop another 10-20 ms, so that is done here too. What crosses back is the payload
+// as the event loop would have made it, or the error a report gets, as plain data.
+import { ZodError } from "zod";
 import { AppError, type ErrorCode, type ErrorDetail } from "@/lib/errors";
+import { invalidBody } from "@/lib/validation/wording";
+import { fromReport, type NegotiatedResults } from "./envelope";
 import { parseJUnit } from "./junit";
-import type { ParsedReport, ParseOptions } from "./report";
+import type { ParseOptions } from "./report";
 
-export type JUnitOutcome = { report: ParsedReport } | { refused: { code: ErrorCode; message: string; details?: ErrorDetail[] } };
+export type JUnitOutcome = { negotiated: NegotiatedResults } | { refused: { code: ErrorCode; message: string; details?: ErrorDetail[] } };
 
-export function readJUnit(text: string, options: ParseOptions): JUnitOutcome {
+/** `url`: the request's, whose query holds the report's envelope (environment, commit, run). */
+export function readJUnit(text: string, options: ParseOptions, url: string): JUnitOutcome {
   try {
-    return { report: parseJUnit(text, options) };
+    return { negotiated: fromReport(url, parseJUnit(text, options)) };
   } catch (error) {
-    if (error instanceof AppError) return { refused: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+    const refused = error instanceof ZodError ? invalidBody(error) : error;
+    if (refused instanceof AppError) return { refused: { code: refused.code, message: refused.message, ...(refused.details ? { details: refused.details } : {}) } };
     throw error;
   }
 }

@@ -3,12 +3,13 @@
 import { AppError } from "@/lib/errors";
 import { countResultsOffThread, formatBudget, MarkdownBudgetError, readJUnitOffThread } from "@/lib/templates/markdown-pool";
 import { parseCtrf } from "./ctrf";
+import { fromReport, type NegotiatedResults } from "./envelope";
 import { refusal } from "./junit-job";
 import { parseJUnit } from "./junit";
-import { absolutePathWarnings, isAbsolutePath, normalisePath, type ParsedReport, type ParseOptions } from "./report";
+import { absolutePathWarnings, isAbsolutePath, normalisePath, type ParseOptions } from "./report";
 import { MAX_RESULTS_PER_REQUEST, resultsPayloadSchema, tooManyResults, type ResultsPayload } from "@/lib/validation/results";
 
-export type NegotiatedResults = { payload: ResultsPayload; source: ResultsFormat; warnings: string[] };
+export type { NegotiatedResults };
 
 /**
  * `?baseDir=`: the checkout directory the tests ran in, so absolute paths in the report become
@@ -46,17 +47,6 @@ function parseJsonText(text: string): unknown {
   } catch (error) {
     throw new AppError("bad_request", `the request body is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-/** JUnit and CTRF reports carry no envelope: environment, commit and run come as query parameters. */
-function envelopeFrom(url: URL): Omit<ResultsPayload, "results"> {
-  const query = (name: string) => url.searchParams.get(name) ?? undefined;
-  const run = { id: query("runId"), url: query("runUrl"), startedAt: query("startedAt") };
-  return {
-    environment: query("environment"),
-    commit: query("commit"),
-    ...(run.id || run.url || run.startedAt ? { run } : {}),
-  };
 }
 
 /** Past this many characters a JSON report is first counted in a worker (screenLargeReport). */
@@ -99,9 +89,10 @@ export async function screenLargeReport(request: Request, text: string): Promise
 export async function negotiateResults(request: Request, text: string): Promise<NegotiatedResults> {
   await screenLargeReport(request, text);
   if (formatOf(request) !== "junit" || text.length <= JUNIT_OFF_THREAD_CHARS) return resultsPayloadFrom(request, text);
-  const outcome = await readJUnitOffThread(text, { baseDir: baseDirOf(request) }, REPORT_BUDGET_MS).catch(offThreadFailure);
+  // Parsed and validated there: the event loop gets the payload as it would have made it.
+  const outcome = await readJUnitOffThread(text, { baseDir: baseDirOf(request) }, request.url, REPORT_BUDGET_MS).catch(offThreadFailure);
   if ("refused" in outcome) throw refusal(outcome);
-  return fromReport(request, outcome.report);
+  return outcome.negotiated;
 }
 
 export function resultsPayloadFrom(request: Request, text: string): NegotiatedResults {
@@ -110,7 +101,7 @@ export function resultsPayloadFrom(request: Request, text: string): NegotiatedRe
   if (format === "json") {
     const body = parseJsonText(text);
     // CTRF sent as plain application/json is recognised by its shape.
-    if (isCtrf(body)) return fromReport(request, parseCtrf(body, options));
+    if (isCtrf(body)) return fromReport(request.url, parseCtrf(body, options));
     // Too many results is a size limit (413), checked before validating 100,000 of them one by one.
     const count = (body as { results?: unknown } | null)?.results;
     if (Array.isArray(count) && count.length > MAX_RESULTS_PER_REQUEST) throw new AppError("payload_too_large", tooManyResults(count.length));
@@ -118,7 +109,7 @@ export function resultsPayloadFrom(request: Request, text: string): NegotiatedRe
     return { payload, source: "json", warnings: absolutePathWarnings(payload.results.map((r) => r.key), options.baseDir) };
   }
   if (text.trim() === "") throw new AppError("bad_request", `the request body is empty; send a ${format === "junit" ? "JUnit XML" : "CTRF"} report`);
-  return fromReport(request, format === "junit" ? parseJUnit(text, options) : parseCtrf(parseJsonText(text), options));
+  return fromReport(request.url, format === "junit" ? parseJUnit(text, options) : parseCtrf(parseJsonText(text), options));
 }
 
 /** Shipcheck JSON keys that start with an absolute file path get the same treatment as reports'. */
@@ -135,15 +126,4 @@ function relativeKeys(payload: ResultsPayload, baseDir: string | undefined): Res
 function isCtrf(body: unknown): boolean {
   const results = (body as { results?: unknown } | null)?.results;
   return typeof results === "object" && results !== null && !Array.isArray(results) && "tool" in results;
-}
-
-function fromReport(request: Request, report: ParsedReport): NegotiatedResults {
-  const envelope = envelopeFrom(new URL(request.url));
-  const run = envelope.run ?? (report.run?.startedAt ? { startedAt: report.run.startedAt } : undefined);
-  const payload = resultsPayloadSchema.parse({
-    ...envelope,
-    ...(run ? { run: { ...run, startedAt: run.startedAt ?? report.run?.startedAt } } : {}),
-    results: report.results,
-  });
-  return { payload, source: report.format, warnings: report.warnings };
 }

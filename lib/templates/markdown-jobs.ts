@@ -20,7 +20,7 @@ export type MarkdownJob =
   /** A large JSON report -> how many results it holds (lib/ingest/count-results.ts). */
   | { kind: "count-results"; text: string }
   /** A JUnit report -> its results, or the error it gets (lib/ingest/junit-job.ts). */
-  | { kind: "junit"; text: string; options: ParseOptions };
+  | { kind: "junit"; text: string; options: ParseOptions; url: string };
 
 export type ImportOutcome = { imported: MarkdownImport; rendered: Record<string, RenderedMarkdown> };
 

@@ -93,9 +93,9 @@ export function countResultsOffThread(text: string, budgetMs = markdownBudgetMs(
   return runMarkdownJob({ kind: "count-results", text }, budgetMs);
 }
 
-/** A JUnit report read in a worker (lib/ingest/junit-job.ts). */
-export function readJUnitOffThread(text: string, options: ParseOptions, budgetMs: number): Promise<JUnitOutcome> {
-  return runMarkdownJob({ kind: "junit", text, options }, budgetMs);
+/** A JUnit report read and validated in a worker, in the envelope of the request's `url` (lib/ingest/junit-job.ts). */
+export function readJUnitOffThread(text: string, options: ParseOptions, url: string, budgetMs: number): Promise<JUnitOutcome> {
+  return runMarkdownJob({ kind: "junit", text, options, url }, budgetMs);
 }
 
 // ---------------------------------------------------------------------------------------------

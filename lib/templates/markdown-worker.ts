@@ -16,7 +16,7 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 function run(id: number, job: MarkdownJob): ImportOutcome | TemplateOutcome | ResultCount | JUnitOutcome | undefined {
   if (job.kind === "count-results") return countResults(job.text);
-  if (job.kind === "junit") return readJUnit(job.text, job.options);
+  if (job.kind === "junit") return readJUnit(job.text, job.options, job.url);
   if (job.kind === "import") {
     const imported = importMarkdownChecklist(job.markdown, job.options);
     const sources = templateSources(imported.template);

@@ -2,6 +2,7 @@
 // characters."), for the API's `details` and for forms alike. A schema's own message is kept; zod's
 // generic ones ("Too big: expected string to have <=100 characters") are worded here per field.
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
 
 /** What people call the fields of the forms they use. */
 const FIELD_NAMES: Record<string, string> = {
@@ -103,4 +104,9 @@ export function humanDetails(error: z.ZodError): { path: string; message: string
     if (!byPath.has(path)) byPath.set(path, humanMessage(issue));
   }
   return [...byPath].map(([path, message]) => ({ path, message }));
+}
+
+/** A request body that failed validation, as every API route answers it: 422 with each problem in words. */
+export function invalidBody(error: z.ZodError): AppError {
+  return new AppError("validation_failed", "the request body is not valid", humanDetails(error));
 }
