@@ -46,6 +46,11 @@ export function projectReleaseOf(row: ProjectReleaseRow): ProjectRelease {
   return { project, release } as unknown as ProjectRelease;
 }
 
+/** `found` when it is that project's release (read with the token by authenticateCounted), else null. */
+export function givenRelease(found: ProjectRelease | null | undefined, slug: string, version: string): ProjectRelease | null {
+  return found && found.project.slug === slug && found.release.version === version ? found : null;
+}
+
 // Prepared (lib/db/prepared.ts): ingest asks it for every report it was not given the answer for.
 const PROJECT_RELEASE = prepared(
   "project_release",

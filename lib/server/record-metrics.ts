@@ -11,7 +11,7 @@ import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
 import { claimIdempotencyKey, IdempotentReplay, replayIdempotent, storeIdempotentResponse, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
-import { findProject, findRelease } from "./lookup";
+import { findProject, findRelease, givenRelease } from "./lookup";
 import { keepRawPayload } from "./raw-payload";
 import type { IngestOptions } from "./record-results";
 
@@ -31,9 +31,12 @@ export async function recordMetrics(
   payload: MetricsPayload,
   options: IngestOptions = {},
 ): Promise<StoredResponse & { body: MetricsReport }> {
-  const project = await findProject(projectSlug);
+  // Read with the token when it is that project's (authenticateCounted); else looked up here, in the
+  // order that keeps a release's existence from anyone who may not write to its project.
+  const given = givenRelease(options.found, projectSlug, version);
+  const project = given?.project ?? (await findProject(projectSlug));
   authorize(ctx.principal, project, "results:write");
-  const release = await findRelease(project.id, version);
+  const release = given?.release ?? (await findRelease(project.id, version));
   if (payload.environment) assertEnvironment(project, payload.environment);
   const names = payload.metrics.map((m) => m.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);

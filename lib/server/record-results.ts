@@ -21,7 +21,7 @@ import { assertEnvironment } from "./environments";
 import { GroupCommit } from "./group-commit";
 import { claimIdempotencyKeys, replayIdempotent, storeIdempotentResponses, type Idempotency, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
-import { findProject, findProjectRelease, findRelease, type ProjectRelease } from "./lookup";
+import { findProject, findProjectRelease, findRelease, givenRelease, type ProjectRelease } from "./lookup";
 import { rawPayloadInsert, type RawBody } from "./raw-payload";
 import { asOneStatement, keptRunsStatements, type Run } from "./result-state";
 
@@ -95,7 +95,7 @@ export async function recordResults(
 ): Promise<StoredResponse & { body: IngestReport }> {
   // One round trip when both exist; otherwise the lookups that say which is missing, in the order
   // that keeps a release's existence from anyone who may not write to its project.
-  const found = (options.found && options.found.project.slug === projectSlug && options.found.release.version === version ? options.found : null) ?? (await findProjectRelease(projectSlug, version));
+  const found = givenRelease(options.found, projectSlug, version) ?? (await findProjectRelease(projectSlug, version));
   const project = found?.project ?? (await findProject(projectSlug));
   authorize(ctx.principal, project, "results:write");
   const release = found?.release ?? (await findRelease(project.id, version));

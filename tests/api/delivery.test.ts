@@ -155,7 +155,7 @@ describe("the release read with the token", () => {
     expect(await loadTokenPrincipal(p.token, undefined, { project: p.slug, version: p.version })).toBeNull();
   });
 
-  it("a token of another project still gets 404 (its projects are not told apart), a missing release of its own 404, and nothing is stored", async () => {
+  it("results and metrics: a token of another project still gets 404 (its projects are not told apart), a missing release of its own 404, and nothing is stored", async () => {
     const p = await makeProject();
     const other = await makeProject();
     const foreign = await api(resultsPath(other), { token: p.token, json: batch(1, 1) });
@@ -164,6 +164,15 @@ describe("the release read with the token", () => {
     const missing = await api(`/api/v1/projects/${p.slug}/releases/v9.9.9/results`, { token: p.token, json: batch(1, 1) });
     expect(missing.status).toBe(404);
     expect(await db().result.count({ where: { release: { project: { slug: { in: [p.slug, other.slug] } } } } })).toBe(0);
+    // Metrics take the same path.
+    const metrics = (q: Project) => `/api/v1/projects/${q.slug}/releases/${q.version}/metrics`;
+    const body = { environment: "staging", metrics: [{ name: "throughput", value: 612, unit: "events/s" }] };
+    expect((await api(metrics(other), { token: p.token, json: body })).status).toBe(404);
+    expect((await api(`/api/v1/projects/${p.slug}/releases/v9.9.9/metrics`, { token: p.token, json: body })).status).toBe(404);
+    expect(await db().metric.count({ where: { release: { project: { slug: { in: [p.slug, other.slug] } } } } })).toBe(0);
+    const own = await api(metrics(p), { token: p.token, json: body });
+    expect(own.status).toBe(201);
+    expect(await db().metric.count({ where: { release: { project: { slug: p.slug } } } })).toBe(1);
   });
 });
 
