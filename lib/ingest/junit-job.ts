@@ -10,7 +10,10 @@ import { fromReport, type NegotiatedResults } from "./envelope";
 import { parseJUnit } from "./junit";
 import type { ParseOptions } from "./report";
 
-export type JUnitOutcome = { negotiated: NegotiatedResults } | { refused: { code: ErrorCode; message: string; details?: ErrorDetail[] } };
+/** An AppError as plain data, to cross between threads. */
+type Refused = { code: ErrorCode; message: string; details?: ErrorDetail[] };
+
+export type JUnitOutcome = { negotiated: NegotiatedResults } | { refused: Refused };
 
 /** `url`: the request's, whose query holds the report's envelope (environment, commit, run). */
 export function readJUnit(text: string, options: ParseOptions, url: string): JUnitOutcome {
@@ -24,6 +27,6 @@ export function readJUnit(text: string, options: ParseOptions, url: string): JUn
 }
 
 /** The error a refused report gets, on the server's side again. */
-export function refusal({ refused }: { refused: { code: ErrorCode; message: string; details?: ErrorDetail[] } }): AppError {
+export function refusal({ refused }: { refused: Refused }): AppError {
   return new AppError(refused.code, refused.message, refused.details);
 }
