@@ -12,7 +12,9 @@ function createClient(): PrismaClient {
   if (!connectionString) {
     throw new Error("DATABASE_URL is not set: start Shipcheck with `npm start` (embedded PostgreSQL) or set DATABASE_URL.");
   }
-  const pool = new pg.Pool({ connectionString, max: poolSize() });
+  // Pipeline mode lets a transaction send statements before earlier ones are answered
+  // (lib/db/pipeline.ts); a client that awaits each answer, as Prisma does, works as before.
+  const pool = new pg.Pool({ connectionString, max: poolSize(), pipeline: true });
   globalForPrisma.shipcheckPool = pool;
   return new PrismaClient({ adapter: new PrismaPg(pool) });
 }

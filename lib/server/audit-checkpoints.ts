@@ -6,6 +6,7 @@ import { Prisma, type AuditCheckpoint } from "@/generated/prisma/client";
 import { chainScope } from "@/lib/audit/chain";
 import { checkpointDue, checkpointSignatureValid, CHECKPOINT_EVERY_EVENTS, signCheckpoint, type Checkpoint, type CheckpointFields } from "@/lib/audit/checkpoint";
 import { db, type Tx } from "@/lib/db/client";
+import type { SqlClient } from "@/lib/db/pipeline";
 import { auditSigningKey, type SigningKey } from "./audit-signing-key";
 
 export function toCheckpointRecord(row: AuditCheckpoint): Checkpoint {
@@ -27,12 +28,14 @@ export async function loadCheckpoints(chain: string, client: Tx = db()): Promise
   return rows.map(toCheckpointRecord);
 }
 
-async function storeCheckpoint(tx: Tx, key: SigningKey, fields: CheckpointFields): Promise<Checkpoint> {
+// Raw SQL, so that a writer on a pipelined transaction (results) signs on the same connection.
+async function storeCheckpoint(tx: SqlClient, key: SigningKey, fields: CheckpointFields): Promise<Checkpoint> {
   const { keyId, signature } = signCheckpoint(key.privateKey, fields);
-  const row = await tx.auditCheckpoint.create({
-    data: { chain: fields.chain, headId: BigInt(fields.headId), headHash: fields.headHash, events: fields.events, createdAt: new Date(fields.createdAt), keyId, signature },
-  });
-  return toCheckpointRecord(row);
+  const [row] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "AuditCheckpoint" (chain, "headId", "headHash", events, "createdAt", "keyId", signature)
+    VALUES (${fields.chain}, ${fields.headId}::bigint, ${fields.headHash}, ${fields.events}::int, (${fields.createdAt}::timestamptz AT TIME ZONE 'UTC'), ${keyId}, ${signature})
+    RETURNING id::text`;
+  return { id: row!.id, chain: fields.chain, headId: fields.headId, headHash: fields.headHash, events: fields.events, createdAt: fields.createdAt, keyId, signature };
 }
 
 /**
@@ -100,6 +103,11 @@ export function chainHeadSql(chain: string, reserve: number): Prisma.Sql {
     LEFT JOIN LATERAL (SELECT * FROM "AuditCheckpoint" k WHERE k.chain = ${chain} ORDER BY k.id DESC LIMIT 1) c ON true)`;
 }
 
+async function countEvents(tx: SqlClient, chain: string): Promise<number> {
+  const [row] = await tx.$queryRaw<{ events: number }[]>`SELECT count(*)::int AS events FROM "AuditEvent" e WHERE ${chainSql(chain)}`;
+  return row!.events;
+}
+
 /** What chainHeadSql read. */
 export function chainHeadFrom(chain: string, row: HeadRow): ChainHead {
   const last =
@@ -111,9 +119,14 @@ export function chainHeadFrom(chain: string, row: HeadRow): ChainHead {
 }
 
 /** The chain's head in a round trip of its own, under the chain's lock (chainHeadSql). */
-export async function chainHead(tx: Tx, chain: string, reserve = 0): Promise<ChainHead> {
+export async function chainHead(tx: SqlClient, chain: string, reserve = 0): Promise<ChainHead> {
   const [row] = await tx.$queryRaw<{ head: HeadRow }[]>`SELECT ${chainHeadSql(chain, reserve)} AS head`;
   return chainHeadFrom(chain, row!.head);
+}
+
+/** Whether appending `appended` events after `head` makes the chain due for a checkpoint (pure). */
+export function checkpointDueAfter(head: ChainHead, now: Date, appended: number): boolean {
+  return checkpointDue(head.last ? { createdAt: new Date(head.last.createdAt) } : null, head.since + appended, now);
 }
 
 /**
@@ -121,12 +134,12 @@ export async function chainHead(tx: Tx, chain: string, reserve = 0): Promise<Cha
  * checkpoint of it when the chain is due (docs/decisions/009). The count builds on the last
  * checkpoint when that one verifies and the gap was counted exactly; otherwise it is counted.
  */
-export async function checkpointAfterWrite(tx: Tx, chain: string, head: ChainHead, event: { id: bigint; hash: string }, now: Date, appended = 1): Promise<void> {
+export async function checkpointAfterWrite(tx: SqlClient, chain: string, head: ChainHead, event: { id: bigint; hash: string }, now: Date, appended = 1): Promise<void> {
+  if (!checkpointDueAfter(head, now, appended)) return;
   const since = head.since + appended;
   const last = head.last;
-  if (!checkpointDue(last ? { createdAt: new Date(last.createdAt) } : null, since, now)) return;
   const key = auditSigningKey();
   const builds = last !== null && head.since < CHECKPOINT_EVERY_EVENTS && checkpointSignatureValid(key.publicKey, last);
-  const events = builds ? last.events + since : await tx.auditEvent.count({ where: chainWhere(chain) });
+  const events = builds ? last.events + since : await countEvents(tx, chain);
   await storeCheckpoint(tx, key, { chain, headId: event.id.toString(), headHash: event.hash, events, createdAt: now.toISOString() });
 }

@@ -6,9 +6,10 @@ import { Prisma } from "@/generated/prisma/client";
 import { chainOf, eventHash, type ChainedEvent } from "@/lib/audit/chain";
 import { principalLabel } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/db/client";
+import type { SqlClient } from "@/lib/db/pipeline";
 import { announceAuditedChange } from "@/lib/notifications/announce";
 import { CHANGES_CHANNEL, encodeNotice } from "@/lib/realtime/change";
-import { chainHead, checkpointAfterWrite, type ChainHead } from "./audit-checkpoints";
+import { chainHead, checkpointAfterWrite, checkpointDueAfter, type ChainHead } from "./audit-checkpoints";
 import type { ServerContext } from "./context";
 
 export type AuditEntry = {
@@ -90,9 +91,19 @@ export function chainAppend(chain: string, head: ChainHead, entries: { ctx: Serv
   return { chain, head, now, entries, rows, last, notice };
 }
 
+/** Whether checkpointIfDue will sign one for these events (and so write). */
+export function checkpointIsDue(append: ChainAppend): boolean {
+  return checkpointDueAfter(append.head, append.now, append.rows.length);
+}
+
+/** After the events' insert, still under the chain's lock: a checkpoint when one is due (raw SQL, so any SqlClient). */
+export async function checkpointIfDue(tx: SqlClient, append: ChainAppend): Promise<void> {
+  await checkpointAfterWrite(tx, append.chain, append.head, append.last, append.now, append.rows.length);
+}
+
 /** After the events' insert, still under the chain's lock: a checkpoint when one is due, and the notifications the events are. */
 export async function afterChainAppend(tx: Tx, append: ChainAppend): Promise<void> {
-  await checkpointAfterWrite(tx, append.chain, append.head, append.last, append.now, append.rows.length);
+  await checkpointIfDue(tx, append);
   for (const [i, { entry }] of append.entries.entries()) {
     // A deploy or a rejection is a notification by itself: queued with the change, or not at all.
     await announceAuditedChange(tx, { ...entry, actor: append.rows[i]!.actorLabel });

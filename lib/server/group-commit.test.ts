@@ -1,7 +1,7 @@
 // The group commit's queue, with a store that records its batches: what waits is stored together,
 // within the limits, in arrival order; a failed batch is retried item by item.
 import { describe, expect, it } from "vitest";
-import { GroupCommit } from "./group-commit";
+import { FailedAfterStore, GroupCommit } from "./group-commit";
 
 type Item = { n: number; kind: string; fail?: boolean };
 
@@ -78,5 +78,24 @@ describe("group commit", () => {
     expect(h.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
     // The queue is usable afterwards.
     expect(await h.commit.add("r1", { n: 5, kind: "a" }, 1)).toBe("stored 5");
+  });
+
+  it("does not store again a batch that failed after it was stored: each item gets the cause", async () => {
+    const calls: number[][] = [];
+    const commit = new GroupCommit<number, string>(
+      async (items) => {
+        calls.push(items);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        throw new FailedAfterStore(new Error("answer failed"));
+      },
+      { maxItems: 10, maxWeight: 10, fits: () => true },
+    );
+    const first = commit.add("r", 1, 1);
+    await Promise.resolve();
+    const others = [2, 3].map((n) => commit.add("r", n, 1));
+    const settled = await Promise.allSettled([first, ...others]);
+    expect(settled.map((s) => (s.status === "rejected" ? (s.reason as Error).message : "stored"))).toEqual(["answer failed", "answer failed", "answer failed"]);
+    // One call per batch, none item by item.
+    expect(calls).toEqual([[1], [2, 3]]);
   });
 });

@@ -13,6 +13,16 @@ export type BatchRules<T> = {
   fits: (first: T, other: T) => boolean;
 };
 
+/**
+ * A failure after the batch was stored (committed): its items are not stored again one by one,
+ * which would store them twice; each gets `cause`.
+ */
+export class FailedAfterStore extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the batch was stored, but its answers could not be made");
+  }
+}
+
 type Waiting<T, R> = { item: T; weight: number; resolve: (result: R) => void; reject: (error: unknown) => void };
 
 export class GroupCommit<T, R> {
@@ -70,6 +80,10 @@ export class GroupCommit<T, R> {
     try {
       results = await this.store(batch.map((w) => w.item));
     } catch (error) {
+      if (error instanceof FailedAfterStore) {
+        for (const waiting of batch) waiting.reject(error.cause);
+        return;
+      }
       if (batch.length === 1) {
         batch[0]!.reject(error);
         return;

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Principal } from "@/lib/auth/principal";
 import { db, type Tx } from "@/lib/db/client";
+import type { SqlClient } from "@/lib/db/pipeline";
 import { AppError } from "@/lib/errors";
 
 export type Idempotency = { scope: string; key: string; requestHash: string };
@@ -43,7 +44,7 @@ export async function claimIdempotencyKey(tx: Tx, idempotency: Idempotency | nul
  * one). Of two in the batch with one key, the first claims it and the other replays its response.
  * Keys are claimed in a fixed order, so two batches waiting on each other's keys cannot deadlock.
  */
-export async function claimIdempotencyKeys(tx: Tx, batch: (Idempotency | null)[]): Promise<boolean[]> {
+export async function claimIdempotencyKeys(tx: SqlClient, batch: (Idempotency | null)[]): Promise<boolean[]> {
   const id = (i: Idempotency) => `${i.scope}\u0000${i.key}`;
   const first = new Map<string, Idempotency>();
   for (const i of batch) if (i && !first.has(id(i))) first.set(id(i), i);
@@ -80,7 +81,7 @@ export async function replayIdempotent(idempotency: Idempotency): Promise<Stored
 }
 
 /** The same for a batch, in one statement. */
-export async function storeIdempotentResponses(tx: Tx, responses: { idempotency: Idempotency; status: number; body: unknown }[]): Promise<void> {
+export async function storeIdempotentResponses(tx: SqlClient, responses: { idempotency: Idempotency; status: number; body: unknown }[]): Promise<void> {
   if (responses.length === 0) return;
   await tx.$executeRaw`
     UPDATE "IdempotencyRecord" r SET status = v.status, response = v.response::jsonb

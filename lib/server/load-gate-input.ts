@@ -4,7 +4,8 @@
 import type { Deployment, GateOverride, Rejection, Release, ReleaseItem, Role, SignOff } from "@/generated/prisma/client";
 import { toRoleName } from "@/lib/auth/roles";
 import { Prisma } from "@/generated/prisma/client";
-import { db, type Tx } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import type { SqlClient } from "@/lib/db/pipeline";
 import type { GateInput, GateResult, ResultStatus } from "@/lib/gate";
 import type { CheckTally } from "@/lib/gate/tally";
 import { toGateItem } from "./snapshot";
@@ -72,7 +73,7 @@ const RUN_COLUMNS = Prisma.sql`key, status::text AS status, message, "durationMs
 const countingFirst = (t: string) =>
   Prisma.raw(`COALESCE(${t}"startedAt", ${t}"reportedAt") DESC, ${t}"reportedAt" DESC, CASE ${t}status WHEN 'failed' THEN 0 WHEN 'flaky' THEN 1 WHEN 'skipped' THEN 2 ELSE 3 END`);
 
-async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promise<Snapshot> {
+async function snapshotOf(release: Release, client: SqlClient, tallied: boolean): Promise<Snapshot> {
   const id = release.id;
   const commit = release.commitSha;
   const afterDeploy = Prisma.sql`
@@ -168,7 +169,7 @@ async function snapshotOf(release: Release, client: Tx, tallied: boolean): Promi
  * same either way (lib/gate/gate.property.test.ts). A release from before tallies is read in full
  * until its next report tallies it.
  */
-export async function loadGateInput(release: Release, environments: string[], client: Tx = db(), options: { results?: "tallied" | "all" } = {}) {
+export async function loadGateInput(release: Release, environments: string[], client: SqlClient = db(), options: { results?: "tallied" | "all" } = {}) {
   const tallied = options.results !== "all" && release.tallied;
   const snapshot = await snapshotOf(release, client, tallied);
   const items = snapshot.items.map((i) => ({ ...i, assignedAt: atOrNull(i.assignedAt) }));

@@ -7,23 +7,23 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { chainOf } from "@/lib/audit/chain";
 import { authorize } from "@/lib/auth/permissions";
-import { db, type Tx } from "@/lib/db/client";
+import { pipelinedTransaction } from "@/lib/db/pipeline";
 import { AppError } from "@/lib/errors";
-import { evaluateGate, patternMatches, type GateDecision } from "@/lib/gate";
+import { evaluateGate, patternMatches, type GateDecision, type GateInput } from "@/lib/gate";
 import { metrics, timeGate } from "@/lib/metrics/registry";
 import type { ResultsPayload } from "@/lib/validation/results";
 import { assertRunStart } from "@/lib/validation/run-start";
-import { afterChainAppend, chainAppend, chainLock, insertEvents, noticeOf, type AuditEntry } from "./audit";
+import { chainAppend, chainLock, checkpointIfDue, checkpointIsDue, insertEvents, noticeOf, type AuditEntry } from "./audit";
 import { chainHeadFrom, chainHeadSql, type HeadRow } from "./audit-checkpoints";
 import { resolveCommit } from "./commit";
 import type { ServerContext } from "./context";
 import { assertEnvironment } from "./environments";
-import { GroupCommit } from "./group-commit";
+import { FailedAfterStore, GroupCommit } from "./group-commit";
 import { claimIdempotencyKeys, replayIdempotent, storeIdempotentResponses, type Idempotency, type StoredResponse } from "./idempotency";
 import { loadGateInput } from "./load-gate-input";
 import { findProject, findProjectRelease, findRelease, givenRelease, type ProjectRelease } from "./lookup";
-import { rawPayloadInsert, type RawBody } from "./raw-payload";
-import { asOneStatement, keptRunsStatements, type Run } from "./result-state";
+import { packRawPayload, rawPayloadInsert, type PackedBody, type RawBody } from "./raw-payload";
+import { asOneStatement, keptRunsWrites, readKeptRuns, type Run } from "./result-state";
 
 export type IngestReport = {
   delivery: string;
@@ -74,6 +74,8 @@ type PendingReport = {
   delivery: string;
   commit: string;
   startedAt: Date | null;
+  /** The body as sent, compressed, to keep (RawPayload). */
+  raw: PackedBody | null;
 };
 
 type Stored = { replay: false; body: IngestReport } | { replay: true };
@@ -113,6 +115,7 @@ export async function recordResults(
     delivery: randomUUID(),
     commit: resolveCommit(payload.commit, release.commitSha),
     startedAt: assertRunStart(payload.run?.startedAt),
+    raw: options.raw ? await packRawPayload(options.raw) : null,
   };
   const stored = await reports.add(release.id, pending, Math.max(1, payload.results.length));
   if (stored.replay) return (await replayIdempotent(options.idempotency!)) as StoredResponse & { body: IngestReport };
@@ -125,41 +128,84 @@ export async function recordResults(
  * One transaction for a batch of one release's reports (same commit and environment): the keys
  * they carry claimed, their runs and bookkeeping in one read and one statement, the gate evaluated
  * once, and one audit event per report chained in one insert. All or nothing.
+ *
+ * Pipelined (lib/db/pipeline.ts, docs/decisions/024), it is at most three round trips whatever the
+ * batch: (1) BEGIN, the keys claimed, the locks and the read under them; (2) the write, a
+ * checkpoint when one is due, and the gate's input, read after the write; (3) the answers to
+ * replay and COMMIT, or, with none to keep and no checkpoint, COMMIT already in (2). The
+ * release's lock is held for those, not for six to eight.
  */
 async function storeReports(batch: PendingReport[]): Promise<Stored[]> {
   const { project, release, commit, payload } = batch[0]!;
+  const at = { projectId: project.id, releaseId: release.id, commit, environment: payload.environment ?? null };
   const environments = project.environments.map((e) => e.name);
+  const chain = chainOf({ releaseId: at.releaseId, projectId: at.projectId });
   const end = metrics().ingestBatchDuration.startTimer();
-  const outcomes = await db().$transaction(
-    async (tx) => {
-      const claimed = await claimIdempotencyKeys(tx, batch.map((r) => r.options.idempotency ?? null));
+  const outcomes = await pipelinedTransaction(
+    async (tx, commitNow) => {
+      // (1) Claimed first, as every writer with an Idempotency-Key does; then the tally lock and the
+      // chain's (results are the only writer that takes the tally lock, always first:
+      // docs/decisions/021), and the kept runs of every key of the batch with the chain's head.
+      const claiming = claimIdempotencyKeys(tx, batch.map((r) => r.options.idempotency ?? null));
+      const keys = [...new Set(batch.flatMap((r) => r.payload.results.map((x) => x.key)))];
+      const reading = readKeptRuns(tx, { releaseId: at.releaseId, commitSha: commit }, keys, { alsoLock: [chainLock(chain)], alsoRead: chainHeadSql(chain, batch.length) });
+      const [claimed, read] = await Promise.all([claiming, reading]);
       const stored = batch.filter((_, i) => claimed[i]);
       if (stored.length === 0) return batch.map((): Stored => ({ replay: true }));
-      await insertResults(tx, { projectId: project.id, releaseId: release.id, commit, environment: payload.environment ?? null }, stored);
-      const { input } = await loadGateInput(release, environments, tx);
-      const shown = payload.environment ? [payload.environment] : environments;
-      const gate = Object.fromEntries(timeGate(() => shown.map((e) => evaluateGate(input, e))).map((g) => [g.environment, g]));
-      const patterns = checkPatternsOf(input.items);
-      const bodies = new Map<PendingReport, IngestReport>();
-      for (const r of stored) {
-        bodies.set(r, {
-          delivery: r.delivery,
-          accepted: r.payload.results.length,
-          commit,
-          countsForRelease: commit === release.commitSha,
-          ...matchedKeys(patterns, r.payload),
-          warnings: r.options.warnings ?? [],
-          gate,
-        });
+
+      // (2) The kept runs read cover the stored reports' keys (and perhaps a replayed one's, which change nothing).
+      const kept = await keptRunsWrites(tx, { releaseId: at.releaseId, commitSha: commit, environment: at.environment, runs: keptRunsOf(stored) }, read);
+      const head = chainHeadFrom(chain, read.also as HeadRow);
+      // Ids were reserved for every report of the batch; a replayed one's stays unused (a gap, as a rollback leaves).
+      const events = chainAppend(chain, { ...head, ids: head.ids.slice(0, stored.length) }, stored.map((r) => ({ ctx: r.ctx, entry: auditEntryOf(r, at) })));
+      const wrote = tx.$executeRaw(asOneStatement([...runsInserts(at, stored), ...rawInserts(at, stored), ...kept, insertEvents(events)], noticeOf(events)));
+      // results.recorded is no notification (lib/notifications/events.ts): a checkpoint is all that may follow.
+      const signed = checkpointIfDue(tx, events);
+      const loaded = loadGateInput(release, environments, tx);
+      // With no answer to keep for a replay and no checkpoint to sign, nothing written depends on
+      // the gate: COMMIT goes out behind its read, and the release's lock is let go a round trip sooner.
+      const replayable = stored.filter((r) => r.options.idempotency);
+      const early = replayable.length === 0 && !checkpointIsDue(events) ? commitNow() : null;
+      const [, , { input }] = await Promise.all([wrote, signed, loaded, early]);
+      let bodies: Map<PendingReport, IngestReport>;
+      try {
+        bodies = answersOf(stored, release, commit, input, payload.environment ? [payload.environment] : environments);
+      } catch (error) {
+        // Stored already: the reports must not be stored again one by one.
+        throw early ? new FailedAfterStore(error) : error;
       }
-      await storeIdempotentResponses(tx, stored.flatMap((r) => (r.options.idempotency ? [{ idempotency: r.options.idempotency, status: 201, body: bodies.get(r) }] : [])));
+      // (3) The answers to replay, then COMMIT, together.
+      if (!early) {
+        const answers = storeIdempotentResponses(tx, replayable.map((r) => ({ idempotency: r.options.idempotency!, status: 201, body: bodies.get(r) })));
+        await Promise.all([answers, commitNow()]);
+      }
       return batch.map((r, i): Stored => (claimed[i] ? { replay: false, body: bodies.get(r)! } : { replay: true }));
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    { maxWaitMs: 10_000, statementTimeoutMs: 60_000 },
   );
   end();
   metrics().ingestBatchReports.observe(batch.length);
   return outcomes;
+}
+
+/** Each stored report's answer: what it fed, and the gate after the whole batch. */
+function answersOf(stored: PendingReport[], release: PendingReport["release"], commit: string, input: GateInput, shown: string[]): Map<PendingReport, IngestReport> {
+  const gate = Object.fromEntries(timeGate(() => shown.map((e) => evaluateGate(input, e))).map((g) => [g.environment, g]));
+  const patterns = checkPatternsOf(input.items);
+  return new Map(
+    stored.map((r) => [
+      r,
+      {
+        delivery: r.delivery,
+        accepted: r.payload.results.length,
+        commit,
+        countsForRelease: commit === release.commitSha,
+        ...matchedKeys(patterns, r.payload),
+        warnings: r.options.warnings ?? [],
+        gate,
+      },
+    ]),
+  );
 }
 
 /** Every run of a batch's reports, as the kept-run bookkeeping sees them. */
@@ -177,28 +223,17 @@ function keptRunsOf(batch: PendingReport[]): Run[] {
   );
 }
 
+type At = { projectId: string; releaseId: string; commit: string; environment: string | null };
+
 /**
- * The runs of a batch's reports, the latest run per key (ResultState), the check tallies and each
- * raw payload in ONE statement, after one read of the kept runs those keys replace
- * (result-state.ts): an INSERT … SELECT FROM unnest(…) per report (a 10,000-test report is five
- * array parameters, not thousands of bound values), the others as data-modifying CTEs, which
- * PostgreSQL runs to completion in the same statement. Timestamps are written in UTC, as Prisma
+ * The runs of each report, as CTE bodies of the batch's one write (with the latest run per key,
+ * the check tallies, each raw payload and the events: result-state.ts): an INSERT … SELECT FROM
+ * unnest(…) per report (a 10,000-test report is five array parameters, not thousands of bound
+ * values; what all its rows share is one parameter). Timestamps are written in UTC, as Prisma
  * writes them, whatever the session's time zone.
  */
-async function insertResults(tx: Tx, at: { projectId: string; releaseId: string; commit: string; environment: string | null }, batch: PendingReport[]): Promise<void> {
-  // The chain's lock with the tally lock, in one statement, and its head read with the kept runs:
-  // results are the only writer that takes the tally lock, always first (docs/decisions/021).
-  const chain = chainOf({ releaseId: at.releaseId, projectId: at.projectId });
-  const { statements: kept, also: head } = await keptRunsStatements(
-    tx,
-    { releaseId: at.releaseId, commitSha: at.commit, environment: at.environment, runs: keptRunsOf(batch) },
-    { alsoLock: [chainLock(chain)], alsoRead: chainHeadSql(chain, batch.length) },
-  );
-  // One audit event per report, in the same statement as the rows they describe.
-  const events = chainAppend(chain, chainHeadFrom(chain, head as HeadRow), batch.map((r) => ({ ctx: r.ctx, entry: auditEntryOf(r, at) })));
-  const raws = batch.flatMap((r) => (r.options.raw ? [rawPayloadInsert(r.options.raw, { projectId: at.projectId, releaseId: at.releaseId, source: r.source, deliveryId: r.delivery })] : []));
-  // One INSERT per report: what all its rows share is one parameter, not one per row.
-  const runs = batch.map((r) => {
+function runsInserts(at: At, batch: PendingReport[]): Prisma.Sql[] {
+  return batch.map((r) => {
     const { results, run } = r.payload;
     return Prisma.sql`
       INSERT INTO "Result" (id, "releaseId", key, status, "durationMs", message, variant, "commitSha", environment, "runId", "runUrl", "startedAt", "reportedAt", source, "deliveryId")
@@ -207,12 +242,14 @@ async function insertResults(tx: Tx, at: { projectId: string; releaseId: string;
       FROM unnest(${results.map((x) => x.key)}::text[], ${results.map((x) => x.status)}::text[], ${results.map((x) => x.durationMs ?? null)}::int[], ${results.map((x) => x.message ?? null)}::text[],
         ${results.map((x) => x.variant ?? null)}::text[]) AS r(key, status, duration, message, variant)`;
   });
-  await tx.$executeRaw(asOneStatement([...runs, ...raws, ...kept, insertEvents(events)], noticeOf(events)));
-  await afterChainAppend(tx, events);
+}
+
+function rawInserts(at: At, batch: PendingReport[]): Prisma.Sql[] {
+  return batch.flatMap((r) => (r.raw ? [rawPayloadInsert(r.raw, { projectId: at.projectId, releaseId: at.releaseId, source: r.source, deliveryId: r.delivery })] : []));
 }
 
 /** A report's audit entry: what was delivered, from where, for which commit, environment and run. */
-function auditEntryOf(r: PendingReport, at: { projectId: string; releaseId: string; commit: string }): AuditEntry {
+function auditEntryOf(r: PendingReport, at: At): AuditEntry {
   return {
     projectId: at.projectId,
     releaseId: at.releaseId,
@@ -223,7 +260,7 @@ function auditEntryOf(r: PendingReport, at: { projectId: string; releaseId: stri
   };
 }
 
-type GateItems = Awaited<ReturnType<typeof loadGateInput>>["input"]["items"];
+type GateItems = GateInput["items"];
 type ItemPattern = { item: string; pattern: string };
 
 /** Every pattern that feeds an item: a check's, and a watch item's check. */

@@ -4,7 +4,7 @@
 // Every writer of Result calls this. The arithmetic is lib/gate/tally.ts's; this reads what it
 // needs and writes what it decides.
 import { Prisma } from "@/generated/prisma/client";
-import type { Tx } from "@/lib/db/client";
+import { isPipelined, type SqlClient } from "@/lib/db/pipeline";
 import type { GateItem, ResultStatus } from "@/lib/gate";
 import { checkPatterns, placesOf, tallyChanges, tallyRuns, type CheckTally, type KeptRun } from "@/lib/gate/tally";
 import { toGateItem } from "./snapshot";
@@ -31,10 +31,11 @@ const tallyLock = (releaseId: string) => Prisma.sql`pg_advisory_xact_lock(hashte
  * (a run for no environment changes what every environment sees). `now` is the arrival time the
  * statement will write, to the millisecond the columns keep.
  */
-async function readForBatch(tx: Tx, batch: RunBatch, keys: string[], locks: Prisma.Sql[], also: Prisma.Sql): Promise<Read> {
-  await tx.$executeRaw`SELECT ${Prisma.join([tallyLock(batch.releaseId), ...locks])}`;
+async function readForBatch(tx: SqlClient, batch: Pick<RunBatch, "releaseId" | "commitSha">, keys: string[], locks: Prisma.Sql[], also: Prisma.Sql): Promise<Read> {
+  // Pipelined, the read goes out with the lock and runs once it is held; otherwise it waits for it.
+  const locked = await sentOrDone(tx, tx.$executeRaw`SELECT ${Prisma.join([tallyLock(batch.releaseId), ...locks])}`);
   // A new statement after the lock: it sees what the previous holder committed.
-  const [row] = await tx.$queryRaw<[{ read: Read }]>`
+  const read = tx.$queryRaw<[{ read: Read }]>`
     SELECT json_build_object(
       'tallied', (SELECT tallied FROM "Release" WHERE id = ${batch.releaseId}::uuid),
       'now', ${MS(Prisma.sql`(now() AT TIME ZONE 'UTC')::timestamp(3)`)},
@@ -50,14 +51,25 @@ async function readForBatch(tx: Tx, batch: RunBatch, keys: string[], locks: Pris
           LATERAL (SELECT * FROM "ResultState" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND key = k.key OFFSET 0) AS s),
       'also', ${also}
     ) AS read`;
+  const [, [row]] = await Promise.all([locked.answered, read]);
   return row.read;
+}
+
+/**
+ * A statement whose answer the next one need not wait for: on a pipelined transaction, still on
+ * its way (await it with the next); otherwise answered before this returns.
+ */
+async function sentOrDone(tx: SqlClient, statement: Promise<unknown>): Promise<{ answered: Promise<unknown> }> {
+  if (isPipelined(tx)) return { answered: statement };
+  await statement;
+  return { answered: Promise.resolve() };
 }
 
 /**
  * A release from before tallies: count its kept runs once, from scratch (the only time a report
  * reads them all), and keep its tallies from then on.
  */
-async function startTallies(tx: Tx, releaseId: string, items: GateItem[], environments: string[]): Promise<void> {
+async function startTallies(tx: SqlClient, releaseId: string, items: GateItem[], environments: string[]): Promise<void> {
   const rows = await tx.$queryRaw<{ kept: [string, ...KeptRow][] }[]>`
     SELECT coalesce(json_agg(json_build_array(s."commitSha", s.environment, s.variant, s.key, s.status, ${MS(Prisma.sql`COALESCE(s."startedAt", s."reportedAt")`)}, ${MS(Prisma.sql`s."reportedAt"`)}, s."runUrl")), '[]') AS kept
     FROM "ResultState" s WHERE s."releaseId" = ${releaseId}::uuid`;
@@ -106,17 +118,41 @@ const newerClause = Prisma.sql`EXCLUDED."newestAt" IS NOT NULL AND ("CheckTally"
  * (the audit chain's, say: one round trip instead of two); `alsoRead`: an SQL value read with the
  * kept runs, under those locks (the chain's head), returned as `also`.
  */
-export async function keptRunsStatements(tx: Tx, batch: RunBatch, options: { alsoLock?: Prisma.Sql[]; alsoRead?: Prisma.Sql } = {}): Promise<{ statements: Prisma.Sql[]; also: unknown }> {
+export async function keptRunsStatements(tx: SqlClient, batch: RunBatch, options: { alsoLock?: Prisma.Sql[]; alsoRead?: Prisma.Sql } = {}): Promise<{ statements: Prisma.Sql[]; also: unknown }> {
   const locks = options.alsoLock ?? [];
   const alsoRead = options.alsoRead ?? Prisma.sql`NULL`;
   if (batch.runs.length === 0) {
-    if (locks.length) await tx.$executeRaw`SELECT ${Prisma.join(locks)}`;
+    const locked = locks.length ? await sentOrDone(tx, tx.$executeRaw`SELECT ${Prisma.join(locks)}`) : null;
     // Nothing to read for a caller that asked for nothing: no round trip.
-    if (!options.alsoRead) return { statements: [], also: null };
-    const [row] = await tx.$queryRaw<{ also: unknown }[]>`SELECT ${alsoRead} AS also`;
+    if (!options.alsoRead) {
+      await locked?.answered;
+      return { statements: [], also: null };
+    }
+    const [, [row]] = await Promise.all([locked?.answered, tx.$queryRaw<{ also: unknown }[]>`SELECT ${alsoRead} AS also`]);
     return { statements: [], also: row?.also ?? null };
   }
-  const read = await readForBatch(tx, batch, [...new Set(batch.runs.map((r) => r.key))], locks, alsoRead);
+  const read = await readKeptRuns(tx, batch, [...new Set(batch.runs.map((r) => r.key))], { alsoLock: locks, alsoRead });
+  return { statements: await keptRunsWrites(tx, batch, read), also: read.also };
+}
+
+/** What readKeptRuns read: the kept runs of some keys, and what deciding about them needs. */
+export type KeptRead = Read;
+
+/**
+ * The release's tally lock (and `alsoLock`), then, under them, the kept runs of `keys` on the
+ * batch's commit, and `alsoRead`, as `also`. On a pipelined transaction, one round trip.
+ */
+export function readKeptRuns(tx: SqlClient, at: Pick<RunBatch, "releaseId" | "commitSha">, keys: string[], options: { alsoLock?: Prisma.Sql[]; alsoRead?: Prisma.Sql } = {}): Promise<KeptRead> {
+  return readForBatch(tx, at, keys, options.alsoLock ?? [], options.alsoRead ?? Prisma.sql`NULL`);
+}
+
+/**
+ * The statements that keep `batch`'s runs and the tallies, decided on `read` (readKeptRuns of at
+ * least the batch's keys, under the same locks); none for an empty batch. No round trip, except
+ * once for a release from before tallies.
+ */
+export async function keptRunsWrites(tx: SqlClient, batch: RunBatch, read: KeptRead): Promise<Prisma.Sql[]> {
+  if (batch.runs.length === 0) return [];
   const items = read.items.map(toGateItem);
   if (!read.tallied) await startTallies(tx, batch.releaseId, items, read.environments);
 
@@ -161,7 +197,7 @@ export async function keptRunsStatements(tx: Tx, batch: RunBatch, options: { als
       DELETE FROM "FailingRun" WHERE "releaseId" = ${batch.releaseId}::uuid AND "commitSha" = ${batch.commitSha} AND environment = ${environment}
         AND (key, variant) IN (SELECT * FROM unnest(${noLonger.map((r) => r.key)}::text[], ${noLonger.map((r) => r.variant ?? "")}::text[]))`);
   }
-  return { statements, also: read.also };
+  return statements;
 }
 
 /** The statements as one: `WITH a AS (…), b AS (…) SELECT 1` (or SELECT `last`, such as a notice), each run to completion. */
@@ -174,7 +210,7 @@ export function asOneStatement(statements: Prisma.Sql[], last: Prisma.Sql = Pris
 }
 
 /** For writers that send the bookkeeping on its own. */
-export async function keepLatestRuns(tx: Tx, batch: RunBatch): Promise<void> {
+export async function keepLatestRuns(tx: SqlClient, batch: RunBatch): Promise<void> {
   const { statements } = await keptRunsStatements(tx, batch);
   if (statements.length) await tx.$executeRaw(asOneStatement(statements));
 }
