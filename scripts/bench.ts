@@ -282,6 +282,28 @@ async function main() {
       rows.push(["  ratio ingest (empty release) / GET /api/health", `${((empty.requests.average / health.requests.average) * 100).toFixed(1)} %`]);
       rows.push(["  ratio ingest at 10,000 keys / empty release", `${((full.requests.average / empty.requests.average) * 100).toFixed(1)} %`]);
 
+      // What the CLI sends: every report with an Idempotency-Key of its own, claimed and answered in the batch.
+      await release("v-keys");
+      let keyed = 0;
+      say("1-result reports, each with an Idempotency-Key");
+      const withKeys = await withBatches(app.baseUrl, () =>
+        cannon({
+          url: app.baseUrl,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          requests: [
+            {
+              method: "POST",
+              path: "/api/v1/projects/bench/releases/v-keys/results",
+              setupRequest: (request) => ({ ...request, headers: { ...auth, "content-type": "application/json", "idempotency-key": `bench-${keyed++}` } }),
+              body: JSON.stringify({ environment: "staging", results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] }),
+            },
+          ],
+        }),
+      );
+      rows.push(["1-result reports, each with an Idempotency-Key (as the CLI sends)", rate(withKeys.result)]);
+      rows.push(["  its ingest transactions", withKeys.batches]);
+
       // The audit chain's lock: one chain per release, held from the event's insert to commit. The
       // same load on one release and spread over 20 (20 chains) shows what waiting for it costs.
       // A new key per request, as shards report (the same key would also wait on its row).
