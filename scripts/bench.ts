@@ -217,6 +217,16 @@ async function ingestBatches(baseUrl: string): Promise<{ count: number; reports:
   return { count: value("shipcheck_ingest_batch_reports_count"), reports: value("shipcheck_ingest_batch_reports_sum"), seconds: value("shipcheck_ingest_batch_duration_seconds_sum") };
 }
 
+/** The app's memory as its own metrics say (prom-client's process and Node.js gauges), in MB. */
+async function memoryOf(baseUrl: string): Promise<string> {
+  const text = await (await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const mb = (series: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${series} `) || l.startsWith(`${series}{`));
+    return line ? `${(Number(line.split(" ").at(-1)) / 1e6).toFixed(0)} MB` : "?";
+  };
+  return `RSS ${mb("shipcheck_process_resident_memory_bytes")}, V8 heap used ${mb("shipcheck_nodejs_heap_size_used_bytes")} of ${mb("shipcheck_nodejs_heap_size_total_bytes")}, external ${mb("shipcheck_nodejs_external_memory_bytes")}`;
+}
+
 /** Runs a load and says what its ingest transactions were: reports per transaction, and how long each held its release. */
 async function withBatches(baseUrl: string, load: () => Promise<autocannon.Result>): Promise<{ result: autocannon.Result; batches: string }> {
   const before = await ingestBatches(baseUrl);
@@ -345,6 +355,8 @@ async function main() {
         large.push(posted.ms);
       }
       rows.push(["10,000-result report, POST to response (5 runs, history grows)", `median ${ms(percentile(large, 50))}, first ${ms(large[0]!)}, last ${ms(large.at(-1)!)}`]);
+      // What stays of the memory afterwards: the V8 heap, or memory the allocator keeps.
+      rows.push(["  the app's memory after them", await memoryOf(app.baseUrl)]);
       const huge = report(100_000, 9, "suite");
       const before = app.pid ? await peakRssMb(app.pid) : NaN;
       // The peak so far is the five reports'; started afresh (Linux: clear_refs 5), the peak is this post's.
