@@ -115,6 +115,11 @@ async function cannon(options: autocannon.Options): Promise<autocannon.Result> {
   return fire(options);
 }
 
+/** POSTs for the usual time and connections, each made by `setup` (its own key, path or headers). */
+function postEach(url: string, setup: NonNullable<autocannon.Request["setupRequest"]>): Promise<autocannon.Result> {
+  return cannon({ url, connections: CONNECTIONS, duration: DURATION_S, requests: [{ method: "POST", setupRequest: setup }] });
+}
+
 const rate = (r: autocannon.Result) => `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx/errors ${r.non2xx + r.errors}`;
 
 /** node:http + pg, one INSERT per request, on the same database server. */
@@ -297,19 +302,12 @@ async function main() {
       let keyed = 0;
       say("1-result reports, each with an Idempotency-Key");
       const withKeys = await withBatches(app.baseUrl, () =>
-        cannon({
-          url: app.baseUrl,
-          connections: CONNECTIONS,
-          duration: DURATION_S,
-          requests: [
-            {
-              method: "POST",
-              path: "/api/v1/projects/bench/releases/v-keys/results",
-              setupRequest: (request) => ({ ...request, headers: { ...auth, "content-type": "application/json", "idempotency-key": `bench-${keyed++}` } }),
-              body: JSON.stringify({ environment: "staging", results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] }),
-            },
-          ],
-        }),
+        postEach(app.baseUrl, (request) => ({
+          ...request,
+          path: "/api/v1/projects/bench/releases/v-keys/results",
+          headers: { ...auth, "content-type": "application/json", "idempotency-key": `bench-${keyed++}` },
+          body: JSON.stringify({ environment: "staging", results: [{ key: "tests/smoke/test_a.py::test_ok", status: "passed" }] }),
+        })),
       );
       rows.push(["1-result reports, each with an Idempotency-Key (as the CLI sends)", rate(withKeys.result)]);
       rows.push(["  its ingest transactions", withKeys.batches]);
@@ -320,20 +318,10 @@ async function main() {
       for (let i = 0; i <= 20; i++) await release(`v-chain-${i}`);
       let sent = 0;
       const newKeys = (spread: boolean) =>
-        cannon({
-          url: app.baseUrl,
-          connections: CONNECTIONS,
-          duration: DURATION_S,
-          requests: [
-            {
-              method: "POST",
-              setupRequest: (request) => {
-                const n = sent++;
-                const body = JSON.stringify({ environment: "staging", results: [{ key: `tests/shard/test_${n}.py::test_ok`, status: "passed" }] });
-                return { ...request, path: `/api/v1/projects/bench/releases/v-chain-${spread ? 1 + (n % 20) : 0}/results`, headers: { ...auth, "content-type": "application/json" }, body };
-              },
-            },
-          ],
+        postEach(app.baseUrl, (request) => {
+          const n = sent++;
+          const body = JSON.stringify({ environment: "staging", results: [{ key: `tests/shard/test_${n}.py::test_ok`, status: "passed" }] });
+          return { ...request, path: `/api/v1/projects/bench/releases/v-chain-${spread ? 1 + (n % 20) : 0}/results`, headers: { ...auth, "content-type": "application/json" }, body };
         });
       say("1-result reports with new keys: one release, then spread over 20");
       const oneChain = await withBatches(app.baseUrl, () => newKeys(false));

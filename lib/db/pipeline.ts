@@ -51,8 +51,8 @@ async function connection(maxWaitMs: number) {
 
 /**
  * Runs `work` in a transaction on one connection. BEGIN goes out with `work`'s first statements;
- * COMMIT is sent after `work` returns (or use `commitWith` inside it to send COMMIT behind its last
- * statements). Any error rolls everything back.
+ * COMMIT is sent after `work` returns, or earlier, behind its last statements, when `work` calls
+ * the `commit` it is given. Any error rolls everything back.
  */
 export async function pipelinedTransaction<T>(work: (tx: PipelinedTransaction, commit: () => Promise<void>) => Promise<T>, options: PipelineOptions = {}): Promise<T> {
   const client = await connection(options.maxWaitMs ?? 10_000);
